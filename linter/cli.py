@@ -1,0 +1,125 @@
+"""The ``b2blint`` command line.
+
+Commands live in ``b2blint.commands.<name>`` and are imported only when invoked, so that
+``b2blint lint`` never pays for the Graph client, ruamel.yaml or jsonschema unless it needs
+them (see docs/performance.md). Each command raises `B2BLintError` for anything the user can
+fix; `main` turns it into one line on stderr and the documented exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from typing import Any
+
+import click
+
+from b2blint import __version__
+from b2blint.errors import EXIT_INTERNAL, B2BLintError
+
+# name -> "module:attribute"; the order is the order of `b2blint --help`.
+LAZY_COMMANDS: dict[str, str] = {
+    "lint": "b2blint.commands.lint:lint_command",
+    "rules": "b2blint.commands.rules:rules_command",
+    "size": "b2blint.commands.size:size_command",
+    "effective": "b2blint.commands.effective:effective_command",
+    "simulate": "b2blint.commands.simulate:simulate_command",
+    "test": "b2blint.commands.policytest:test_command",
+    "diff": "b2blint.commands.diff:diff_command",
+    "import": "b2blint.commands.import_:import_command",
+    "export": "b2blint.commands.export:export_command",
+    "plan": "b2blint.commands.plan:plan_command",
+    "apply": "b2blint.commands.apply:apply_command",
+}
+
+SHORT_HELP: dict[str, str] = {
+    "lint": "Validate policy YAML against the Graph schemas and the rule catalog.",
+    "rules": "List the rules, or show one rule's documentation.",
+    "size": "Show the serialized policy size against Graph's limit.",
+    "effective": "Show the settings that really apply to one partner.",
+    "simulate": "Predict whether a cross-tenant access attempt is allowed.",
+    "test": "Run the policy tests (expected access verdicts).",
+    "diff": "Show the effective access changes between two policy trees.",
+    "import": "Convert saved Graph JSON responses to policy YAML (offline).",
+    "export": "Read the live tenant and write it as policy YAML.",
+    "plan": "Compare the live tenant with the YAML and show the changes.",
+    "apply": "Apply the YAML to the live tenant (plan, confirm, write, verify).",
+}
+
+
+def _available() -> dict[str, str]:
+    """Commands whose module is present (a partial checkout lists only what it can run)."""
+    from importlib.util import find_spec
+
+    found: dict[str, str] = {}
+    for name, target in LAZY_COMMANDS.items():
+        module = target.partition(":")[0]
+        if find_spec(module) is not None:
+            found[name] = target
+    return found
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(_available())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = _available().get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        command = getattr(import_module(module_name), attribute)
+        if not isinstance(command, click.Command):  # pragma: no cover - programming error
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="b2blint")
+def cli() -> None:
+    """b2blint: policy-as-code for Entra cross-tenant access and B2B collaboration settings."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (never raises, never prints a traceback)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result: Any = cli.main(args=args, prog_name="b2blint", standalone_mode=False)
+    except B2BLintError as error:
+        click.echo(f"b2blint: error: {error.message}", err=True)
+        return error.exit_code
+    except click.exceptions.Abort:
+        click.echo("b2blint: aborted", err=True)
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except KeyboardInterrupt:
+        click.echo("b2blint: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as error:  # the last line of defence: no traceback for users
+        if os.environ.get("B2BLINT_DEBUG"):
+            raise
+        from b2blint.redact import redact
+
+        click.echo(
+            f"b2blint: internal error: {type(error).__name__}: {redact(str(error))} "
+            "(set B2BLINT_DEBUG=1 for the traceback; please report it)",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    if isinstance(result, int):
+        return result
+    return 0

@@ -1,0 +1,1 @@
+"""One module per CLI command; imported lazily by `b2blint.cli`."""

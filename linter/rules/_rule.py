@@ -1,0 +1,115 @@
+"""The contract every rule satisfies.
+
+A rule is a module with a docstring in ruff's headings (What it does / Why is this bad? /
+How to fix / References) and one `Rule` constant. A rule never parses YAML, reads files or
+config, prints, or touches the network: it declares which model objects it visits and the
+engine calls its `check` once per object during the single pass over the model, then stamps
+ID, severity and position on what it yields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from b2blint.diagnostics import Severity
+from b2blint.model import Partner, Policy, Ref
+
+
+class Visit(str, enum.Enum):
+    """What the engine hands a rule's `check`."""
+
+    POLICY = "policy"  # the whole Policy, once
+    PARTNER = "partner"  # each Partner
+    SETTING = "setting"  # each B2B-shaped setting (default and partners): a `SettingVisit`
+    BUILTIN = "builtin"  # produced by the loader or schema pass, not by a check
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingVisit:
+    """One B2B-shaped setting (usersAndGroups + applications) in the default or a partner."""
+
+    partner: Partner | None  # None: the tenant default
+    name: str  # e.g. "b2bCollaborationInbound", "tenantRestrictions"
+    value: Mapping[str, Any]
+    ref: Ref
+
+    @property
+    def owner_label(self) -> str:
+        return f"partner {self.partner.label}" if self.partner else "the default"
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """One change to a policy file, by YAML path (applied with ruamel.yaml round-trip).
+
+    ``op`` is ``set`` (value at path), ``delete`` (the key or item at path) or ``append``
+    (value to the list at path).
+    """
+
+    op: str
+    path: tuple[str | int, ...]
+    value: Any = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Fix:
+    """A certain fix: edits to one file, described in one line."""
+
+    file: str
+    description: str
+    edits: tuple[Edit, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Related:
+    ref: Ref
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """What a check yields: where, what is wrong in this instance, and optionally a fix."""
+
+    ref: Ref
+    message: str
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What a check may read besides the object it visits."""
+
+    policy: Policy
+    options: Mapping[str, Any]
+
+
+Check = Callable[[Any, Context], Iterator[Finding]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    """A rule's identity and documentation, and its check."""
+
+    id: str  # stable forever, never reused: "XTA003"
+    name: str  # kebab-case, accepted wherever an ID is: "direct-connect-without-mfa-trust"
+    severity: Severity  # default; config may override
+    summary: str  # one line: `b2blint rules`, SARIF shortDescription
+    doc: str  # the module docstring (ruff headings), rendered into docs/rules/<ID>.md
+    visits: Visit = Visit.BUILTIN
+    check: Check | None = None
+    prevents: tuple[str, ...] = ()  # Microsoft error codes, e.g. ("AADSTS90071",)
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # name -> default
+    fixable: bool = False
+
+    @property
+    def error_links(self) -> tuple[str, ...]:
+        """Microsoft's error lookup for every AADSTS code the rule prevents."""
+        return tuple(
+            f"https://login.microsoftonline.com/error?code={code.removeprefix('AADSTS')}"
+            for code in self.prevents
+            if code.startswith("AADSTS")
+        )
