@@ -95,7 +95,7 @@ def partner_lines(index: int, rng: random.Random, indent: str = "  ") -> list[st
         settings = [f"{body}inboundTrust: {{isMfaAccepted: true, isHybridAzureADJoinedDeviceAccepted: true}}",
                     f"{body}automaticUserConsentSettings: {{inboundAllowed: true, outboundAllowed: true}}"]
         settings += _setting("b2bCollaborationInbound", ("allowed", ALL_USERS),
-                             ("allowed", ALL_APPS), body, flow)
+                             ("allowed", [("Office365", "application")]), body, flow)
         settings += _setting("b2bCollaborationOutbound", ("allowed", [(_guid(rng), "group")]),
                              ("allowed", apps), body, flow)
     else:

@@ -21,8 +21,12 @@ def display_path(path: Path) -> str:
 
 
 def _excluded(path: Path, patterns: Sequence[str]) -> bool:
+    """Patterns from a config file are absolute (anchored at its directory); others relative."""
+    if not patterns:
+        return False
     text = display_path(path).replace(os.sep, "/")
-    return any(fnmatch.fnmatch(text, pattern) for pattern in patterns)
+    absolute = path.resolve().as_posix()
+    return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(absolute, p) for p in patterns)
 
 
 def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:

@@ -95,7 +95,7 @@ class Document:
                 break
             last = index == len(path) - 1
             if isinstance(node, dict) and isinstance(marks, dict) and segment in marks:
-                key_line, key_col, value_line, value_col = marks[segment]  # type: ignore[index]
+                key_line, key_col, value_line, value_col = marks[str(segment)]
                 if last and key:
                     return Position(key_line + 1, key_col + 1)
                 line, column = value_line, value_col

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from b2blint import suppressions
 from b2blint.config import Config
 from b2blint.diagnostics import (
     Diagnostic,
@@ -21,7 +22,7 @@ from b2blint.diagnostics import (
     sort_diagnostics,
 )
 from b2blint.discovery import discover, display_path
-from b2blint.document import Document, DocumentError, read_document
+from b2blint.document import Document, DocumentError, parse_text, read_document
 from b2blint.errors import B2BLintError
 from b2blint.model import Policy, build_policy, iter_b2b_settings
 from b2blint.rules import ALL_RULES, find_rule
@@ -83,8 +84,12 @@ def load_documents(
 def schema_pass(
     documents: Sequence[Document], config: Config
 ) -> tuple[list[Document], list[Diagnostic]]:
-    """Validate each document; return the ones the rules can trust, and the findings."""
-    from b2blint import schema
+    """Validate each document; return the ones the rules can trust, and the findings.
+
+    Policy-test files (top-level ``b2blint-tests``) are validated by `b2blint.policytest`
+    against their own schema, never as policy files.
+    """
+    from b2blint import policytest, schema
 
     trusted: list[Document] = []
     diagnostics: list[Diagnostic] = []
@@ -99,7 +104,10 @@ def schema_pass(
                 )
             )
             continue
-        findings = schema.validate(document.data, config.api_version)
+        if policytest.is_test_document(document):
+            findings = policytest.validate(document.data)
+        else:
+            findings = schema.validate(document.data, config.api_version)
         for finding in findings:
             position = document.position(finding.path, key=finding.at_key)
             diagnostics.append(
@@ -115,7 +123,9 @@ def schema_pass(
     return trusted, diagnostics
 
 
-def _visits(policy: Policy, visit: Visit) -> Iterable[object]:
+def _visits(policy: Policy, visit: Visit, tests: Sequence[Document]) -> Iterable[object]:
+    if visit is Visit.TESTS:
+        return tests
     if visit is Visit.POLICY:
         return (policy,)
     if visit is Visit.PARTNER:
@@ -125,8 +135,13 @@ def _visits(policy: Policy, visit: Visit) -> Iterable[object]:
     return ()
 
 
-def rule_pass(policy: Policy, rules: Sequence[Rule], config: Config) -> list[tuple[Rule, Finding]]:
-    """Run every rule's check over the model in one walk per kind of object."""
+def rule_pass(
+    policy: Policy, rules: Sequence[Rule], config: Config, tests: Sequence[Document] = ()
+) -> list[tuple[Rule, Finding]]:
+    """Run every rule's check over the model in one walk per kind of object.
+
+    ``tests``: the policy-test documents, for the rules that visit them (TST001).
+    """
     by_visit: dict[Visit, list[tuple[Rule, Context]]] = {}
     for rule in rules:
         if rule.check is None or rule.visits is Visit.BUILTIN:
@@ -135,7 +150,7 @@ def rule_pass(policy: Policy, rules: Sequence[Rule], config: Config) -> list[tup
         by_visit.setdefault(rule.visits, []).append((rule, context))
     results: list[tuple[Rule, Finding]] = []
     for visit, checks in by_visit.items():
-        for node in _visits(policy, visit):
+        for node in _visits(policy, visit, tests):
             for rule, context in checks:
                 assert rule.check is not None
                 results.extend((rule, finding) for finding in rule.check(node, context))
@@ -164,7 +179,7 @@ def _finding_diagnostic(rule: Rule, finding: Finding, config: Config) -> Diagnos
     return Diagnostic(
         rule.id,
         rule.name,
-        config.severity(rule.id, rule.severity),
+        config.severity(rule.id, finding.severity or rule.severity),
         finding.ref.location(),
         finding.message,
         tuple(RelatedLocation(r.ref.location(), r.message) for r in finding.related),
@@ -178,12 +193,15 @@ def lint_documents(
     rules: Sequence[Rule] = ALL_RULES,
 ) -> tuple[list[Diagnostic], Policy, list[tuple[Diagnostic, Fix]]]:
     """Schema pass, model and rule pass over already-parsed documents."""
+    from b2blint.policytest import is_test_document
+
     trusted, diagnostics = schema_pass(documents, config)
-    policy = build_policy(trusted)
+    tests = [document for document in trusted if is_test_document(document)]
+    policy = build_policy([document for document in trusted if not is_test_document(document)])
     diagnostics.extend(_conflict_diagnostics(policy, config))
     enabled = [rule for rule in rules if config.enabled(rule.id)]
     fixes: list[tuple[Diagnostic, Fix]] = []
-    for rule, finding in rule_pass(policy, enabled, config):
+    for rule, finding in rule_pass(policy, enabled, config, tests):
         diagnostic = _finding_diagnostic(rule, finding, config)
         diagnostics.append(diagnostic)
         if finding.fix is not None:
@@ -191,15 +209,63 @@ def lint_documents(
     return diagnostics, policy, fixes
 
 
+def _builtin_ids() -> frozenset[str]:
+    return frozenset(rule.id for rule in ALL_RULES if rule.visits is Visit.BUILTIN)
+
+
 def lint_paths(paths: Sequence[str], config: Config, rules: Sequence[Rule] = ALL_RULES) -> LintResult:
     """Lint every policy file under ``paths`` as one tenant."""
     files = discover(paths, config.exclude)
     documents, diagnostics, names = load_documents(files, config)
+    return _finish(names, documents, diagnostics, config, rules)
+
+
+def lint_sources(
+    sources: Sequence[tuple[str, str]],
+    config: Config,
+    rules: Sequence[Rule] = ALL_RULES,
+    unreadable: Sequence[str] = (),
+) -> LintResult:
+    """Lint in-memory texts as one tree (``--fix`` re-lints its edits before writing them).
+
+    ``sources`` are (display path, text); ``unreadable`` names files of the tree that are not
+    in ``sources`` because they could not be parsed (they make the run incomplete).
+    """
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    for name, text in sources:
+        try:
+            documents.append(parse_text(text, name))
+        except DocumentError as error:
+            diagnostics.extend(
+                _diagnostic(p.rule_id, config, Location(name, p.position), p.message)
+                for p in error.problems
+            )
+    names = [name for name, _ in sources] + list(unreadable)
+    return _finish(names, documents, diagnostics, config, rules)
+
+
+def _finish(
+    names: list[str],
+    documents: list[Document],
+    diagnostics: list[Diagnostic],
+    config: Config,
+    rules: Sequence[Rule],
+) -> LintResult:
     found, policy, fixes = lint_documents(documents, config, rules)
     diagnostics.extend(found)
+    # Rules saw everything only if every file parsed and passed the structural checks.
+    complete = len(documents) == len(names) and not any(
+        d.rule_id in _STRUCTURAL for d in diagnostics
+    )
     diagnostics = [d for d in diagnostics if config.enabled(d.rule_id)]
-    diagnostics = _apply_suppressions(diagnostics, documents, config)
+    ran = {rule.id for rule in rules} | _builtin_ids()
+    active = frozenset(rule_id for rule_id in ran if config.enabled(rule_id))
+    diagnostics, suppression_fixes = suppressions.apply(
+        diagnostics, documents, config, active=active, complete=complete
+    )
     kept = set(map(id, diagnostics))
+    fixes.extend(suppression_fixes)
     return LintResult(
         tuple(names),
         tuple(sort_diagnostics(diagnostics)),
@@ -207,14 +273,3 @@ def lint_paths(paths: Sequence[str], config: Config, rules: Sequence[Rule] = ALL
         policy,
         tuple((d, f) for d, f in fixes if id(d) in kept),
     )
-
-
-def _apply_suppressions(
-    diagnostics: list[Diagnostic], documents: Sequence[Document], config: Config
-) -> list[Diagnostic]:
-    """Drop suppressed findings and add B2B001/B2B002 (when the suppressions module exists)."""
-    try:
-        from b2blint import suppressions
-    except ImportError:
-        return diagnostics
-    return suppressions.apply(diagnostics, documents, config)  # type: ignore[no-any-return]

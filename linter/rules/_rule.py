@@ -24,6 +24,7 @@ class Visit(str, enum.Enum):
     POLICY = "policy"  # the whole Policy, once
     PARTNER = "partner"  # each Partner
     SETTING = "setting"  # each B2B-shaped setting (default and partners): a `SettingVisit`
+    TESTS = "tests"  # each policy-test file (top-level `b2blint-tests`): a `Document`
     BUILTIN = "builtin"  # produced by the loader or schema pass, not by a check
 
 
@@ -46,7 +47,10 @@ class Edit:
     """One change to a policy file, by YAML path (applied with ruamel.yaml round-trip).
 
     ``op`` is ``set`` (value at path), ``delete`` (the key or item at path) or ``append``
-    (value to the list at path).
+    (value to the list at path). Paths refer to the document as the rule saw it, so several
+    edits of one fix never need to account for each other's index shifts. ``line`` edits
+    text outside the data (comments): ``path`` is ``(line_number,)`` and ``value`` the new
+    text of that line, or None to remove the line; the data must stay the same.
     """
 
     op: str
@@ -77,6 +81,7 @@ class Finding:
     message: str
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
+    severity: Severity | None = None  # this finding only (XTA001: warning, then error); config wins
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,271 @@
+"""Does one sign-in get through one B2B-shaped setting? Graph's documented reading, three-valued.
+
+A crossTenantAccessPolicyB2BSetting has two halves, ``usersAndGroups`` and ``applications``,
+each ``{accessType, targets}``. Microsoft's table "Interpreting the API response" (Graph
+crossTenantAccessPolicy overview [S2],
+https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicy-overview) gives the
+meaning of every combination; with U the user targets and A the application targets:
+
+=================  =======================================  ===================================
+users / apps        documented example                       reading
+=================  =======================================  ===================================
+allowed / allowed   "Users in group 'g1' are only allowed    pass iff user in U and app in A
+                    to access application 'a1'"
+allowed / blocked   "All users in group 'g1' are allowed to  pass iff user in U and app not in A
+                    access any application except 'a1'"
+blocked / allowed   "Users in group 'g1' can't access any    pass iff user not in U and app in A
+                    application. Any user not in group 'g1'
+                    can only access application 'a1'"
+blocked / blocked   "Users in group 'g1' are blocked from    blocked iff user in U and app in A
+                    accessing application 'a1' only. All
+                    users, including users in group 'g1'
+                    are able to access any other
+                    application"; and with AllApplications:
+                    "Other users not in group 'g1' have
+                    access to all applications"
+=================  =======================================  ===================================
+
+The last row is *not* a plain intersection of the two halves: two block lists block the
+pairs, not the union. The keywords ``AllUsers`` and ``AllApplications`` (and the reserved
+synonym ``AllMicrosoftApps``) stand for everyone / everything; ``Office365`` for the Office 365
+suite (crossTenantAccessPolicyTarget [S8]).
+
+Answers are ``True``, ``False`` or ``None`` (unknown, with the reason in words) because the
+files cannot say everything: which groups a user is in (b2blint does not read directories),
+and which app IDs the ``Office365`` target covers (Microsoft publishes the suite's contents
+for Conditional Access by service name, without app IDs, and not for cross-tenant access:
+https://learn.microsoft.com/entra/identity/conditional-access/reference-office-365-application-contents).
+Unknowns combine with Kleene's three-valued logic, so a verdict is only ``None`` when the
+unknown really matters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+ALL_USERS = "AllUsers"
+ALL_APPLICATIONS = "AllApplications"
+OFFICE_365 = "Office365"
+ALL_APP_KEYWORDS = frozenset({ALL_APPLICATIONS, "AllMicrosoftApps"})
+APP_KEYWORDS = ALL_APP_KEYWORDS | {OFFICE_365}
+
+#: An application request meaning "some application" (for invitations: can the invitee use
+#: at least one application?).
+SOME_APPLICATION = "<some application>"
+
+USERS = "usersAndGroups"
+APPS = "applications"
+
+Tri = bool | None
+
+#: The unknown when no application was given (the targets decide which apps get through).
+UNKNOWN_APP = "which application is used"
+
+
+def and3(*values: Tri) -> Tri:
+    """Kleene conjunction: False wins, then unknown."""
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def or3(*values: Tri) -> Tri:
+    """Kleene disjunction: True wins, then unknown."""
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def not3(value: Tri) -> Tri:
+    return None if value is None else not value
+
+
+def short_id(value: str) -> str:
+    """A GUID as people scan it in a review (``5e3a1b2c…``); keywords unchanged."""
+    return value[:8] + "…" if len(value) == 36 and value.count("-") == 4 else value
+
+
+@dataclasses.dataclass(frozen=True)
+class Subject:
+    """Who signs in, as far as the question says.
+
+    ``specified`` is False when neither a user nor a group was given: then membership of any
+    specific target is unknown. When either is given, the subject is taken as complete: the
+    user is in exactly the groups listed (so a user given without groups is in no listed
+    group), and is no other user.
+    """
+
+    user: str | None = None
+    groups: frozenset[str] = frozenset()
+
+    @property
+    def specified(self) -> bool:
+        return self.user is not None or bool(self.groups)
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    """The answer for one half: the value, the target that decided it, and unknowns in words."""
+
+    value: Tri
+    target_index: int | None = None
+    unknowns: tuple[str, ...] = ()
+
+
+def access_type(config: Any) -> str | None:
+    value = config.get("accessType") if isinstance(config, Mapping) else None
+    return value if value in ("allowed", "blocked") else None
+
+
+def targets(config: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    """``(index, target)`` for every well-formed target entry of a half."""
+    items = config.get("targets") if isinstance(config, Mapping) else None
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
+
+
+def _value(item: Mapping[str, Any]) -> str | None:
+    target = item.get("target")
+    if not isinstance(target, str):
+        return None
+    return target if target in APP_KEYWORDS or target == ALL_USERS else target.lower()
+
+
+def _combine(found: Sequence[tuple[int, Tri, str | None]]) -> Match:
+    """OR over targets: the first True decides; else unknown if any is unknown."""
+    for index, value, _ in found:
+        if value is True:
+            return Match(True, index)
+    unknowns = tuple(dict.fromkeys(why for _, value, why in found if value is None and why))
+    return Match(None if unknowns else False, None, unknowns)
+
+
+def user_match(config: Any, subject: Subject) -> Match:
+    """Whether the subject is one of the half's user/group targets.
+
+    Unknowns are fragments (``in group <id>``, ``user <id>``) for `depends_on` to join.
+    """
+    found: list[tuple[int, Tri, str | None]] = []
+    for index, item in targets(config):
+        target = _value(item)
+        if target is None:
+            continue
+        if target == ALL_USERS:
+            found.append((index, True, None))
+            continue
+        if target in APP_KEYWORDS:
+            found.append((index, False, None))
+            continue
+        kind = item.get("targetType")
+        if not subject.specified:
+            relation = "in group" if kind == "group" else "user" if kind == "user" else "user or in group"
+            found.append((index, None, f"{relation} {target}"))
+        elif kind == "group":
+            found.append((index, target in subject.groups, None))
+        elif kind == "user":
+            found.append((index, target == subject.user, None))
+        else:
+            found.append((index, target == subject.user or target in subject.groups, None))
+    return _combine(found)
+
+
+def _covers(target: str, app: str | None) -> tuple[Tri, str | None]:
+    """Whether target ``target`` includes all of requested ``app``."""
+    if target in ALL_APP_KEYWORDS or app == SOME_APPLICATION:
+        return True, None
+    if app is None:
+        return None, UNKNOWN_APP
+    if app == ALL_APPLICATIONS:
+        return False, None
+    if app == OFFICE_365:
+        return target == OFFICE_365, None
+    if target == OFFICE_365:
+        return None, f"whether app {app} is part of Office 365"
+    return target == app, None
+
+
+def _meets(target: str, app: str | None) -> tuple[Tri, str | None]:
+    """Whether target ``target`` includes any part of requested ``app``."""
+    if target in ALL_APP_KEYWORDS or app == ALL_APPLICATIONS:
+        return True, None
+    if app == SOME_APPLICATION:
+        return False, None
+    if app is None:
+        return None, UNKNOWN_APP
+    if app == OFFICE_365:
+        if target == OFFICE_365:
+            return True, None
+        return None, f"whether app {target} is part of Office 365"
+    if target == OFFICE_365:
+        return None, f"whether app {app} is part of Office 365"
+    return target == app, None
+
+
+def app_match(config: Any, app: str | None, *, whole: bool) -> Match:
+    """Whether the half's app targets include all (``whole``) or any part of ``app``.
+
+    ``app`` is a lower-case app ID, ``Office365``, ``AllApplications``, `SOME_APPLICATION`
+    or None (not given). An allow list must include the whole request; a block list blocks
+    a request it meets at all.
+    """
+    relation = _covers if whole else _meets
+    found: list[tuple[int, Tri, str | None]] = []
+    for index, item in targets(config):
+        target = _value(item)
+        if target is None or target == ALL_USERS:
+            continue
+        value, why = relation(target, app)
+        found.append((index, value, why))
+    return _combine(found)
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingResult:
+    """The verdict of one B2B setting: passes or not, and which halves decided it."""
+
+    passes: Tri
+    users: Match
+    apps: Match
+    deciding: tuple[str, ...]  # USERS and/or APPS
+    problem: str | None = None  # a half without a usable accessType
+
+
+def evaluate(users_config: Any, apps_config: Any, subject: Subject, app: str | None) -> SettingResult:
+    """Apply the documented table (module docstring) to one sign-in."""
+    user_type, app_type = access_type(users_config), access_type(apps_config)
+    if user_type is None or app_type is None:
+        half = USERS if user_type is None else APPS
+        empty = Match(None)
+        return SettingResult(
+            None, empty, empty, (half,), f"{half} has no accessType 'allowed' or 'blocked'"
+        )
+    users = user_match(users_config, subject)
+    apps = app_match(apps_config, app, whole=app_type == "allowed")
+    user_term = users.value if user_type == "allowed" else not3(users.value)
+    app_term = apps.value if app_type == "allowed" else not3(apps.value)
+    if user_type == "blocked" and app_type == "blocked":
+        passes = not3(and3(users.value, apps.value))
+        deciding: tuple[str, ...] = (USERS, APPS)
+    else:
+        passes = and3(user_term, app_term)
+        if passes is True:
+            deciding = (USERS, APPS)
+        else:
+            wanted = passes  # False: the halves that fail; None: the unknown ones
+            deciding = tuple(
+                half for half, term in ((USERS, user_term), (APPS, app_term)) if term is wanted
+            )
+    return SettingResult(passes, users, apps, deciding)
+
+
+def depends_on(result: SettingResult) -> str:
+    """What an unknown verdict hangs on, in words: ``whether the user is in group X or ...``."""
+    found = []
+    if USERS in result.deciding and result.users.unknowns:
+        found.append("whether the user is " + " or ".join(result.users.unknowns))
+    if APPS in result.deciding and result.apps.unknowns:
+        found.append(" and ".join(result.apps.unknowns))
+    return " and on ".join(found) or "settings b2blint cannot read"

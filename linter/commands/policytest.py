@@ -1,0 +1,73 @@
+"""``b2blint test``: run the policy tests (docs/policy-tests.md) against the policy of PATH.
+
+Exit codes: 0 every test passed, 1 a test failed or cannot run, 2 bad usage, no policy-test
+file, or a policy-test file that is malformed (each problem printed with its position).
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from b2blint.commands._options import common_options, note
+
+
+@click.command("test")
+@common_options
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def test_command(*, paths: tuple[str, ...], output_format: str) -> int:
+    """Run the policy tests found under PATH (default: policies/) against its policy.
+
+    Policy-test files are the YAML files whose top-level key is 'b2blint-tests'; every other
+    YAML file under PATH is part of the policy they test.
+    """
+    from b2blint.access_tree import read_tree
+    from b2blint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, B2BLintError
+    from b2blint.policytest import run_document, validate
+
+    tree = read_tree(paths, lint=True)
+    if not tree.tests:
+        where = ", ".join(paths) or "policies"
+        raise B2BLintError(f"{where}: no policy-test files (YAML files with 'b2blint-tests: 1')")
+    malformed = 0
+    for document in tree.tests:
+        for finding in validate(document.data):
+            position = document.position(finding.path, key=finding.at_key)
+            click.echo(f"{document.path}:{position.line}:{position.column}: {finding.message}", err=True)
+            malformed += 1
+    if malformed:
+        plural = "s" if malformed != 1 else ""
+        raise B2BLintError(f"{malformed} problem{plural} in the policy-test files; no test was run", EXIT_USAGE)
+    if tree.lint_errors:
+        plural = "s" if tree.lint_errors != 1 else ""
+        note(
+            f"warning: the policy has {tree.lint_errors} lint error{plural} (run 'b2blint lint'); "
+            "verdicts may differ from what Graph would do"
+        )
+    results = [result for document in tree.tests for result in run_document(tree.policy, document)]
+    if output_format == "json":
+        click.echo(json.dumps([_result_json(r) for r in results], indent=2, ensure_ascii=False))
+    else:
+        from b2blint.access_report import results_text
+
+        click.echo(results_text(results), nl=False)
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FINDINGS
+
+
+def _result_json(result: object) -> dict[str, object]:
+    from b2blint.policytest import TestResult
+
+    assert isinstance(result, TestResult)
+    location = result.case.expect_ref.location()
+    return {
+        "name": result.case.name,
+        "file": location.file,
+        "line": location.position.line,
+        "passed": result.passed,
+        "expect": result.case.expect,
+        "expectError": result.case.expect_error,
+        "result": result.verdict.to_json() if result.verdict is not None else None,
+        "problem": result.problem,
+    }

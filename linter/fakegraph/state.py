@@ -1,0 +1,175 @@
+"""The tenant the emulator serves, and its JSON file form (``--state FILE``, ``/_fake/state``).
+
+File form (every key optional; a missing key means "as a new tenant has it")::
+
+    {"tenantId": "<guid>",
+     "crossTenantAccessPolicy": {...},
+     "default": {...} | null,                  # null: the service default (isServiceDefault)
+     "partners": [{"tenantId": "<guid>", ..., "identitySynchronization": {...}}],
+     "authorizationPolicy": {...},
+     "emailAuthenticationMethodConfiguration": {...},
+     "externalIdentitiesPolicy": {...},
+     "b2bManagementPolicies": [{"id": "...", ...}]}
+
+Objects are Graph JSON as a GET returns it. A state file may hold properties the emulator does
+not know (to play a service that grew new fields, apply-guarantees §1.7 item 7): they are
+returned by GETs but, like any unknown name, cannot be written.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from b2blint.fakegraph import defaults
+from b2blint.fakegraph.schema import GUID_RE
+
+#: The measure of the cross-tenant policy for the size limit (see `policy_size`).
+SIZE_CONTEXT = "https://graph.microsoft.com/beta/$metadata#policies/crossTenantAccessPolicy/$entity"
+
+
+class StateError(ValueError):
+    """A state document the emulator cannot load."""
+
+
+@dataclasses.dataclass
+class State:
+    """Everything the emulated tenant holds. Keys of ``partners``/``syncs`` are lower-case GUIDs."""
+
+    policy: dict[str, Any] = dataclasses.field(default_factory=defaults.cross_tenant_access_policy)
+    default: dict[str, Any] | None = None  # None: the service default is in effect
+    partners: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    syncs: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    authorization: dict[str, Any] = dataclasses.field(
+        default_factory=defaults.authorization_policy
+    )
+    email: dict[str, Any] = dataclasses.field(default_factory=defaults.email_configuration)
+    external_identities: dict[str, Any] = dataclasses.field(
+        default_factory=defaults.external_identities_policy
+    )
+    b2b_policies: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+
+    def copy(self) -> State:
+        """A deep copy (the stale-read snapshot, and the trial state of a write)."""
+        return copy.deepcopy(self)
+
+    def effective_default(self) -> dict[str, Any]:
+        """The default configuration as GET returns it."""
+        if self.default is None:
+            return defaults.service_default()
+        return copy.deepcopy(self.default)
+
+    def policy_size(self) -> int:
+        """UTF-8 bytes of the compact JSON of the whole cross-tenant policy.
+
+        Entra's troubleshooting guide measures the 25 KB limit on the
+        ``GET /beta/policies/crosstenantaccesspolicy`` JSON [S31]. The emulator counts
+        ``{"@odata.context": ..., <policy>, "default": <default as GET returns it>,
+        "partners": [<each partner as GET returns it>]}`` with ``separators=(",", ":")`` and
+        non-ASCII as UTF-8; identitySynchronization objects are separate entities and not counted.
+        """
+        document: dict[str, Any] = {"@odata.context": SIZE_CONTEXT, **self.policy}
+        document["default"] = self.effective_default()
+        document["partners"] = list(self.partners.values())
+        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+        return len(text.encode("utf-8"))
+
+    def to_json(self, tenant_id: str) -> dict[str, Any]:
+        """The file form (module docstring)."""
+        partners = []
+        for key, partner in self.partners.items():
+            item = copy.deepcopy(partner)
+            if key in self.syncs:
+                item["identitySynchronization"] = copy.deepcopy(self.syncs[key])
+            partners.append(item)
+        return {
+            "tenantId": tenant_id,
+            "crossTenantAccessPolicy": copy.deepcopy(self.policy),
+            "default": copy.deepcopy(self.default),
+            "partners": partners,
+            "authorizationPolicy": copy.deepcopy(self.authorization),
+            "emailAuthenticationMethodConfiguration": copy.deepcopy(self.email),
+            "externalIdentitiesPolicy": copy.deepcopy(self.external_identities),
+            "b2bManagementPolicies": list(copy.deepcopy(self.b2b_policies).values()),
+        }
+
+
+_KEYS = frozenset(
+    {
+        "tenantId",
+        "crossTenantAccessPolicy",
+        "default",
+        "partners",
+        "authorizationPolicy",
+        "emailAuthenticationMethodConfiguration",
+        "externalIdentitiesPolicy",
+        "b2bManagementPolicies",
+    }
+)
+
+
+def _object(data: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise StateError(f"'{key}' must be a JSON object")
+    return {k: v for k, v in copy.deepcopy(value).items() if not k.startswith("@odata.")}
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise StateError(f"'{key}' must be a list of JSON objects")
+    return copy.deepcopy(value)
+
+
+def load_state(data: Any) -> State:
+    """A `State` from the file form; raise `StateError` on anything malformed."""
+    if not isinstance(data, dict):
+        raise StateError("the state must be a JSON object")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise StateError(f"unknown key(s) in the state: {', '.join(unknown)}")
+    state = State()
+    policy = _object(data, "crossTenantAccessPolicy")
+    if policy is not None:
+        state.policy = {**defaults.cross_tenant_access_policy(), **policy}
+    default = _object(data, "default")
+    if default is not None:
+        # A stored default is a modified one unless the file says otherwise.
+        state.default = {**defaults.service_default(), "isServiceDefault": False, **default}
+    for entry in _list(data, "partners"):
+        tenant = entry.get("tenantId")
+        if not isinstance(tenant, str) or not GUID_RE.match(tenant):
+            raise StateError(f"partner tenantId {tenant!r} is not a GUID")
+        key = tenant.lower()
+        if key in state.partners:
+            raise StateError(f"partner {tenant} appears twice")
+        sync = entry.pop("identitySynchronization", None)
+        state.partners[key] = {**defaults.new_partner(key), **entry, "tenantId": key}
+        if sync is not None:
+            if not isinstance(sync, dict):
+                raise StateError(f"identitySynchronization of {tenant} must be an object")
+            state.syncs[key] = {**defaults.new_sync(key), **sync, "tenantId": key}
+    for key, factory, attribute in (
+        ("authorizationPolicy", defaults.authorization_policy, "authorization"),
+        ("emailAuthenticationMethodConfiguration", defaults.email_configuration, "email"),
+        ("externalIdentitiesPolicy", defaults.external_identities_policy, "external_identities"),
+    ):
+        value = _object(data, key)
+        if value is not None:
+            setattr(state, attribute, {**factory(), **value})
+    for entry in _list(data, "b2bManagementPolicies"):
+        identifier = entry.get("id")
+        if not isinstance(identifier, str) or not identifier:
+            raise StateError("every b2bManagementPolicy needs a string id")
+        if identifier in state.b2b_policies:
+            raise StateError(f"b2bManagementPolicy {identifier} appears twice")
+        state.b2b_policies[identifier] = entry
+    return state

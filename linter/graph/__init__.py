@@ -1,0 +1,1 @@
+"""Microsoft Graph: the YAML <-> Graph JSON mapping, and (later) the client, plan and apply."""

@@ -1,0 +1,162 @@
+"""Read a saved Graph JSON response: the data, and the line and column of every value.
+
+Python's `json` module says where a syntax error is but not where a value stands, and `import`
+must point at the object it cannot use (``FILE:LINE:COL``). `load_json` parses with `json`
+(strict: Graph never emits trailing commas or comments) and then walks the now-valid text once
+to record the offset of every value by its path, refusing duplicate keys, which `json` would
+silently resolve to the last one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import json
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+JsonPath = tuple[str | int, ...]
+
+_WHITESPACE = frozenset(" \t\n\r")
+_SCALAR_END = frozenset(",]} \t\n\r")
+
+
+class JsonTextError(ValueError):
+    """The text is not one valid JSON document; ``line``/``column`` are 1-based."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclasses.dataclass(frozen=True)
+class JsonDocument:
+    """Parsed JSON plus a position index (path -> 1-based line and column)."""
+
+    data: Any
+    text: str
+    offsets: dict[JsonPath, int]
+
+    def position(self, path: JsonPath) -> tuple[int, int]:
+        """Where the value at ``path`` starts; the deepest existing ancestor if it is missing."""
+        for length in range(len(path), -1, -1):
+            offset = self.offsets.get(path[:length])
+            if offset is not None:
+                return _line_col(self.text, offset)
+        return (1, 1)
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (BOM allowed) or BOM-marked UTF-16, which Windows PowerShell's ``>`` writes."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise JsonTextError(f"not valid UTF-16: {error.reason}", 1, 1) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        start = before.rfind(b"\n") + 1
+        column = len(before[start:].decode("utf-8", errors="replace")) + 1
+        raise JsonTextError(
+            f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the response as UTF-8",
+            line,
+            column,
+        ) from None
+
+
+def load_json(text: str) -> JsonDocument:
+    """Parse ``text`` as one JSON value; raise `JsonTextError` with the position of a problem."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise JsonTextError(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+    except RecursionError:
+        raise JsonTextError("invalid JSON: nested too deeply", 1, 1) from None
+    offsets: dict[JsonPath, int] = {}
+    try:
+        _Scanner(text, offsets).value(_skip(text, 0), ())
+    except RecursionError:
+        raise JsonTextError("invalid JSON: nested too deeply", 1, 1) from None
+    return JsonDocument(data=data, text=text, offsets=offsets)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line_starts = [0]
+    index = text.find("\n")
+    while index != -1 and index < offset:
+        line_starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    line = bisect.bisect_right(line_starts, offset)
+    return (line, offset - line_starts[line - 1] + 1)
+
+
+def _skip(text: str, index: int) -> int:
+    while index < len(text) and text[index] in _WHITESPACE:
+        index += 1
+    return index
+
+
+class _Scanner:
+    """Walks text that `json.loads` already accepted, recording where each value starts."""
+
+    def __init__(self, text: str, offsets: dict[JsonPath, int]) -> None:
+        self.text = text
+        self.offsets = offsets
+
+    def value(self, index: int, path: JsonPath) -> int:
+        text = self.text
+        self.offsets[path] = index
+        char = text[index]
+        if char == "{":
+            return self._object(index + 1, path)
+        if char == "[":
+            return self._array(index + 1, path)
+        if char == '"':
+            return int(scanstring(text, index + 1)[1])
+        while index < len(text) and text[index] not in _SCALAR_END:
+            index += 1
+        return index
+
+    def _object(self, index: int, path: JsonPath) -> int:
+        text = self.text
+        index = _skip(text, index)
+        if text[index] == "}":
+            return index + 1
+        seen: set[str] = set()
+        while True:
+            index = _skip(text, index)
+            key_at = index
+            key, index = scanstring(text, index + 1)
+            if key in seen:
+                line, column = _line_col(text, key_at)
+                raise JsonTextError(f"duplicate key '{key}' in one object", line, column)
+            seen.add(key)
+            index = _skip(text, index) + 1  # the ':'
+            index = self.value(_skip(text, index), (*path, key))
+            index = _skip(text, index)
+            if text[index] == ",":
+                index += 1
+                continue
+            return index + 1  # the '}'
+
+    def _array(self, index: int, path: JsonPath) -> int:
+        text = self.text
+        index = _skip(text, index)
+        if text[index] == "]":
+            return index + 1
+        position = 0
+        while True:
+            index = self.value(_skip(text, index), (*path, position))
+            position += 1
+            index = _skip(text, index)
+            if text[index] == ",":
+                index += 1
+                continue
+            return index + 1  # the ']'

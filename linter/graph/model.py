@@ -1,0 +1,167 @@
+"""What b2blint knows about each Graph resource it manages: names, endpoints, field roles.
+
+Kept apart from the conversion code in `b2blint.graph.mapping` so the tables can be read (and
+cross-checked against ``schemas/graph``) in one place. Sources are keys of
+/work/shared/reference/graph-facts.md §7 ([S1] ... [S47]).
+"""
+
+from __future__ import annotations
+
+import enum
+
+V1 = "v1.0"
+BETA = "beta"
+
+
+class Kind(str, enum.Enum):
+    """One managed Graph resource type (the value is b2blint's name for it)."""
+
+    CROSS_TENANT_ACCESS_POLICY = "crossTenantAccessPolicy"
+    DEFAULT = "default"
+    PARTNER = "partner"
+    IDENTITY_SYNCHRONIZATION = "identitySynchronization"
+    AUTHORIZATION_POLICY = "authorizationPolicy"
+    B2B_MANAGEMENT_POLICY = "b2bManagementPolicy"
+    EMAIL_OTP = "emailOtp"
+    EXTERNAL_IDENTITIES_POLICY = "externalIdentitiesPolicy"
+
+
+SINGLETONS: tuple[Kind, ...] = (
+    Kind.CROSS_TENANT_ACCESS_POLICY,
+    Kind.DEFAULT,
+    Kind.AUTHORIZATION_POLICY,
+    Kind.B2B_MANAGEMENT_POLICY,
+    Kind.EMAIL_OTP,
+    Kind.EXTERNAL_IDENTITIES_POLICY,
+)
+
+#: The policy-file key of each tenant-wide resource (docs/format.md, "Top-level keys").
+POLICY_KEY: dict[Kind, str] = {
+    Kind.CROSS_TENANT_ACCESS_POLICY: "crossTenantAccessPolicy",
+    Kind.DEFAULT: "default",
+    Kind.AUTHORIZATION_POLICY: "authorizationPolicy",
+    Kind.B2B_MANAGEMENT_POLICY: "invitationDomains",
+    Kind.EMAIL_OTP: "emailOtp",
+    Kind.EXTERNAL_IDENTITIES_POLICY: "externalIdentitiesPolicy",
+}
+
+#: Keys of the policy file that are b2blint metadata, never sent to Graph.
+METADATA_KEYS = frozenset({"b2blint", "tenant"})
+PARTNER_METADATA_KEYS = frozenset({"tenantId", "name", "cloud", "domains"})
+
+#: The OData type of each resource, as Graph writes ``@odata.type``.
+ODATA_TYPE: dict[Kind, str] = {
+    Kind.CROSS_TENANT_ACCESS_POLICY: "#microsoft.graph.crossTenantAccessPolicy",
+    Kind.DEFAULT: "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault",
+    Kind.PARTNER: "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
+    Kind.IDENTITY_SYNCHRONIZATION: "#microsoft.graph.crossTenantIdentitySyncPolicyPartner",
+    Kind.AUTHORIZATION_POLICY: "#microsoft.graph.authorizationPolicy",
+    Kind.B2B_MANAGEMENT_POLICY: "#microsoft.graph.b2bManagementPolicy",
+    Kind.EMAIL_OTP: "#microsoft.graph.emailAuthenticationMethodConfiguration",
+    Kind.EXTERNAL_IDENTITIES_POLICY: "#microsoft.graph.externalIdentitiesPolicy",
+}
+
+CROSS_TENANT = "/policies/crossTenantAccessPolicy"
+PARTNERS = CROSS_TENANT + "/partners"
+B2B_POLICIES = "/policies/b2bManagementPolicies"
+
+#: Entity URL (GET / PATCH / DELETE) and API version of each singleton [S16][S17][S20][S22][S23].
+#: authorizationPolicy is a collection in beta, so its beta entity URL names the one item [S20].
+SINGLETON_PATH: dict[Kind, tuple[str, str]] = {
+    Kind.CROSS_TENANT_ACCESS_POLICY: (CROSS_TENANT, V1),
+    Kind.DEFAULT: (CROSS_TENANT + "/default", V1),
+    Kind.AUTHORIZATION_POLICY: ("/policies/authorizationPolicy", V1),
+    Kind.EMAIL_OTP: (
+        "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email",
+        V1,
+    ),
+    Kind.EXTERNAL_IDENTITIES_POLICY: ("/policies/externalIdentitiesPolicy", BETA),
+}
+AUTHORIZATION_POLICY_BETA_PATH = "/policies/authorizationPolicy/authorizationPolicy"
+
+#: Fields a GET returns that import leaves out (and names in its summary): read-only or
+#: service-managed fields, and properties or relationships b2blint does not manage (the policy
+#: schema has no place for them). Everything else, unknown or miscased names included, is
+#: carried over so that `lint` reports it. ``@``-annotations are always dropped.
+NOT_IMPORTED: dict[Kind, frozenset[str]] = {
+    # Only displayName and allowedCloudEndpoints can be changed [S16]; definition is
+    # deprecated ("Do not use") [S14b]; templates is a relationship [S45].
+    Kind.CROSS_TENANT_ACCESS_POLICY: frozenset(
+        {"id", "description", "definition", "templates", "deletedDateTime", "lastModifiedDateTime"}
+    ),
+    # automaticUserConsentSettings "can't be updated in the default configuration" [S3];
+    # m365Capabilities is a relationship [S15].
+    Kind.DEFAULT: frozenset(
+        {"id", "isServiceDefault", "automaticUserConsentSettings", "m365Capabilities"}
+    ),
+    # tenantId moves to the entry, displayName seeds `name`, identitySynchronization is its own
+    # resource (see fromgraph); isInMultiTenantOrganization is service-managed [S4];
+    # deletedDateTime is beta, read-only [S5].
+    Kind.PARTNER: frozenset({"isInMultiTenantOrganization", "deletedDateTime", "m365Capabilities"}),
+    Kind.IDENTITY_SYNCHRONIZATION: frozenset({"deletedDateTime"}),
+    Kind.AUTHORIZATION_POLICY: frozenset({"id", "deletedDateTime"}),
+    Kind.B2B_MANAGEMENT_POLICY: frozenset(),  # projected to invitationDomains, see b2bdefinition
+    # The policy file manages state and allowExternalIdToUseEmailOtp only (docs/format.md);
+    # the include/exclude targets decide which *members* may use email OTP, not guests.
+    Kind.EMAIL_OTP: frozenset({"id", "includeTargets", "excludeTargets"}),
+    Kind.EXTERNAL_IDENTITIES_POLICY: frozenset({"id", "deletedDateTime"}),
+}
+
+#: Properties that exist only in the beta API; a body with any of them goes to /beta
+#: [S6][S5][S13][S20].
+BETA_ONLY: dict[Kind, frozenset[str]] = {
+    Kind.DEFAULT: frozenset({"blockServiceProviderOutboundAccess"}),
+    Kind.PARTNER: frozenset({"blockServiceProviderOutboundAccess"}),
+    Kind.IDENTITY_SYNCHRONIZATION: frozenset(
+        {"groupSyncInbound", "externalCloudAuthorizedApplicationId"}
+    ),
+    Kind.AUTHORIZATION_POLICY: frozenset(
+        {"enabledPreviewFeatures", "permissionGrantPolicyIdsAssignedToDefaultUserRole"}
+    ),
+}
+
+# Shape hints for bodies that carry neither @odata.context nor @odata.type (most doc examples).
+XTAP_SETTINGS = frozenset(
+    {
+        "b2bCollaborationInbound",
+        "b2bCollaborationOutbound",
+        "b2bDirectConnectInbound",
+        "b2bDirectConnectOutbound",
+        "inboundTrust",
+        "tenantRestrictions",
+        "automaticUserConsentSettings",
+        "invitationRedemptionIdentityProviderConfiguration",
+        "m365CollaborationInbound",
+        "m365CollaborationOutbound",
+        "appServiceConnectInbound",
+        "blockServiceProviderOutboundAccess",
+        "isServiceDefault",
+    }
+)
+SYNC_SETTINGS = frozenset(
+    {"userSyncInbound", "groupSyncInbound", "externalCloudAuthorizedApplicationId"}
+)
+AUTHORIZATION_SETTINGS = frozenset(
+    {
+        "allowInvitesFrom",
+        "guestUserRoleId",
+        "defaultUserRolePermissions",
+        "blockMsolPowerShell",
+        "allowEmailVerifiedUsersToJoinOrganization",
+        "allowedToSignUpEmailBasedSubscriptions",
+        "allowedToUseSSPR",
+        "allowUserConsentForRiskyApps",
+        "enabledPreviewFeatures",
+        "permissionGrantPolicyIdsAssignedToDefaultUserRole",
+    }
+)
+EXTERNAL_IDENTITIES_SETTINGS = frozenset(
+    {"allowExternalIdentitiesToLeave", "allowDeletedIdentitiesDataRemoval"}
+)
+EMAIL_SETTINGS = frozenset({"allowExternalIdToUseEmailOtp"})
+
+#: Default/partner properties whose null (or all-null object) means "not set, inherit"; import
+#: leaves such values out [S2][S17]. The last two are undocumented but in real responses [S39].
+NULLABLE_SETTINGS = XTAP_SETTINGS | frozenset(
+    {"isServiceProvider", "crossCloudMeetingConfiguration", "protectedContentSharing"}
+)

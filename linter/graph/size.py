@@ -1,0 +1,109 @@
+"""The serialized size of the cross-tenant access policy, for the size rule (XTA001).
+
+Entra's troubleshooting guide measures the 25 KB policy object limit as the UTF-8 byte count of
+the ``GET https://graph.microsoft.com/beta/policies/crosstenantaccesspolicy`` response, compared
+with ``1024*25`` [S31] (whether the limit still applies is disputed, graph-facts §4).
+
+What is counted, exactly: the compact JSON (no whitespace, non-ASCII as UTF-8) of ::
+
+    {"@odata.context": CONTEXT,
+     <crossTenantAccessPolicy properties as the policy sets them>,
+     "default": {<default properties as set>},
+     "partners": [{"tenantId": "...", <partner settings as set>}, ...]}
+
+with settings that are null or all-null left out (they mean "inherit" [S2]; see
+`without_unset`), ``default`` as ``{}`` when the policy does not set it, and these *not*
+counted: identitySynchronization (a separate entity with its own endpoint [S17]), b2blint
+metadata (``name``, ``cloud``, ``domains``, ``tenant``), and read-only fields Graph adds to a GET
+(``id``, ``isServiceDefault`` ...). So the figure is what the policy files put into the object;
+the service may add a little of its own on top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from b2blint.graph.fromgraph import _drop_unset, compact_json, without_unset
+
+CONTEXT = "https://graph.microsoft.com/beta/$metadata#policies/crossTenantAccessPolicy/$entity"
+DEFAULT_LIMIT = 1024 * 25
+
+
+@dataclasses.dataclass(frozen=True)
+class PolicySize:
+    """Bytes of the serialized policy and of its parts; the parts add up to ``total``.
+
+    ``partners`` holds (tenantId, bytes) in policy order; a partner's bytes include the comma
+    that separates it from the previous one. ``envelope`` is everything else: the context, the
+    crossTenantAccessPolicy properties, braces, and the ``"default":``/``"partners":`` keys.
+    """
+
+    total: int
+    envelope: int
+    default: int
+    partners: tuple[tuple[str, int], ...]
+
+
+def policy_document(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON object whose size is measured (see the module docstring)."""
+    tidy = without_unset(policy)
+    document: dict[str, Any] = {"@odata.context": CONTEXT}
+    base = tidy.get("crossTenantAccessPolicy")
+    if isinstance(base, dict):
+        document.update(base)
+    default = tidy.get("default")
+    document["default"] = default if isinstance(default, dict) else {}
+    document["partners"] = [_partner_object(entry) for entry in tidy.get("partners") or ()]
+    return document
+
+
+def policy_size(policy: Mapping[str, Any]) -> PolicySize:
+    """`serialized_policy_bytes` with a breakdown by default and by partner.
+
+    One serialization (lint runs this on every policy, XTA001): the compact JSON of an object
+    is its members' JSON joined with fixed punctuation, so the envelope (with ``{}`` and ``[]``
+    in place of the default and the partners), the default and each partner are serialized
+    once each and added up. No deep copy: only the settings mappings are rebuilt without their
+    unset entries, exactly as `without_unset` drops them.
+    """
+    envelope_document: dict[str, Any] = {"@odata.context": CONTEXT}
+    base = policy.get("crossTenantAccessPolicy")
+    if isinstance(base, Mapping):
+        envelope_document.update(base)
+    envelope_document["default"] = {}
+    envelope_document["partners"] = []
+    # Less the placeholder "{}", whose real bytes are `default`; "[]" stays as the brackets.
+    envelope = _bytes(envelope_document) - 2
+    default_value = policy.get("default")
+    default = _bytes(_drop_unset(dict(default_value)) if isinstance(default_value, Mapping) else {})
+    partners: list[tuple[str, int]] = []
+    for index, entry in enumerate(policy.get("partners") or ()):
+        item = _partner_object(_tidy_entry(entry))
+        tenant = str(item.get("tenantId", "")) if isinstance(item, dict) else ""
+        partners.append((tenant, _bytes(item) + (1 if index else 0)))
+    total = envelope + default + sum(size for _, size in partners)
+    return PolicySize(total, envelope, default, tuple(partners))
+
+
+def _tidy_entry(entry: Any) -> Any:
+    if isinstance(entry, dict) and isinstance(entry.get("settings"), dict):
+        return {**entry, "settings": _drop_unset(entry["settings"])}
+    return entry
+
+
+def serialized_policy_bytes(policy: Mapping[str, Any]) -> int:
+    """UTF-8 bytes of the policy object as the size check measures it (module docstring)."""
+    return _bytes(policy_document(policy))
+
+
+def _partner_object(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    settings = entry.get("settings")
+    return {"tenantId": entry.get("tenantId"), **(settings if isinstance(settings, dict) else {})}
+
+
+def _bytes(value: Any) -> int:
+    return len(compact_json(value).encode("utf-8"))

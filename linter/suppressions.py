@@ -1,0 +1,458 @@
+"""Inline suppressions: ``# b2blint: disable=...`` comments, matched to findings by line.
+
+Syntax (one directive per comment; the first ``#`` after whitespace that follows ends it, so
+another tool's comment may come after)::
+
+    key: value  # b2blint: disable=XTA011[,XTA008] -- reason      this line
+    # b2blint: disable-next-line=XTA011 -- reason                  the next line with YAML
+    # b2blint: disable-file=XTA011 -- reason                       the whole file (header only)
+    # b2blint: disable-file -- reason                              every rule, the whole file
+
+Rules are named by ID or name, case-insensitively. ``disable-next-line`` skips blank and
+comment-only lines, so several directives can stack above one line. ``disable-file`` must
+sit in the comment block at the top of the file, where a reviewer sees it first.
+
+**How comments are found.** One regex finds every ``#...b2blint:`` in the raw text (about
+0.3 ms on the 1.15 MB benchmark file; a file without one costs nothing more). A candidate
+``#`` is a comment only if it is preceded by whitespace or starts the line (YAML's own rule)
+and is not inside a scalar: quoted strings, multi-line flow scalars and block scalars can
+all contain ``# b2blint:`` text. For that, and only for files that have a candidate, the
+file is tokenized again with libyaml (the scanner that parsed it) up to the last candidate,
+and candidates inside a scalar token's span are dropped. Comments are matched to findings
+by line number, not by where a YAML library attaches them (flake8/yamllint's approach).
+
+**Findings.** A directive that cannot be read, or that names no rule, is B2B002 (one
+finding per problem, at its column): a typo like ``disabel=`` must not silently suppress
+nothing. A rule a directive names that produced no finding where it points is B2B001, with
+a fix that removes the rule from the comment (or the whole comment). B2B001 is reported
+only when the run was complete (every file parsed and passed the structural schema checks,
+otherwise the rules did not see everything) and only for rules that ran in this run
+(``--select`` does not make every other suppression "unused"). B2B001 and B2B002
+themselves are configured in the config file, never by comments. Files that do not parse
+(SYN001/SYN002) have no trustworthy comments, so their findings cannot be suppressed inline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import difflib
+import enum
+import re
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from b2blint.config import Config
+from b2blint.diagnostics import Diagnostic, Location, Position
+from b2blint.document import Document
+from b2blint.rules._rule import Edit, Fix
+
+UNUSED = "B2B001"
+UNKNOWN = "B2B002"
+#: Findings about suppressions are configured, never suppressed by another comment.
+UNSUPPRESSIBLE = frozenset({UNUSED, UNKNOWN})
+
+# The one scan over the raw text: the literal '#' first keeps it at memchr speed.
+_CANDIDATE = re.compile(r"#[ \t]*(?i:b2blint)[ \t]*:")
+_BODY = re.compile(
+    r"[ \t]*(?P<kind>[A-Za-z][A-Za-z-]*)"
+    r"(?:[ \t]*(?P<eq>=)[ \t]*(?P<keys>[^ \t,]+(?:[ \t]*,[ \t]*[^ \t,]+)*)?)?"
+    r"(?:[ \t]+--(?:[ \t]+(?P<reason>.*?))?)?[ \t]*$"
+)
+_KEY = re.compile(r"[^ \t,]+")
+_END_OF_DIRECTIVE = re.compile(r"[ \t]#")
+
+
+class Kind(str, enum.Enum):
+    LINE = "disable"
+    NEXT_LINE = "disable-next-line"
+    FILE = "disable-file"
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleKey:
+    """One rule named in a directive, as written, and the rule ID it resolves to."""
+
+    text: str
+    column: int  # 1-based
+    rule_id: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Suppression:
+    """One readable directive."""
+
+    kind: Kind
+    line: int  # 1-based line of the comment
+    column: int  # 1-based column of its '#'
+    end: int  # 0-based index in the line just past the directive (before any next comment)
+    target: int | None  # the line it covers; None for the whole file
+    keys: tuple[RuleKey, ...]  # empty for a bare disable-file: every rule
+    reason: str
+
+    def covers(self, rule_id: str) -> bool:
+        return not self.keys or any(key.rule_id == rule_id for key in self.keys)
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """A directive that cannot be used (B2B002), with the position to fix."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FileSuppressions:
+    suppressions: tuple[Suppression, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def scan(text: str) -> FileSuppressions:
+    """Every suppression directive of one file, and every problem with one."""
+    candidates = [
+        match
+        for match in _CANDIDATE.finditer(text)
+        if match.start() == 0 or text[match.start() - 1] in " \t\r\n"
+    ]
+    if not candidates:
+        return FileSuppressions()
+    spans = _scalar_spans(text, candidates[-1].start())
+    starts = [start for start, _ in spans]
+    lines = text.split("\n")
+    line_starts = [0]
+    for line in lines[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    header_end = _header_end(lines)
+    suppressions: list[Suppression] = []
+    problems: list[Problem] = []
+    for match in candidates:
+        index = match.start()
+        at = bisect.bisect_right(starts, index) - 1
+        if at >= 0 and spans[at][0] <= index < spans[at][1]:
+            continue  # inside a quoted, flow or block scalar: text, not a comment
+        line_index = bisect.bisect_right(line_starts, index) - 1
+        _parse(
+            lines,
+            line_index,
+            index - line_starts[line_index],
+            match.end() - line_starts[line_index],
+            header_end,
+            suppressions,
+            problems,
+        )
+    return FileSuppressions(tuple(suppressions), tuple(problems))
+
+
+def _scalar_spans(text: str, last: int) -> list[tuple[int, int]]:
+    """(start, end) character indexes of every scalar token that starts before ``last``."""
+    import yaml
+
+    loader_class: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader = loader_class(text)
+    scalar_token = yaml.ScalarToken
+    spans: list[tuple[int, int]] = []
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None or token.start_mark.index > last:
+                break
+            if type(token) is scalar_token:
+                spans.append((token.start_mark.index, token.end_mark.index))
+    except yaml.YAMLError:  # pragma: no cover - the file parsed before we got here
+        pass
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return spans
+
+
+def _is_comment_or_blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _header_end(lines: Sequence[str]) -> int:
+    """Index of the first line that is neither blank nor a comment (the header's end)."""
+    for index, line in enumerate(lines):
+        if not _is_comment_or_blank(line):
+            return index
+    return len(lines)
+
+
+def _parse(
+    lines: Sequence[str],
+    line_index: int,
+    hash_column: int,
+    body_start: int,
+    header_end: int,
+    suppressions: list[Suppression],
+    problems: list[Problem],
+) -> None:
+    from b2blint.rules import REMOVED_IDS, find_rule
+
+    line = lines[line_index].rstrip("\r")
+    number = line_index + 1
+    body = line[body_start:]
+    cut = _END_OF_DIRECTIVE.search(body)
+    if cut is not None:
+        body = body[: cut.start()]
+    end = body_start + len(body.rstrip())
+    match = _BODY.match(body)
+    kinds = [kind.value for kind in Kind]
+    if match is None:
+        problems.append(
+            Problem(
+                number,
+                hash_column + 1,
+                "cannot read this suppression: write 'b2blint: disable=ID[,ID] -- reason', "
+                "'disable-next-line=ID[,ID] -- reason' or 'disable-file[=ID,...] -- reason'",
+            )
+        )
+        return
+    word = match.group("kind")
+    if word not in kinds:
+        close = difflib.get_close_matches(word.lower(), kinds, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(kinds)}"
+        problems.append(
+            Problem(number, body_start + match.start("kind") + 1, f"unknown directive '{word}'{hint}")
+        )
+        return
+    kind = Kind(word)
+    keys_text = match.group("keys")
+    if keys_text is None and (match.group("eq") or kind is not Kind.FILE):
+        problems.append(
+            Problem(
+                number,
+                hash_column + 1,
+                f"'{word}' must name the rules it disables: '{word}=ID[,ID]'",
+            )
+        )
+        return
+    comment_only = not line[:hash_column].strip()
+    if kind is Kind.LINE and comment_only:
+        problems.append(
+            Problem(
+                number,
+                hash_column + 1,
+                "'disable' covers its own line, which holds no YAML; "
+                "use 'disable-next-line' on a line of its own",
+            )
+        )
+        return
+    if kind is Kind.FILE and line_index >= header_end:
+        problems.append(
+            Problem(
+                number,
+                hash_column + 1,
+                "'disable-file' must be in the comment block at the top of the file",
+            )
+        )
+        return
+    keys: list[RuleKey] = []
+    if keys_text is not None:
+        offset = body_start + match.start("keys")
+        for key_match in _KEY.finditer(keys_text):
+            text = key_match.group()
+            column = offset + key_match.start() + 1
+            rule = find_rule(text)
+            if rule is None:
+                removed = REMOVED_IDS.get(text.upper())
+                message = (
+                    f"rule {text.upper()} was removed ({removed}); delete it from this comment"
+                    if removed
+                    else f"no rule named '{text}' (see 'b2blint rules')"
+                )
+                problems.append(Problem(number, column, message))
+            elif rule.id in UNSUPPRESSIBLE:
+                problems.append(
+                    Problem(
+                        number,
+                        column,
+                        f"{rule.id} cannot be disabled by a comment; set its severity in the config",
+                    )
+                )
+                rule = None
+            keys.append(RuleKey(text, column, rule.id if rule is not None else None))
+    target: int | None = None
+    if kind is Kind.LINE:
+        target = number
+    elif kind is Kind.NEXT_LINE:
+        target = number + 1
+        while target <= len(lines) and _is_comment_or_blank(lines[target - 1]):
+            target += 1
+    suppressions.append(
+        Suppression(
+            kind, number, hash_column + 1, end, target, tuple(keys), match.group("reason") or ""
+        )
+    )
+
+
+@dataclasses.dataclass
+class _Usage:
+    """Which keys of which directive suppressed something in this run."""
+
+    used: set[tuple[int, int]] = dataclasses.field(default_factory=set)  # (directive, key|-1)
+
+
+def apply(
+    diagnostics: Sequence[Diagnostic],
+    documents: Sequence[Document],
+    config: Config,
+    *,
+    active: Collection[str] | None = None,
+    complete: bool = True,
+) -> tuple[list[Diagnostic], list[tuple[Diagnostic, Fix]]]:
+    """Drop suppressed findings; add B2B001 (with fixes) and B2B002 findings.
+
+    ``active`` is the set of rule IDs that ran (None: every enabled rule); ``complete`` says
+    whether every file was parsed and checked, without which "unused" cannot be known.
+    """
+    from b2blint.rules import find_rule
+
+    scanned = {document.path: (document, scan(document.text)) for document in documents}
+    scanned = {path: item for path, item in scanned.items() if item[1].suppressions or item[1].problems}
+    if not scanned:
+        return list(diagnostics), []
+    by_target: dict[str, dict[int, list[int]]] = {}
+    whole_file: dict[str, list[int]] = {}
+    for path, (_, found) in scanned.items():
+        targets = by_target.setdefault(path, {})
+        for index, suppression in enumerate(found.suppressions):
+            if suppression.target is None:
+                whole_file.setdefault(path, []).append(index)
+            else:
+                targets.setdefault(suppression.target, []).append(index)
+    usage: dict[str, _Usage] = {path: _Usage() for path in scanned}
+    kept: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        item = scanned.get(diagnostic.file)
+        if item is None or diagnostic.rule_id in UNSUPPRESSIBLE:
+            kept.append(diagnostic)
+            continue
+        found = item[1]
+        indexes = by_target[diagnostic.file].get(diagnostic.line, []) + whole_file.get(
+            diagnostic.file, []
+        )
+        suppressed = False
+        for index in indexes:
+            suppression = found.suppressions[index]
+            if not suppression.keys:
+                usage[diagnostic.file].used.add((index, -1))
+                suppressed = True
+                continue
+            for key_index, key in enumerate(suppression.keys):
+                if key.rule_id == diagnostic.rule_id:
+                    usage[diagnostic.file].used.add((index, key_index))
+                    suppressed = True
+        if not suppressed:
+            kept.append(diagnostic)
+    fixes: list[tuple[Diagnostic, Fix]] = []
+    unused_rule = find_rule(UNUSED)
+    unknown_rule = find_rule(UNKNOWN)
+    for path, (document, found) in scanned.items():
+        if unknown_rule is not None and config.enabled(UNKNOWN):
+            severity = config.severity(UNKNOWN, unknown_rule.severity)
+            kept.extend(
+                Diagnostic(
+                    UNKNOWN,
+                    unknown_rule.name,
+                    severity,
+                    Location(path, Position(problem.line, problem.column)),
+                    problem.message,
+                )
+                for problem in found.problems
+            )
+        if not complete or unused_rule is None or not config.enabled(UNUSED):
+            continue
+        severity = config.severity(UNUSED, unused_rule.severity)
+        lines = document.text.split("\n")
+        for index, suppression in enumerate(found.suppressions):
+            report = _unused(suppression, index, usage[path], config, active)
+            if report is None:
+                continue
+            position, message, remaining = report
+            diagnostic = Diagnostic(
+                UNUSED,
+                unused_rule.name,
+                severity,
+                Location(path, position),
+                message,
+                fixable=True,
+            )
+            kept.append(diagnostic)
+            fixes.append((diagnostic, _fix(path, lines, suppression, remaining)))
+    return kept, fixes
+
+
+def _ran(rule_id: str, config: Config, active: Collection[str] | None) -> bool:
+    return rule_id in active if active is not None else config.enabled(rule_id)
+
+
+def _unused(
+    suppression: Suppression,
+    index: int,
+    usage: _Usage,
+    config: Config,
+    active: Collection[str] | None,
+) -> tuple[Position, str, list[RuleKey]] | None:
+    """Where and why a directive is (partly) unused, and the keys to keep; None if used."""
+    where = (
+        "in this file"
+        if suppression.target is None
+        else f"on line {suppression.target}"
+    )
+    if not suppression.keys:
+        if (index, -1) in usage.used:
+            return None
+        return (
+            Position(suppression.line, suppression.column),
+            f"unused suppression: no finding {where} to disable; remove the comment",
+            [],
+        )
+    unused = [
+        key
+        for key_index, key in enumerate(suppression.keys)
+        if key.rule_id is not None
+        and (index, key_index) not in usage.used
+        and _ran(key.rule_id, config, active)
+    ]
+    if not unused:
+        return None
+    remaining = [key for key in suppression.keys if key not in unused]
+    names = ", ".join(key.rule_id or key.text for key in unused)
+    if not remaining:
+        return (
+            Position(suppression.line, suppression.column),
+            f"unused suppression: no {names} finding {where}; remove the comment",
+            [],
+        )
+    return (
+        Position(suppression.line, unused[0].column),
+        f"unused suppression of {names}: no such finding {where}; remove it from the comment",
+        remaining,
+    )
+
+
+def _fix(path: str, lines: Sequence[str], suppression: Suppression, remaining: Sequence[RuleKey]) -> Fix:
+    raw = lines[suppression.line - 1]
+    newline = "\r" if raw.endswith("\r") else ""
+    line = raw[: len(raw) - len(newline)]
+    before = line[: suppression.column - 1]
+    after = line[suppression.end :]
+    if remaining:
+        directive = f"# b2blint: {suppression.kind.value}=" + ",".join(key.text for key in remaining)
+        if suppression.reason:
+            directive += f" -- {suppression.reason}"
+        new: str | None = before + directive + after
+        description = "remove the unused rules from the suppression comment"
+    else:
+        kept = before.rstrip()
+        rest = after.strip()
+        if rest:
+            kept = f"{kept}  {rest}" if kept else before + rest
+        new = kept if kept else None
+        description = "remove the unused suppression comment"
+    return Fix(path, description, (Edit("line", (suppression.line,), new),))

@@ -1,0 +1,297 @@
+"""XTA001-XTA008: the cases the fixtures can't show (inheritance, options, severities, fixes)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import FIXTURES, run_cli
+
+TENANT_ID = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
+FABRIKAM = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"
+NORTHWIND = "8cf70e0d-4dbc-480e-ac48-56bb7335817b"
+GROUP = "c23973f8-dcc3-4275-9070-7ad998fd1fb9"
+RMS = "00000012-0000-0000-c000-000000000000"
+
+HEAD = f"b2blint: 1\ntenant: {{id: {TENANT_ID}, name: Contoso}}\n"
+ALL_USERS = "{accessType: allowed, targets: [{target: AllUsers, targetType: user}]}"
+NO_USERS = "{accessType: blocked, targets: [{target: AllUsers, targetType: user}]}"
+NO_APPS = "{accessType: blocked, targets: [{target: AllApplications, targetType: application}]}"
+OFFICE = "{accessType: allowed, targets: [{target: Office365, targetType: application}]}"
+ONE_GROUP = f"{{accessType: allowed, targets: [{{target: {GROUP}, targetType: group}}]}}"
+
+
+def _write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _findings(tmp_path: Path, rule: str, *paths: str) -> list[dict[str, Any]]:
+    result = run_cli(
+        ["lint", "--select", rule, "--format", "json", *(paths or ["p.yaml"])], cwd=tmp_path
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    findings: list[dict[str, Any]] = json.loads(result.stdout)["findings"]
+    return findings
+
+
+def _where(finding: dict[str, Any]) -> tuple[str, int, str]:
+    return finding["file"], finding["line"], finding["severity"]
+
+
+# --------------------------------------------------------------------------- XTA001
+
+
+def _sized_tree(tmp_path: Path) -> None:
+    _write(tmp_path, HEAD + "default:\n  inboundTrust: {isMfaAccepted: true}\n", "tenant.yaml")
+    _write(
+        tmp_path, f"b2blint: 1\npartners:\n  - tenantId: {FABRIKAM}\n    name: Fabrikam\n", "a.yaml"
+    )
+    partner = (
+        f"b2blint: 1\npartners:\n  - tenantId: {NORTHWIND}\n    name: Northwind\n"
+        f"    settings:\n      b2bCollaborationInbound:\n        usersAndGroups: {ONE_GROUP}\n"
+        f"        applications: {OFFICE}\n"
+    )
+    _write(tmp_path, partner, "b.yaml")
+
+
+def test_size_warns_from_the_ratio_and_errs_over_the_limit(tmp_path: Path) -> None:
+    _sized_tree(tmp_path)  # 526 bytes: Northwind 307 (with its comma), Fabrikam 51
+    config = tmp_path / ".b2blint.yaml"
+    config.write_text("rules:\n  XTA001: {limit: 540, warn-ratio: 0.95}\n", "utf-8")
+    [warning] = _findings(tmp_path, "XTA001", ".")
+    assert _where(warning) == ("a.yaml", 2, "warning")  # the `partners:` key of the first file
+    assert warning["message"] == (
+        "the cross-tenant access policy serializes to 526 bytes, 97.4 % of the 540-byte limit, "
+        f"14 bytes left; biggest partners: Northwind ({NORTHWIND}) with 307 bytes, "
+        f"Fabrikam ({FABRIKAM}) with 51 bytes; trim it before Graph refuses changes "
+        "(run 'b2blint size')"
+    )
+    assert [(r["file"], r["line"]) for r in warning["related"]] == [("b.yaml", 3), ("a.yaml", 3)]
+
+    config.write_text("rules:\n  XTA001: {limit: 520}\n", "utf-8")
+    [error] = _findings(tmp_path, "XTA001", ".")
+    assert _where(error) == ("a.yaml", 2, "error")
+    assert "526 bytes, over the 520-byte limit by 6 bytes;" in error["message"]
+
+    config.write_text("rules:\n  XTA001: {limit: 520, severity: warning}\n", "utf-8")
+    [configured] = _findings(tmp_path, "XTA001", ".")
+    assert configured["severity"] == "warning"
+
+    config.write_text("rules:\n  XTA001: {limit: 585}\n", "utf-8")  # 526 < 0.9 * 585
+    assert _findings(tmp_path, "XTA001", ".") == []
+
+
+def test_size_without_partners_points_at_the_default(tmp_path: Path) -> None:
+    _write(tmp_path, HEAD + "default:\n  inboundTrust: {isMfaAccepted: true}\n")
+    _write(tmp_path, "rules:\n  XTA001: {limit: 100}\n", ".b2blint.yaml")
+    [finding] = _findings(tmp_path, "XTA001")
+    assert _where(finding) == ("p.yaml", 3, "error")
+    assert "biggest partners" not in finding["message"]
+
+
+# --------------------------------------------------------------------------- XTA002
+
+
+def test_rms_fix_for_each_blocking_shape(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "rules" / "XTA002" / "bad.yaml", tmp_path / "p.yaml")
+    result = run_cli(["lint", "--select", "XTA002", "--fix", "p.yaml"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    fixed = (tmp_path / "p.yaml").read_text("utf-8")
+    expected = (FIXTURES / "rules" / "XTA002" / "bad.yaml").read_text("utf-8")
+    for old, new in [
+        ("      accessType: blocked\n      targets: [{target: AllUsers",
+         "      accessType: allowed\n      targets: [{target: AllUsers"),
+        ("      accessType: blocked\n      targets: [{target: AllApplications, targetType: app",
+         f"      accessType: allowed\n      targets: [{{target: {RMS}, targetType: app"),
+        ("targets: [{target: Office365, targetType: application}]",
+         f"targets: [{{target: Office365, targetType: application}}, {{target: {RMS}, "
+         "targetType: application}]"),
+        (f"            - {{target: {RMS}, targetType: application}}\n", ""),
+    ]:  # fmt: skip
+        assert old in expected
+        expected = expected.replace(old, new, 1)
+    assert fixed == expected
+    # every other effect is kept: no users/apps contradiction is left, and nothing to fix again
+    again = run_cli(["lint", "--select", "XTA002,XTA007", "p.yaml"], cwd=tmp_path)
+    assert again.exit_code == 0, again.stdout
+
+
+def test_rms_alone_in_a_block_list_becomes_all_applications(tmp_path: Path) -> None:
+    text = (
+        HEAD + "default:\n  b2bCollaborationOutbound:\n    applications:\n"
+        "      accessType: blocked\n"
+        f"      targets:\n        - {{target: {RMS}, targetType: application}}\n"
+    )
+    _write(tmp_path, text)
+    result = run_cli(["lint", "--select", "XTA002", "--diff", "p.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "--- a/p.yaml\n+++ b/p.yaml\n@@ -3,6 +3,7 @@\n"
+        " default:\n"
+        "   b2bCollaborationOutbound:\n"
+        "     applications:\n"
+        "-      accessType: blocked\n"
+        "+      accessType: allowed\n"
+        "       targets:\n"
+        f"-        - {{target: {RMS}, targetType: application}}\n"
+        "+        - target: AllApplications\n"
+        "+          targetType: application\n"
+    )
+
+
+def test_rms_inherited_apps_are_reported_once_on_the_default(tmp_path: Path) -> None:
+    text = (
+        HEAD + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {ALL_USERS}\n"
+        f"    applications: {OFFICE}\n"
+        f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      b2bCollaborationOutbound:\n"
+        f"        usersAndGroups: {ONE_GROUP}\n"
+    )
+    _write(tmp_path, text)
+    assert [(f["line"], f["message"][:11]) for f in _findings(tmp_path, "XTA002")] == [
+        (6, "the default")
+    ]
+
+
+def test_rms_skips_a_users_apps_contradiction(tmp_path: Path) -> None:
+    text = HEAD + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {NO_USERS}\n"
+    _write(tmp_path, text + f"    applications: {OFFICE}\n")
+    assert _findings(tmp_path, "XTA002") == []
+    assert [f["rule"] for f in _findings(tmp_path, "XTA007")] == ["XTA007"]
+
+
+def test_rms_full_block_with_inherited_users_sets_the_partners_users(tmp_path: Path) -> None:
+    text = (
+        HEAD + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {NO_USERS}\n"
+        f"    applications: {NO_APPS}\n"
+        f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      b2bCollaborationOutbound:\n"
+        f"        applications: {NO_APPS}\n"
+    )
+    _write(tmp_path, text)
+    findings = _findings(tmp_path, "XTA002")
+    assert [(f["line"], f["fixable"]) for f in findings] == [(6, True), (11, True)]
+    assert findings[1]["related"][0]["line"] == 5
+    assert findings[1]["related"][0]["message"] == "usersAndGroups inherited from the default here"
+    run_cli(["lint", "--select", "XTA002", "--fix", "p.yaml"], cwd=tmp_path)
+    fixed = (tmp_path / "p.yaml").read_text("utf-8")
+    assert fixed.endswith(
+        "      b2bCollaborationOutbound:\n"
+        "        applications: {accessType: allowed, targets: "
+        f"[{{target: {RMS}, targetType: application}}]}}\n"
+        "        usersAndGroups:\n"
+        "          accessType: allowed\n"
+        "          targets:\n"
+        "            - target: AllUsers\n"
+        "              targetType: user\n"
+    )
+
+
+# --------------------------------------------------------------------------- XTA003
+
+DIRECT = f"    usersAndGroups: {ALL_USERS}\n    applications: {OFFICE}\n"
+
+
+def test_mfa_override_on_the_partner_points_at_its_trust(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + "default:\n  inboundTrust: {isMfaAccepted: true}\n  b2bDirectConnectInbound:\n"
+        + DIRECT
+        + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      inboundTrust:\n"
+        "        isMfaAccepted: false\n"
+        f"  - tenantId: {NORTHWIND}\n    settings:\n"
+        "      inboundTrust: {isCompliantDeviceAccepted: true}\n"
+    )
+    _write(tmp_path, text)
+    findings = _findings(tmp_path, "XTA003")
+    assert [(f["line"], f["column"]) for f in findings] == [(12, 9), (15, 7)]
+    assert findings[0]["message"] == (
+        f"partner {FABRIKAM}: inbound B2B direct connect is allowed but "
+        "inboundTrust.isMfaAccepted is false; if your Conditional Access requires MFA, these "
+        "users are blocked with AADSTS90071: set isMfaAccepted: true"
+    )
+    assert findings[0]["related"][0]["line"] == 5  # the inherited default direct connect
+    assert "isMfaAccepted is not set;" in findings[1]["message"]
+
+
+def test_mfa_inherited_everything_is_reported_once_on_the_default(tmp_path: Path) -> None:
+    text = HEAD + "default:\n  b2bDirectConnectInbound:\n" + DIRECT
+    text += f"partners:\n  - tenantId: {FABRIKAM}\n  - tenantId: {NORTHWIND}\n"
+    _write(tmp_path, text)
+    [finding] = _findings(tmp_path, "XTA003")
+    assert (finding["line"], "related" in finding) == (4, False)
+    assert "is false (service default);" in finding["message"]
+
+
+# --------------------------------------------------------------------------- XTA004-XTA006
+
+
+def test_own_cloud_endpoint_is_never_unused_and_cloud_defaults_to_global(tmp_path: Path) -> None:
+    text = (
+        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.com]\n"
+        f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n"
+    )
+    _write(tmp_path, text)
+    assert _findings(tmp_path, "XTA005") == []
+    [missing] = _findings(tmp_path, "XTA004")
+    assert (missing["line"], missing["related"][0]["line"]) == (7, 4)
+    assert "doesn't list microsoftonline.us" in missing["message"]
+
+
+def test_blocked_direct_connect_across_clouds_is_fine(tmp_path: Path) -> None:
+    text = (
+        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
+        f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n    settings:\n"
+        f"      b2bDirectConnectOutbound:\n        usersAndGroups: {ALL_USERS}\n"
+        f"        applications: {NO_APPS}\n"
+    )
+    _write(tmp_path, text)
+    assert _findings(tmp_path, "XTA006") == []
+
+
+# --------------------------------------------------------------------------- XTA007
+
+
+def test_conflict_with_an_inherited_half_names_it(tmp_path: Path) -> None:
+    text = (
+        HEAD + f"default:\n  tenantRestrictions:\n    usersAndGroups: {NO_USERS}\n"
+        f"    applications: {NO_APPS}\n"
+        f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      tenantRestrictions:\n"
+        f"        usersAndGroups: {ONE_GROUP}\n"
+    )
+    _write(tmp_path, text)
+    [finding] = _findings(tmp_path, "XTA007")
+    assert (finding["line"], finding["column"]) == (11, 9)
+    assert finding["message"] == (
+        f"partner {FABRIKAM}: tenantRestrictions contradicts itself: usersAndGroups is "
+        f"allowed for {GROUP} but applications is blocked for AllApplications (inherited from "
+        "the default), so no application is allowed; allow at least one application, or block "
+        "AllUsers too"
+    )
+    assert [(r["line"], r["message"]) for r in finding["related"]] == [
+        (6, "inherited from the default here")
+    ]
+
+
+# --------------------------------------------------------------------------- XTA008
+
+
+def test_duplicates_are_deleted_one_by_one_keeping_comments(tmp_path: Path) -> None:
+    text = (
+        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        "      b2bCollaborationInbound:\n        usersAndGroups:\n          accessType: allowed\n"
+        "          targets:\n"
+        f"            - {{target: {GROUP}, targetType: group}}  # first\n"
+        f"            - {{target: {GROUP}, targetType: group}}\n"
+        "            - {target: 7ba67bdd-48a1-4827-b4ef-2486c01e13e2, targetType: group}  # keep\n"
+        f"            - {{target: {GROUP.upper()}, targetType: group}}\n"
+        f"        applications: {OFFICE}\n"
+    )
+    _write(tmp_path, text)
+    result = run_cli(["lint", "--select", "XTA008", "--fix", "p.yaml"], cwd=tmp_path)
+    assert result.exit_code == 0
+    assert (tmp_path / "p.yaml").read_text("utf-8") == text.replace(
+        f"            - {{target: {GROUP}, targetType: group}}\n", "", 1
+    ).replace(f"            - {{target: {GROUP.upper()}, targetType: group}}\n", "")
