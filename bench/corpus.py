@@ -40,8 +40,13 @@ def _targets(items: list[tuple[str, str]], indent: str, flow: bool) -> list[str]
     return lines
 
 
-def _setting(name: str, users: tuple[str, list[tuple[str, str]]],
-             apps: tuple[str, list[tuple[str, str]]], indent: str, flow: bool) -> list[str]:
+def _setting(
+    name: str,
+    users: tuple[str, list[tuple[str, str]]],
+    apps: tuple[str, list[tuple[str, str]]],
+    indent: str,
+    flow: bool,
+) -> list[str]:
     lines = [f"{indent}{name}:"]
     for part, (access, items) in (("usersAndGroups", users), ("applications", apps)):
         lines.append(f"{indent}  {part}:")
@@ -63,7 +68,8 @@ def partner_lines(index: int, rng: random.Random, indent: str = "  ") -> list[st
     name = f"Partner {index:04d}"
     tid = f'"{tenant}"' if quoted else tenant
     lines = [
-        f"{indent[:-2]}# {name}: onboarded through ticket SEC-{1000 + index}; owner: collaboration team.",
+        f"{indent[:-2]}# {name}: onboarded through ticket SEC-{1000 + index}; "
+        "owner: collaboration team.",
         f"{indent[:-2]}# Review yearly; the business sponsor signs off every change to this entry.",
         f"{indent[:-2]}- tenantId: {tid}  # partner {index}",
         f"{indent}name: {name}",
@@ -73,33 +79,68 @@ def partner_lines(index: int, rng: random.Random, indent: str = "  ") -> list[st
     body = indent + "  "
     settings: list[str] = []
     if roll < 0.35:
-        settings = [f"{body}inboundTrust:", f"{body}  isMfaAccepted: true",
-                    f"{body}  isCompliantDeviceAccepted: false",
-                    f"{body}  isHybridAzureADJoinedDeviceAccepted: false"]
+        settings = [
+            f"{body}inboundTrust:",
+            f"{body}  isMfaAccepted: true",
+            f"{body}  isCompliantDeviceAccepted: false",
+            f"{body}  isHybridAzureADJoinedDeviceAccepted: false",
+        ]
     elif roll < 0.60:
         groups = [(_guid(rng), "group") for _ in range(rng.randint(1, 3))]
-        settings = _setting("b2bCollaborationInbound", ("allowed", groups),
-                            ("allowed", [("Office365", "application")]), body, flow)
+        settings = _setting(
+            "b2bCollaborationInbound",
+            ("allowed", groups),
+            ("allowed", [("Office365", "application")]),
+            body,
+            flow,
+        )
         settings.append(f"{body}inboundTrust: {{isMfaAccepted: true}}")
     elif roll < 0.75:
         settings = [f"{body}inboundTrust:", f"{body}  isMfaAccepted: true"]
-        settings += _setting("b2bDirectConnectInbound", ("allowed", ALL_USERS),
-                             ("allowed", [("Office365", "application")]), body, flow)
-        settings += _setting("b2bDirectConnectOutbound", ("allowed", ALL_USERS),
-                             ("allowed", [("Office365", "application")]), body, flow)
+        settings += _setting(
+            "b2bDirectConnectInbound",
+            ("allowed", ALL_USERS),
+            ("allowed", [("Office365", "application")]),
+            body,
+            flow,
+        )
+        settings += _setting(
+            "b2bDirectConnectOutbound",
+            ("allowed", ALL_USERS),
+            ("allowed", [("Office365", "application")]),
+            body,
+            flow,
+        )
     elif roll < 0.85:
-        settings = _setting("b2bCollaborationInbound", ("blocked", ALL_USERS),
-                            ("blocked", ALL_APPS), body, flow)
+        settings = _setting(
+            "b2bCollaborationInbound", ("blocked", ALL_USERS), ("blocked", ALL_APPS), body, flow
+        )
     elif roll < 0.95:
         apps = [(_guid(rng), "application") for _ in range(2)] + [(RMS_APP, "application")]
-        settings = [f"{body}inboundTrust: {{isMfaAccepted: true, isHybridAzureADJoinedDeviceAccepted: true}}",
-                    f"{body}automaticUserConsentSettings: {{inboundAllowed: true, outboundAllowed: true}}"]
-        settings += _setting("b2bCollaborationInbound", ("allowed", ALL_USERS),
-                             ("allowed", [("Office365", "application")]), body, flow)
-        settings += _setting("b2bCollaborationOutbound", ("allowed", [(_guid(rng), "group")]),
-                             ("allowed", apps), body, flow)
+        settings = [
+            f"{body}inboundTrust: "
+            "{isMfaAccepted: true, isHybridAzureADJoinedDeviceAccepted: true}",
+            f"{body}automaticUserConsentSettings: {{inboundAllowed: true, outboundAllowed: true}}",
+        ]
+        settings += _setting(
+            "b2bCollaborationInbound",
+            ("allowed", ALL_USERS),
+            ("allowed", [("Office365", "application")]),
+            body,
+            flow,
+        )
+        settings += _setting(
+            "b2bCollaborationOutbound",
+            ("allowed", [(_guid(rng), "group")]),
+            ("allowed", apps),
+            body,
+            flow,
+        )
     else:
-        settings = [f"{body}isServiceProvider: true", f"{body}inboundTrust: {{isMfaAccepted: true}}"]
+        settings = [
+            f"{body}isServiceProvider: true",
+            f"{body}inboundTrust: {{isMfaAccepted: true}}",
+        ]
     return [*lines, f"{indent}settings:", *settings]
 
 
@@ -117,8 +158,12 @@ TENANT_AND_DEFAULT = [
     "  # Service default for B2B collaboration, written out for reviewers.",
     "  inboundTrust: {isMfaAccepted: false, isCompliantDeviceAccepted: false,"
     " isHybridAzureADJoinedDeviceAccepted: false}",
-    *_setting("b2bCollaborationInbound", ("allowed", ALL_USERS), ("allowed", ALL_APPS), "  ", False),
-    *_setting("b2bCollaborationOutbound", ("allowed", ALL_USERS), ("allowed", ALL_APPS), "  ", False),
+    *_setting(
+        "b2bCollaborationInbound", ("allowed", ALL_USERS), ("allowed", ALL_APPS), "  ", False
+    ),
+    *_setting(
+        "b2bCollaborationOutbound", ("allowed", ALL_USERS), ("allowed", ALL_APPS), "  ", False
+    ),
 ]
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 from b2blint.access_match import (
     ALL_APPLICATIONS,
+    ANYONE,
     APPS,
     OFFICE_365,
     USERS,
@@ -94,6 +95,9 @@ SETTINGS: Mapping[tuple[Kind, Direction | None], str] = {
     (Kind.TENANT_RESTRICTIONS, None): "tenantRestrictions",
 }
 
+#: Every (kind, direction), in the order reports list them.
+KINDS_IN_ORDER: tuple[tuple[Kind, Direction | None], ...] = tuple(SETTINGS)
+
 
 def kind_label(kind: Kind, direction: Direction | None) -> str:
     """``inbound B2B collaboration``, ``tenant restrictions``."""
@@ -117,7 +121,7 @@ class Question:
     partner: str  # name, tenant ID or DEFAULT_PARTNER
     kind: Kind
     direction: Direction | None  # None only for tenant restrictions
-    subject: Subject = Subject()
+    subject: Subject = ANYONE
     app: str | None = None  # lower-case app ID, Office365 or AllApplications; None: not given
     mfa_required: bool = True
 
@@ -290,8 +294,17 @@ def half_deciders(resolved: Resolved, result: SettingResult) -> tuple[Decider, .
     return tuple(found)
 
 
-def cloud_block(policy: Policy, partner: Partner | None, kind: Kind) -> tuple[str, tuple[Decider, ...]] | None:
-    """Why Microsoft cloud settings block this partner, with what decided; None if they don't."""
+@dataclasses.dataclass(frozen=True)
+class CloudBlock:
+    """Microsoft cloud settings block the partner: why (long and short) and what decided."""
+
+    reason: str
+    short: str
+    deciders: tuple[Decider, ...]
+
+
+def cloud_block(policy: Policy, partner: Partner | None, kind: Kind) -> CloudBlock | None:
+    """Why Microsoft cloud settings block this partner [S29]; None if they don't."""
     if partner is None or kind is Kind.TENANT_RESTRICTIONS:
         return None
     ours, theirs = policy.tenant_cloud, partner.cloud
@@ -300,9 +313,11 @@ def cloud_block(policy: Policy, partner: Partner | None, kind: Kind) -> tuple[st
     cloud = Decider(partner.ref.child("cloud"))
     where = f"{partner.label} is in {LABELS[theirs]}, this tenant in {LABELS[ours]}"
     if kind is Kind.B2B_DIRECT_CONNECT:
-        return f"{where}; B2B direct connect is not supported across Microsoft clouds", (cloud,)
+        short = "not supported across Microsoft clouds"
+        return CloudBlock(f"{where}; B2B direct connect is {short}", short, (cloud,))
     if not supported(ours, theirs):
-        return f"{where}; B2B collaboration between these clouds is not supported", (cloud,)
+        short = f"not supported between {LABELS[ours]} and {LABELS[theirs]}"
+        return CloudBlock(f"{where}; B2B collaboration is {short}", short, (cloud,))
     endpoint = ENDPOINTS[theirs]
     if endpoint in allowed_endpoints(policy):
         return None
@@ -313,10 +328,15 @@ def cloud_block(policy: Policy, partner: Partner | None, kind: Kind) -> tuple[st
         deciders = (Decider(section.ref.child("allowedCloudEndpoints").at_key()), cloud)
     else:
         deciders = (Decider(section.ref.at_key()), cloud)
-    return f"{where}, and allowedCloudEndpoints does not enable {endpoint}", deciders
+    short = f"{endpoint} not in allowedCloudEndpoints"
+    return CloudBlock(
+        f"{where}, and allowedCloudEndpoints does not enable {endpoint}", short, deciders
+    )
 
 
-def _notes(policy: Policy, partner: Partner | None, kind: Kind, direction: Direction | None) -> tuple[str, ...]:
+def _notes(
+    policy: Policy, partner: Partner | None, kind: Kind, direction: Direction | None
+) -> tuple[str, ...]:
     if kind is Kind.TENANT_RESTRICTIONS:
         notes = [
             "tenant restrictions apply only on devices and networks that send the tenant "
@@ -331,7 +351,10 @@ def _notes(policy: Policy, partner: Partner | None, kind: Kind, direction: Direc
         "allow it too (they are not in these files)"
     ]
     if partner is not None and partner.cloud != policy.tenant_cloud:
-        notes.append(f"{org_name(partner)} must also enable this tenant's cloud in its Microsoft cloud settings")
+        notes.append(
+            f"{org_name(partner)} must also enable this tenant's cloud in its Microsoft cloud "
+            "settings"
+        )
     return tuple(notes)
 
 
@@ -350,14 +373,18 @@ def simulate(policy: Policy, question: Question) -> Verdict:
     notes = _notes(policy, partner, kind, direction)
     by_cloud = cloud_block(policy, partner, kind)
     if by_cloud is not None:
-        reason, deciders = by_cloud
-        return Verdict(BLOCKED, None, reason + " (no error code is documented)", deciders, line, notes)
+        reason = by_cloud.reason + " (no error code is documented)"
+        return Verdict(BLOCKED, None, reason, by_cloud.deciders, line, notes)
     resolved = resolve(policy, partner, setting)
-    result = evaluate(resolved.parts[USERS].value, resolved.parts[APPS].value, question.subject, question.app)
+    result = evaluate(
+        resolved.parts[USERS].value, resolved.parts[APPS].value, question.subject, question.app
+    )
     deciders = half_deciders(resolved, result)
     sentence = setting_sentence(setting, resolved, partner)
-    error = TENANT_RESTRICTIONS_ERROR if direction is None else (
-        INBOUND_ERROR if direction is Direction.INBOUND else OUTBOUND_ERROR
+    error = (
+        TENANT_RESTRICTIONS_ERROR
+        if direction is None
+        else (INBOUND_ERROR if direction is Direction.INBOUND else OUTBOUND_ERROR)
     )
     if result.problem is not None:
         return Verdict(DEPENDS, error, f"{setting}: {result.problem}", deciders, line, notes)
@@ -366,7 +393,9 @@ def simulate(policy: Policy, question: Question) -> Verdict:
             sentence += f"; not {subject_text(question.subject)} with {app_text(question.app)}"
         return Verdict(BLOCKED, error, sentence, deciders, line, notes)
     if kind is Kind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
-        untrusted = _mfa_trust(policy, partner, question, result, deciders, sentence)
+        untrusted = _mfa_trust(
+            policy, partner, question=question, result=result, deciders=deciders, sentence=sentence
+        )
         if untrusted is not None:
             return dataclasses.replace(untrusted, question=line, notes=notes)
     if result.passes is None:
@@ -378,6 +407,7 @@ def simulate(policy: Policy, question: Question) -> Verdict:
 def _mfa_trust(
     policy: Policy,
     partner: Partner | None,
+    *,
     question: Question,
     result: SettingResult,
     deciders: tuple[Decider, ...],

@@ -46,7 +46,15 @@ from b2blint.access import (
     setting_sentence,
     subject_text,
 )
-from b2blint.access_match import APPS, SOME_APPLICATION, USERS, Subject, depends_on, evaluate
+from b2blint.access_match import (
+    ANYONE,
+    APPS,
+    SOME_APPLICATION,
+    USERS,
+    Subject,
+    depends_on,
+    evaluate,
+)
 from b2blint.effective import resolve
 from b2blint.errors import B2BLintError
 from b2blint.model import Partner, Policy
@@ -64,7 +72,7 @@ class InviteQuestion:
 
     email: str
     partner: str | None = None  # None: find it by the email's domain
-    subject: Subject = Subject()
+    subject: Subject = ANYONE
 
 
 def email_domain(value: str, what: str = "--invite") -> str:
@@ -99,12 +107,21 @@ def _inviters(policy: Policy) -> tuple[Verdict | None, str | None]:
     if section is None:
         return None, None
     if value == "none":
-        reason = "authorizationPolicy.allowInvitesFrom is none: no one in the organization, admins included, can invite guests"
-        return Verdict(BLOCKED, None, reason, (Decider(section.ref.child("allowInvitesFrom")),)), None
-    who = {
-        "adminsAndGuestInviters": "admins and Guest Inviters",
-        "adminsGuestInvitersAndAllMembers": "admins, Guest Inviters and members",
-    }.get(value) if isinstance(value, str) else None
+        reason = (
+            "authorizationPolicy.allowInvitesFrom is none: no one in the organization, admins "
+            "included, can invite guests"
+        )
+        return Verdict(
+            BLOCKED, None, reason, (Decider(section.ref.child("allowInvitesFrom")),)
+        ), None
+    who = (
+        {
+            "adminsAndGuestInviters": "admins and Guest Inviters",
+            "adminsGuestInvitersAndAllMembers": "admins, Guest Inviters and members",
+        }.get(value)
+        if isinstance(value, str)
+        else None
+    )
     return None, (f"only {who} can send it (authorizationPolicy.allowInvitesFrom)" if who else None)
 
 
@@ -116,11 +133,17 @@ def _domain_list(policy: Policy, domain: str) -> tuple[Verdict | None, tuple[Dec
     blocked = _index(section.value.get("blockedDomains"))
     allowed = _index(section.value.get("allowedDomains"))
     if domain in blocked:
-        reason = f"{domain} is on the invitation block list; a blocked domain can't be invited whatever the cross-tenant access settings say"
+        reason = (
+            f"{domain} is on the invitation block list; a blocked domain can't be invited "
+            "whatever the cross-tenant access settings say"
+        )
         where = Decider(section.ref.child("blockedDomains", blocked[domain]))
         return Verdict(BLOCKED, INVITE_DOMAIN_ERROR, reason, (where,)), ()
     if allowed and domain not in allowed:
-        reason = f"{domain} is not on the invitation allow list, and invitations go only to the domains on it"
+        reason = (
+            f"{domain} is not on the invitation allow list, and invitations go only to the "
+            "domains on it"
+        )
         where = Decider(section.ref.child("allowedDomains").at_key())
         return Verdict(BLOCKED, INVITE_DOMAIN_ERROR, reason, (where,)), ()
     if domain in allowed:
@@ -160,14 +183,18 @@ def simulate_invite(policy: Policy, question: InviteQuestion) -> Verdict:
         return dataclasses.replace(refused, question=line, notes=tuple(notes))
     by_cloud = cloud_block(policy, partner, Kind.B2B_COLLABORATION)
     if by_cloud is not None:
-        reason, deciders = by_cloud
-        return Verdict(BLOCKED, INVITE_XTAP_ERROR, reason, (*deciders, *on_allow_list), line, tuple(notes))
+        deciders = (*by_cloud.deciders, *on_allow_list)
+        return Verdict(BLOCKED, INVITE_XTAP_ERROR, by_cloud.reason, deciders, line, tuple(notes))
     resolved = resolve(policy, partner, SETTING)
-    result = evaluate(resolved.parts[USERS].value, resolved.parts[APPS].value, question.subject, SOME_APPLICATION)
+    result = evaluate(
+        resolved.parts[USERS].value, resolved.parts[APPS].value, question.subject, SOME_APPLICATION
+    )
     deciders = (*on_allow_list, *half_deciders(resolved, result))
     sentence = setting_sentence(SETTING, resolved, partner)
     if result.problem is not None:
-        return Verdict(DEPENDS, INVITE_XTAP_ERROR, f"{SETTING}: {result.problem}", deciders, line, tuple(notes))
+        return Verdict(
+            DEPENDS, INVITE_XTAP_ERROR, f"{SETTING}: {result.problem}", deciders, line, tuple(notes)
+        )
     if result.passes is False:
         if not sentence.endswith("blocks everyone"):
             sentence += f"; {who} can reach no application, so cannot be invited"

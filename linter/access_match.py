@@ -105,6 +105,10 @@ class Subject:
         return self.user is not None or bool(self.groups)
 
 
+#: A subject the question says nothing about.
+ANYONE = Subject()
+
+
 @dataclasses.dataclass(frozen=True)
 class Match:
     """The answer for one half: the value, the target that decided it, and unknowns in words."""
@@ -161,7 +165,9 @@ def user_match(config: Any, subject: Subject) -> Match:
             continue
         kind = item.get("targetType")
         if not subject.specified:
-            relation = "in group" if kind == "group" else "user" if kind == "user" else "user or in group"
+            relation = (
+                "in group" if kind == "group" else "user" if kind == "user" else "user or in group"
+            )
             found.append((index, None, f"{relation} {target}"))
         elif kind == "group":
             found.append((index, target in subject.groups, None))
@@ -233,7 +239,9 @@ class SettingResult:
     problem: str | None = None  # a half without a usable accessType
 
 
-def evaluate(users_config: Any, apps_config: Any, subject: Subject, app: str | None) -> SettingResult:
+def evaluate(
+    users_config: Any, apps_config: Any, subject: Subject, app: str | None
+) -> SettingResult:
     """Apply the documented table (module docstring) to one sign-in."""
     user_type, app_type = access_type(users_config), access_type(apps_config)
     if user_type is None or app_type is None:

@@ -41,7 +41,7 @@ def results_text(results: Sequence[TestResult]) -> str:
             lines.append(f"PASS  {where}  {result.case.name}")
             continue
         lines.append(f"FAIL  {where}  {result.case.name}")
-        lines.append(f"      {result.failure()}")
+        lines.append(f"      {result.detail()}")
         if result.verdict is not None:
             lines.extend(f"      decided by: {d.text()}" for d in result.verdict.decided_by)
     failed = sum(1 for r in results if not r.passed)

@@ -28,7 +28,16 @@ class Tree:
     policy: Policy
     tests: tuple[Document, ...]
     lint_errors: int = 0
+    first_error: str = ""  # "file:line:col RULE" of the first lint error
     unreadable: tuple[str, ...] = ()  # files that did not parse (their findings are lint's)
+
+    def lint_warning(self, consequence: str) -> str:
+        """``warning: the policy has 2 lint errors (first: ...; run 'b2blint lint'); ...``."""
+        plural = "s" if self.lint_errors != 1 else ""
+        return (
+            f"warning: the policy has {self.lint_errors} lint error{plural} (first: "
+            f"{self.first_error}; run 'b2blint lint'); {consequence}"
+        )
 
 
 def split(documents: Sequence[Document]) -> tuple[Policy, tuple[Document, ...]]:
@@ -49,14 +58,22 @@ def read_tree(paths: Sequence[str], *, lint: bool) -> Tree:
         result = lint_paths(chosen, Config(ignore=frozenset({"TST001"})))
         policy, tests = split(result.documents)
         test_files = {d.path for d in tests}
-        errors = sum(
-            1 for d in result.diagnostics if d.severity is Severity.ERROR and d.file not in test_files
+        errors = [
+            d
+            for d in result.diagnostics
+            if d.severity is Severity.ERROR and d.file not in test_files
+        ]
+        first = (
+            f"{errors[0].file}:{errors[0].line}:{errors[0].column} {errors[0].rule_id}"
+            if errors
+            else ""
         )
         parsed = {d.path for d in result.documents}
-        return Tree(policy, tests, errors, tuple(f for f in result.files if f not in parsed))
+        unreadable = tuple(f for f in result.files if f not in parsed)
+        return Tree(policy, tests, len(errors), first, unreadable)
     from b2blint.engine import load_documents
 
     documents, _, names = load_documents(discover(chosen), Config())
     policy, tests = split(documents)
     parsed = {d.path for d in documents}
-    return Tree(policy, tests, 0, tuple(n for n in names if n not in parsed))
+    return Tree(policy, tests, 0, "", tuple(n for n in names if n not in parsed))

@@ -33,10 +33,7 @@ def _label(item: Mapping[str, Any], half: str) -> str:
     if target in ALL_APP_KEYWORDS or target in ("AllUsers", "Office365"):
         return target
     kind = item.get("targetType")
-    if half == USERS:
-        noun = kind if kind in ("user", "group") else "user or group"
-    else:
-        noun = "app"
+    noun = "app" if half != USERS else kind if kind in ("user", "group") else "user or group"
     return f"{noun} {short_id(target)}"
 
 

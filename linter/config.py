@@ -14,9 +14,10 @@ replaces the file's ``select``; a rule the file disables (``ignore``, or severit
 stays disabled unless ``--select`` names it exactly (ID or name, not a prefix); ``--ignore``
 always wins. ``--api-version`` replaces ``api-version``.
 
-**Validation.** The file is checked against ``schemas/b2blint-config.json`` (by
-`b2blint.minischema`), then rule keys, selectors and options against the rule catalog: an
-unknown rule or option, or an option of the wrong type, is an error. Every error names the
+**Validation.** Rule keys and options are checked against the rule catalog (an unknown rule
+or option, or an option of the wrong type, is an error), then the whole file against
+``schemas/b2blint-config.json`` (by `b2blint.minischema`; the schema is generated from the
+catalog, so editors can check the same), then the selectors. Every error names the
 file, line and column (``b2blint: error: pyproject.toml:14:11: ...``, exit 2).
 """
 
@@ -171,7 +172,8 @@ def _toml_loads(text: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
-    return tomllib.loads(text)
+    data: dict[str, Any] = tomllib.loads(text)
+    return data
 
 
 class _Source:
@@ -185,7 +187,9 @@ class _Source:
         try:
             raw = path.read_bytes()
         except OSError as error:
-            raise B2BLintError(f"{self.display}: cannot read config: {error.strerror or error}") from None
+            raise B2BLintError(
+                f"{self.display}: cannot read config: {error.strerror or error}"
+            ) from None
         try:
             self.text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -221,7 +225,9 @@ class _Source:
             f"{self.display}:{position.line}:{position.column}: {message}", EXIT_USAGE
         )
 
-    def error(self, path: Sequence[PathSegment], message: str, *, key: bool = False) -> B2BLintError:
+    def error(
+        self, path: Sequence[PathSegment], message: str, *, key: bool = False
+    ) -> B2BLintError:
         if self.is_toml:
             from b2blint.tomlpos import TomlPositions
 
@@ -239,7 +245,11 @@ def _toml_error(text: str) -> tuple[int, int, str]:
     if match is None:
         return 1, 1, f"invalid TOML: {text}"
     message = match.group("message")
-    return int(match.group("line")), int(match.group("column")), f"invalid TOML: {message[:1].lower()}{message[1:]}"
+    return (
+        int(match.group("line")),
+        int(match.group("column")),
+        f"invalid TOML: {message[:1].lower()}{message[1:]}",
+    )
 
 
 @cache
@@ -271,15 +281,24 @@ def _build(source: _Source) -> Config:
     from b2blint.minischema import validate
 
     data = source.data
+    table = data.get("rules") if isinstance(data, dict) else None
+    if isinstance(table, dict):  # first: the catalog says it better than the schema
+        _check_rules(source, table)
     errors = validate(data, config_schema())
     if errors:
         first = errors[0]
         raise source.error(first.path, first.message, key=first.at_key)
     assert isinstance(data, dict)
-    severities, options = _rules(source, data.get("rules", {}))
-    select = (
-        frozenset(_selectors(source, "select", data["select"])) if "select" in data else None
-    )
+    severities: dict[str, Severity | str] = {}
+    options: dict[str, dict[str, Any]] = {}
+    for key, value in data.get("rules", {}).items():
+        rule_id = _rule_id(key)
+        settings = {"severity": value} if isinstance(value, str) else dict(value)
+        if "severity" in settings:
+            severities[rule_id] = _SEVERITIES[settings.pop("severity")]
+        if settings:
+            options[rule_id] = settings
+    select = frozenset(_selectors(source, "select", data["select"])) if "select" in data else None
     ignore = frozenset(_selectors(source, "ignore", data.get("ignore", [])))
     base = source.path.resolve().parent
     exclude = tuple((base / pattern).as_posix() for pattern in data.get("exclude", []))
@@ -294,46 +313,50 @@ def _build(source: _Source) -> Config:
     )
 
 
+def _rule_id(key: str) -> str:
+    rule_id = _exact(key)
+    assert rule_id is not None  # checked by _check_rules
+    return rule_id
+
+
 def _selectors(source: _Source, name: str, keys: Iterable[str]) -> set[str]:
     ids: set[str] = set()
     for index, key in enumerate(keys):
         found = resolve_selector(key)
         if found is None:
-            raise source.error((name, index), f"no rule or rule prefix '{key}' (see 'b2blint rules')")
+            raise source.error(
+                (name, index), f"no rule or rule prefix '{key}' (see 'b2blint rules')"
+            )
         ids |= found
     return ids
 
 
-def _rules(
-    source: _Source, table: Mapping[str, Any]
-) -> tuple[dict[str, Severity | str], dict[str, dict[str, Any]]]:
+def _check_rules(source: _Source, table: Mapping[str, Any]) -> None:
+    """Rule keys name rules (once each); options are the rule's own, of the right type."""
     from b2blint.rules import REMOVED_IDS, find_rule
 
-    severities: dict[str, Severity | str] = {}
-    options: dict[str, dict[str, Any]] = {}
     seen: dict[str, str] = {}
     for key, value in table.items():
-        rule = find_rule(key)
+        rule = find_rule(str(key))
         if rule is None:
-            removed = REMOVED_IDS.get(key.upper())
+            removed = REMOVED_IDS.get(str(key).upper())
             message = (
-                f"rule {key.upper()} was removed ({removed})"
+                f"rule {str(key).upper()} was removed ({removed})"
                 if removed
                 else f"no rule named '{key}' (see 'b2blint rules')"
             )
             raise source.error(("rules", key), message, key=True)
         if rule.id in seen:
             raise source.error(
-                ("rules", key), f"{rule.id} is configured twice (also as '{seen[rule.id]}')", key=True
+                ("rules", key),
+                f"{rule.id} is configured twice (also as '{seen[rule.id]}')",
+                key=True,
             )
         seen[rule.id] = key
-        if isinstance(value, str):
-            severities[rule.id] = _SEVERITIES[value]
+        if not isinstance(value, dict):
             continue
-        chosen: dict[str, Any] = {}
         for name, option in value.items():
             if name == "severity":
-                severities[rule.id] = _SEVERITIES[option]
                 continue
             if name not in rule.options:
                 known = ", ".join(sorted(rule.options)) or "none"
@@ -344,13 +367,7 @@ def _rules(
                 )
             problem = _option_type_problem(option, rule.options[name])
             if problem is not None:
-                raise source.error(
-                    ("rules", key, name), f"option '{name}' of {rule.id} {problem}"
-                )
-            chosen[name] = option
-        if chosen:
-            options[rule.id] = chosen
-    return severities, options
+                raise source.error(("rules", key, name), f"option '{name}' of {rule.id} {problem}")
 
 
 def _option_type_problem(value: Any, default: Any) -> str | None:

@@ -43,7 +43,24 @@ _NUMERIC_START = frozenset("0123456789-+.")
 
 #: Plain scalars that YAML 1.1 tools (PyYAML, older parsers) read as booleans.
 YAML11_BOOLEANS = frozenset(
-    {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"}
+    {
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+    }
 )
 
 
@@ -80,6 +97,10 @@ class Document:
     marks: dict[int, MappingMarks | SequenceMarks]
     root_mark: tuple[int, int] = (0, 0)
     duplicate_problems: tuple[SyntaxProblem, ...] = ()
+    #: (start, end) character offsets of every quoted or block scalar, in document order: the
+    #: only places where a '#' after whitespace is text, not a comment (b2blint.suppressions).
+    #: None when unknown (a Document built by hand).
+    string_spans: list[tuple[int, int]] | None = None
 
     def position(self, path: Sequence[PathSegment], *, key: bool = False) -> Position:
         """The 1-based position of the value at ``path`` (of its key with ``key=True``).
@@ -152,7 +173,8 @@ def read_document(path: Path, display: str | None = None) -> Document:
                 SyntaxProblem(
                     "SYN002",
                     Position(1, 1),
-                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a policy file",
+                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                    "for a policy file",
                 )
             ]
         )
@@ -207,6 +229,7 @@ class _Builder:
         self.display = display
         self.marks: dict[int, MappingMarks | SequenceMarks] = {}
         self.duplicates: list[SyntaxProblem] = []
+        self.string_spans: list[tuple[int, int]] = []
 
     def build(self) -> Document:
         import yaml
@@ -250,11 +273,14 @@ class _Builder:
             data=data,
             marks=self.marks,
             root_mark=root_mark,
+            string_spans=self.string_spans,
         )
 
     def _refuse(self, event: Any, message: str) -> DocumentError:
         mark = event.start_mark
-        return DocumentError([SyntaxProblem("SYN002", Position(mark.line + 1, mark.column + 1), message)])
+        return DocumentError(
+            [SyntaxProblem("SYN002", Position(mark.line + 1, mark.column + 1), message)]
+        )
 
     def _run(self, parser: Any, yaml: Any) -> tuple[Any, tuple[int, int]]:
         scalar_event = yaml.ScalarEvent
@@ -274,6 +300,7 @@ class _Builder:
         root_mark = (0, 0)
         documents = 0
         no_key = _NO_KEY
+        string_spans = self.string_spans
 
         while True:
             event = get_event()
@@ -282,7 +309,8 @@ class _Builder:
                 if event.anchor is not None:
                     raise self._refuse(
                         event,
-                        f"anchor '&{event.anchor}' is not allowed: write each value where it is used",
+                        f"anchor '&{event.anchor}' is not allowed: "
+                        "write each value where it is used",
                     )
                 if event.tag is not None:
                     raise self._refuse(
@@ -290,7 +318,11 @@ class _Builder:
                     )
                 mark = event.start_mark
                 if cls is scalar_event:
-                    value: Any = resolve_plain(event.value) if not event.style else event.value
+                    if event.style:
+                        value: Any = event.value
+                        string_spans.append((mark.index, event.end_mark.index))
+                    else:
+                        value = resolve_plain(event.value)
                 else:
                     value = {} if cls is mapping_start else []
                     marks[id(value)] = {} if cls is mapping_start else []
@@ -314,7 +346,8 @@ class _Builder:
                                     SyntaxProblem(
                                         "SYN001",
                                         Position(mark.line + 1, mark.column + 1),
-                                        "a mapping key must be a plain value, not a mapping or list",
+                                        "a mapping key must be a plain value, "
+                                        "not a mapping or list",
                                     )
                                 ]
                             )
@@ -346,7 +379,8 @@ class _Builder:
                 stack.pop()
             elif cls is alias_event:
                 raise self._refuse(
-                    event, f"alias '*{event.anchor}' is not allowed: write each value where it is used"
+                    event,
+                    f"alias '*{event.anchor}' is not allowed: write each value where it is used",
                 )
             elif cls is document_start:
                 documents += 1
@@ -387,4 +421,3 @@ def _clean_message(message: str) -> str:
 def _char_name(character: int | str) -> str:
     code = character if isinstance(character, int) else ord(character)
     return f"U+{code:04X}"
-

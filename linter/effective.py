@@ -95,6 +95,7 @@ def _lookup(container: Mapping[str, Any] | None, name: str) -> Any:
 
 def _resolve_plain(
     name: str,
+    *,
     partner_value: Any,
     partner_ref: Ref | None,
     default_value: Any,
@@ -118,16 +119,23 @@ def resolve(policy: Policy, partner: Partner | None, name: str) -> Resolved:
     partner_ref = partner.settings_ref.child(name) if partner is not None else None
     service = SERVICE_DEFAULTS.get(name)
     if name not in B2B_SETTINGS:
-        return _resolve_plain(name, partner_value, partner_ref, default_value, default_ref, service)
+        return _resolve_plain(
+            name,
+            partner_value=partner_value,
+            partner_ref=partner_ref,
+            default_value=default_value,
+            default_ref=default_ref,
+            service_value=service,
+        )
     parts: dict[str, Resolved] = {}
     for part in B2B_PARTS:
         parts[part] = _resolve_plain(
             part,
-            _lookup(partner_value, part),
-            partner_ref.child(part) if partner_ref is not None else None,
-            _lookup(default_value, part),
-            default_ref.child(part) if default_ref is not None else None,
-            _lookup(service, part),
+            partner_value=_lookup(partner_value, part),
+            partner_ref=partner_ref.child(part) if partner_ref is not None else None,
+            default_value=_lookup(default_value, part),
+            default_ref=default_ref.child(part) if default_ref is not None else None,
+            service_value=_lookup(service, part),
         )
     value = {part: resolved.value for part, resolved in parts.items()}
     sources = [resolved.source for resolved in parts.values()]

@@ -56,7 +56,9 @@ def _diagnostic(rule_id: str, config: Config, location: Location, message: str) 
     rule = find_rule(rule_id)
     if rule is None:  # pragma: no cover - a programming error caught by test_registry
         raise KeyError(rule_id)
-    return Diagnostic(rule.id, rule.name, config.severity(rule.id, rule.severity), location, message)
+    return Diagnostic(
+        rule.id, rule.name, config.severity(rule.id, rule.severity), location, message
+    )
 
 
 def load_documents(
@@ -168,9 +170,7 @@ def _conflict_diagnostics(policy: Policy, config: Config) -> list[Diagnostic]:
             f"{conflict.what} is already declared at {first.file}:{first.position.line}",
         )
         found.append(
-            dataclasses.replace(
-                diagnostic, related=(RelatedLocation(first, "first declaration"),)
-            )
+            dataclasses.replace(diagnostic, related=(RelatedLocation(first, "first declaration"),))
         )
     return found
 
@@ -213,7 +213,9 @@ def _builtin_ids() -> frozenset[str]:
     return frozenset(rule.id for rule in ALL_RULES if rule.visits is Visit.BUILTIN)
 
 
-def lint_paths(paths: Sequence[str], config: Config, rules: Sequence[Rule] = ALL_RULES) -> LintResult:
+def lint_paths(
+    paths: Sequence[str], config: Config, rules: Sequence[Rule] = ALL_RULES
+) -> LintResult:
     """Lint every policy file under ``paths`` as one tenant."""
     files = discover(paths, config.exclude)
     documents, diagnostics, names = load_documents(files, config)

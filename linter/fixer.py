@@ -13,6 +13,7 @@ prints the unified diff instead.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 from collections.abc import Collection, Sequence
@@ -56,36 +57,79 @@ class FixOutcome:
                 tofile=f"b/{name}",
             )
             for line in lines:
-                out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+                out.append(
+                    line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                )
         return "".join(out)
 
 
-def _paths_conflict(first: Sequence[str | int], second: Sequence[str | int]) -> bool:
-    shorter = min(len(first), len(second))
-    return tuple(first[:shorter]) == tuple(second[:shorter])
+class _Claims:
+    """What the fixes taken so far touch: YAML paths, comment lines and text spans.
+
+    Two fixes conflict when one edits a path at or below a path the other edits (except two
+    appends to one list), when both edit one comment line, or when their text changes overlap
+    (an insertion strictly inside a replaced span counts). Lookups are sets and bisects, so a
+    file with thousands of fixes is not quadratic.
+    """
+
+    def __init__(self) -> None:
+        self.paths: dict[tuple[str | int, ...], set[str]] = {}
+        self.below: set[tuple[str | int, ...]] = set()  # every proper prefix of a claimed path
+        self.lines: set[tuple[str | int, ...]] = set()
+        self.starts: list[int] = []  # replaced spans: disjoint, sorted by start (and by end)
+        self.ends: list[int] = []
+        self.points: list[int] = []  # insertions, sorted
+
+    def edit_conflicts(self, edit: Edit) -> bool:
+        path = tuple(edit.path)
+        if edit.op == "line":
+            return path in self.lines
+        ops = self.paths.get(path)
+        if ops is not None and not (edit.op == "append" and ops == {"append"}):
+            return True
+        return path in self.below or any(path[:i] in self.paths for i in range(len(path)))
+
+    def splice_conflicts(self, splice: Splice) -> bool:
+        start, end = splice.start, splice.end
+        if start == end:
+            at = bisect.bisect_left(self.starts, start) - 1
+            return at >= 0 and self.ends[at] > start
+        at = bisect.bisect_left(self.starts, end) - 1
+        if at >= 0 and self.ends[at] > start:
+            return True
+        point = bisect.bisect_right(self.points, start)
+        return point < len(self.points) and self.points[point] < end
+
+    def claim(self, edits: Sequence[Edit], splices: Sequence[Splice]) -> None:
+        for edit in edits:
+            path = tuple(edit.path)
+            if edit.op == "line":
+                self.lines.add(path)
+                continue
+            self.paths.setdefault(path, set()).add(edit.op)
+            self.below.update(path[:i] for i in range(len(path)))
+        for splice in splices:
+            if splice.start == splice.end:
+                bisect.insort(self.points, splice.start)
+            else:
+                at = bisect.bisect_left(self.starts, splice.start)
+                self.starts.insert(at, splice.start)
+                self.ends.insert(at, splice.end)
 
 
-def _edits_conflict(a: Edit, b: Edit) -> bool:
-    if (a.op == "line") != (b.op == "line"):
-        return False
-    if a.op == "line":
-        return a.path == b.path
-    if a.op == b.op == "append" and a.path == b.path:
-        return False
-    return _paths_conflict(a.path, b.path)
-
-
-def _group(fixes: Sequence[tuple[Diagnostic, Fix]]) -> dict[str, list[tuple[Fix, list[Diagnostic]]]]:
+def _group(
+    fixes: Sequence[tuple[Diagnostic, Fix]],
+) -> dict[str, list[tuple[Fix, list[Diagnostic]]]]:
     """Fixes per file, each once (several findings may share one fix), in finding order."""
     grouped: dict[str, list[tuple[Fix, list[Diagnostic]]]] = {}
+    seen: dict[str, list[Diagnostic]] = {}
     for diagnostic, fix in fixes:
-        items = grouped.setdefault(fix.file, [])
-        for known, diagnostics in items:
-            if known == fix:
-                diagnostics.append(diagnostic)
-                break
+        key = repr(fix)  # equal fixes (edit values are plain data) have equal reprs
+        if key in seen:
+            seen[key].append(diagnostic)
         else:
-            items.append((fix, [diagnostic]))
+            seen[key] = [diagnostic]
+            grouped.setdefault(fix.file, []).append((fix, seen[key]))
     return grouped
 
 
@@ -95,7 +139,7 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix], list[s
     Deferred fixes (conflicting with an earlier one) are simply not in the applied list.
     """
     from b2blint.document import DocumentError, parse_text
-    from b2blint.yaml_edit import EditError, YamlText, apply_splices, expected_data, overlaps
+    from b2blint.yaml_edit import EditError, YamlText, apply_splices, expected_data
 
     notes: list[str] = []
     try:
@@ -104,17 +148,23 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix], list[s
     except (EditError, DocumentError):
         return text, [], []
     taken: list[tuple[Fix, list[Splice]]] = []
+    claims = _Claims()
     for fix in fixes:
-        if any(_edits_conflict(a, b) for other, _ in taken for a in other.edits for b in fix.edits):
-            continue
+        if any(claims.edit_conflicts(edit) for edit in fix.edits):
+            continue  # deferred to the next round
         try:
             splices = [s for edit in fix.edits for s in source.splices(edit)]
-            apply_splices(text, splices)  # overlaps within the fix itself
+            own = _Claims()
+            for splice in splices:
+                if own.splice_conflicts(splice):
+                    raise EditError("its edits overlap each other")
+                own.claim((), (splice,))
         except EditError as error:
             notes.append(f"{fix.file}: cannot apply fix '{fix.description}': {error}")
             continue
-        if any(overlaps(splices, other) for _, other in taken):
+        if any(claims.splice_conflicts(splice) for splice in splices):
             continue
+        claims.claim(fix.edits, splices)
         taken.append((fix, splices))
 
     def build(chosen: Sequence[tuple[Fix, list[Splice]]]) -> str | None:
@@ -132,19 +182,20 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix], list[s
     result = build(taken) if taken else text
     if result is not None:
         return result, [fix for fix, _ in taken], notes
-    # The combination did not verify: keep the fixes that do, one at a time.
+    # The combination did not verify (e.g. two deletions emptied one mapping): keep the fixes
+    # that do, one at a time; one that verifies alone waits for the next round.
     kept: list[tuple[Fix, list[Splice]]] = []
     result = text
     for item in taken:
         attempt = build([*kept, item])
-        if attempt is None:
+        if attempt is not None:
+            kept.append(item)
+            result = attempt
+        elif build([item]) is None:
             notes.append(
                 f"{item[0].file}: fix '{item[0].description}' was not applied: its result did "
                 "not verify (please report this)"
             )
-        else:
-            kept.append(item)
-            result = attempt
     return result, [fix for fix, _ in kept], notes
 
 
@@ -191,7 +242,10 @@ def write_fixes(outcome: FixOutcome) -> list[str]:
         path = Path(name)
         raw = path.read_bytes()
         bom = raw.startswith(_BOM)
-        if raw[len(_BOM) if bom else 0 :].decode("utf-8", errors="replace") != outcome.originals[name]:
+        if (
+            raw[len(_BOM) if bom else 0 :].decode("utf-8", errors="replace")
+            != outcome.originals[name]
+        ):
             outcome.notes.append(f"{name}: changed on disk while fixing; not written")
             continue
         atomic_write_bytes(path, (_BOM if bom else b"") + outcome.texts[name].encode("utf-8"))

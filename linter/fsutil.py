@@ -28,8 +28,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
-            os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
+            Path(tmp_name).chmod(mode)
+        Path(tmp_name).replace(path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

@@ -68,12 +68,16 @@ class Ref:
         return Ref(self.document, self.path, True)
 
     def location(self) -> Location:
-        return Location(self.document.path, self.document.position(self.path, key=self.key), self.path)
+        return Location(
+            self.document.path, self.document.position(self.path, key=self.key), self.path
+        )
 
     def exists(self) -> bool:
         node: Any = self.document.data
         for segment in self.path:
-            if isinstance(node, dict) and segment in node:
+            if isinstance(node, dict):
+                if segment not in node:
+                    return False
                 node = node[segment]
             elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
                 node = node[segment]
@@ -218,14 +222,20 @@ def build_policy(documents: Sequence[Document]) -> Policy:
             key = tenant_id.lower()
             if key in partners:
                 conflicts.append(
-                    Conflict(f"partner {tenant_id}", ref.child("tenantId"), partners[key].ref.child("tenantId"))
+                    Conflict(
+                        f"partner {tenant_id}",
+                        ref.child("tenantId"),
+                        partners[key].ref.child("tenantId"),
+                    )
                 )
                 continue
             partners[key] = Partner(tenant_id, entry, ref)
     return Policy(tuple(documents), sections, tuple(partners.values()), tuple(conflicts))
 
 
-def iter_b2b_settings(policy: Policy) -> Iterator[tuple[Partner | None, str, Mapping[str, Any], Ref]]:
+def iter_b2b_settings(
+    policy: Policy,
+) -> Iterator[tuple[Partner | None, str, Mapping[str, Any], Ref]]:
     """Every B2B-shaped setting that is set, in the default and in each partner.
 
     Yields ``(partner or None for the default, setting name, value, ref)``.

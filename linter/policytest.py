@@ -76,7 +76,7 @@ def _properties_at(path: Sequence[Any]) -> Mapping[str, Any]:
 
 
 def _message(error: Any) -> str | None:
-    """A one-line message for a jsonschema error; None for oneOf (`_combinations` says it better)."""
+    """A one-line message for a jsonschema error; None for oneOf (see `_combinations`)."""
     where = error.path[-1] if error.path else None
     if error.validator == "oneOf":
         return None
@@ -87,7 +87,10 @@ def _message(error: Any) -> str | None:
     if error.validator == "pattern":
         return f"{where}: {error.instance!r} is not an object ID (a GUID)"
     if error.validator == "anyOf" and where == "app":
-        return f"app: {error.instance!r} is not an application ID (a GUID), Office365 or AllApplications"
+        return (
+            f"app: {error.instance!r} is not an application ID (a GUID), Office365 or "
+            "AllApplications"
+        )
     if error.validator == "const":
         return f"{TESTS_KEY} must be 1 (the format version)"
     if error.validator == "minItems":
@@ -133,7 +136,9 @@ def _combinations(index: int, test: Mapping[str, Any]) -> Iterator[SchemaFinding
     if "invite" in test:
         for name in SIGN_IN_ONLY:
             if name in test:
-                yield SchemaFinding("SCH001", (*at, name), f"{name} does not apply to an invite test", at_key=True)
+                yield SchemaFinding(
+                    "SCH001", (*at, name), f"{name} does not apply to an invite test", at_key=True
+                )
         invite = test["invite"]
         if isinstance(invite, str):
             try:
@@ -143,10 +148,17 @@ def _combinations(index: int, test: Mapping[str, Any]) -> Iterator[SchemaFinding
         return
     for name in ("partner", "kind"):
         if name not in test:
-            yield SchemaFinding("SCH001", at, f"a test needs '{name}' (or 'invite' for an invitation)")
+            yield SchemaFinding(
+                "SCH001", at, f"a test needs '{name}' (or 'invite' for an invitation)"
+            )
     kind, direction = test.get("kind"), test.get("direction")
     if kind == Kind.TENANT_RESTRICTIONS.value and direction is not None:
-        yield SchemaFinding("SCH001", (*at, "direction"), "tenant-restrictions has no direction; remove it", at_key=True)
+        yield SchemaFinding(
+            "SCH001",
+            (*at, "direction"),
+            "tenant-restrictions has no direction; remove it",
+            at_key=True,
+        )
     if kind in (Kind.B2B_COLLABORATION.value, Kind.B2B_DIRECT_CONNECT.value) and direction is None:
         yield SchemaFinding("SCH001", at, f"a {kind} test needs 'direction' (inbound or outbound)")
 
@@ -196,18 +208,22 @@ class TestResult:
         wanted = self.case.expect_error
         return wanted is None or wanted == self.verdict.error
 
-    def failure(self) -> str:
-        """Why the test failed, in one sentence (empty when it passed)."""
+    def detail(self) -> str:
+        """What went wrong: ``failed: expected ..., got ...: <reason>`` or ``cannot run: ...``."""
         if self.passed:
             return ""
-        name = self.case.name
         if self.verdict is None:
-            return f"policy test '{name}' cannot run: {self.problem}"
+            return f"cannot run: {self.problem}"
         got = self.verdict
         if got.verdict != self.case.expect:
             error = f" ({got.error})" if got.error else ""
-            return f"policy test '{name}' failed: expected {self.case.expect}, got {got.verdict}{error}: {got.reason}"
-        return f"policy test '{name}' failed: expected error {self.case.expect_error}, got {got.error or 'none'}: {got.reason}"
+            return f"failed: expected {self.case.expect}, got {got.verdict}{error}: {got.reason}"
+        got_error = got.error or "none"
+        return f"failed: expected error {self.case.expect_error}, got {got_error}: {got.reason}"
+
+    def failure(self) -> str:
+        """Why the test failed, in one sentence naming it (empty when it passed)."""
+        return f"policy test '{self.case.name}' {self.detail()}" if not self.passed else ""
 
 
 def cases(document: Document) -> list[TestCase]:
@@ -221,7 +237,11 @@ def cases(document: Document) -> list[TestCase]:
     for index, spec in enumerate(tests):
         if isinstance(spec, dict):
             name = spec.get("name")
-            found.append(TestCase(root.child("tests", index), str(name) if name else f"test {index + 1}", spec))
+            found.append(
+                TestCase(
+                    root.child("tests", index), str(name) if name else f"test {index + 1}", spec
+                )
+            )
     return found
 
 
@@ -230,14 +250,18 @@ def _subject(spec: Mapping[str, Any]) -> Subject:
     if isinstance(spec.get("group"), str):
         groups.append(spec["group"])
     user = spec.get("user")
-    return Subject(user.lower() if isinstance(user, str) else None, frozenset(g.lower() for g in groups))
+    return Subject(
+        user.lower() if isinstance(user, str) else None, frozenset(g.lower() for g in groups)
+    )
 
 
 def question(spec: Mapping[str, Any]) -> Question | InviteQuestion:
     """The simulator question a test asks (the spec must be valid, see `validate`)."""
     partner = spec.get("partner")
     if isinstance(spec.get("invite"), str):
-        return InviteQuestion(spec["invite"], partner if isinstance(partner, str) else None, _subject(spec))
+        return InviteQuestion(
+            spec["invite"], partner if isinstance(partner, str) else None, _subject(spec)
+        )
     kind = Kind(spec["kind"])
     direction = Direction(spec["direction"]) if isinstance(spec.get("direction"), str) else None
     app = spec.get("app")
@@ -270,3 +294,44 @@ def run_case(policy: Policy, case: TestCase) -> TestResult:
 
 def run_document(policy: Policy, document: Document) -> list[TestResult]:
     return [run_case(policy, case) for case in cases(document)]
+
+
+@dataclasses.dataclass(frozen=True)
+class VerdictChange:
+    """A policy test whose answer differs between two policies."""
+
+    case: TestCase
+    before: TestResult
+    after: TestResult
+
+
+def _state(result: TestResult) -> tuple[str, str | None]:
+    if result.verdict is None:
+        return "cannot run", None
+    return result.verdict.verdict, result.verdict.error
+
+
+def verdict_changes(
+    before: Policy, after: Policy, documents: Sequence[Document]
+) -> list[VerdictChange]:
+    """The tests of ``documents`` whose verdict (or error) differs from ``before`` to ``after``.
+
+    A test that appears in several documents under the same name (the base and the head copy
+    of one file) is asked once, from the first document that has it.
+    """
+    seen: set[str] = set()
+    changes: list[VerdictChange] = []
+    for document in documents:
+        for case in cases(document):
+            if case.name in seen:
+                continue
+            seen.add(case.name)
+            was, now = run_case(before, case), run_case(after, case)
+            if _state(was) != _state(now):
+                changes.append(VerdictChange(case, was, now))
+    return changes
+
+
+def state_words(result: TestResult) -> str:
+    verdict, error = _state(result)
+    return f"{verdict} ({error})" if error and verdict != "allowed" else verdict

@@ -3,8 +3,9 @@
 It draws only when stderr is a terminal and the command is not ``--quiet``; otherwise every
 call is a cheap no-op, so callers never branch on it. It never writes to stdout, so JSON,
 SARIF and the Markdown plan stay clean, and it erases its line when done, so the terminal
-keeps only the command's own messages. Safe to call from worker threads (apply's concurrent
-partner writes).
+keeps only the command's own messages. `advance` and `update` are safe from worker threads
+(apply's concurrent partner writes); create the `Progress` on the command's thread, where
+``--quiet`` can be read from the click context.
 
 Usage::
 
@@ -60,6 +61,7 @@ class Progress:
         self._interval = interval
         self._last_draw: float | None = None
         self._drawn = False
+        self._last_line = ""
         self._lock = threading.Lock()
 
     def advance(self, step: int = 1, item: str = "") -> None:
@@ -74,6 +76,17 @@ class Progress:
             if total is not None:
                 self.total = total
             self._draw(item)
+
+    def echo(self, message: str) -> None:
+        """Print ``message`` as a line of its own on the stream, above the progress line.
+
+        Use it instead of ``click.echo(err=True)`` while the display is active: the progress
+        line is erased first and drawn again below the message, so neither is garbled.
+        """
+        with self._lock:
+            self._write((_CLEAR if self._drawn else "") + message + "\n")
+            if self._drawn:
+                self._write(self._last_line)
 
     def line(self, item: str = "") -> str:
         """The text drawn for the current state (without terminal control codes)."""
@@ -96,7 +109,8 @@ class Progress:
         ):
             return
         self._last_draw = now
-        self._write(_CLEAR + self.line(item))
+        self._last_line = _CLEAR + self.line(item)
+        self._write(self._last_line)
         self._drawn = True
 
     def close(self) -> None:

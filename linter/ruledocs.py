@@ -1,6 +1,7 @@
-"""Rule documentation: one page per rule, generated from the rule and its test fixtures.
+"""Files generated from the rule catalog: rule docs, shipped examples, the config schema.
 
-    python -m b2blint.ruledocs           write docs/rules/*.md and b2blint/rule_examples.json
+    python -m b2blint.ruledocs           write docs/rules/*.md, linter/rule_examples.json and
+                                         schemas/b2blint-config.json
     python -m b2blint.ruledocs --check   exit 1 (listing the files) if any of them is stale
 
 A page has a header (ID, name, default severity, fixable, options with their defaults, the
@@ -14,6 +15,11 @@ where ``tests/`` does not exist. The generator therefore also writes the fixture
 rule plus that file, by the same function as the docs. Copying fixtures at build time would
 need a custom build step; reading docs/ would need docs/ inside the package. A test runs
 ``--check``, so the JSON, the pages and the fixtures never disagree.
+
+**The config schema** lists every rule by ID and by name, each with its severity and its
+options (typed from their defaults), so editors complete and check ``[tool.b2blint.rules]``
+and an unknown option is a schema error. It follows the conventions of every schema in
+``schemas/`` (draft-07-compatible keywords, strict objects, described properties).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "rules"
 DOCS = ROOT / "docs" / "rules"
 EXAMPLES_FILE = Path(__file__).with_name("rule_examples.json")
+CONFIG_SCHEMA_FILE = ROOT / "schemas" / "b2blint-config.json"
 _MARKER = re.compile(r"[ \t]*#[ \t]*expect:[ \t]*[A-Za-z0-9, \t]+$")
 _FENCE = "```"
 
@@ -48,7 +55,11 @@ class Examples:
     config: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"bad": [list(f) for f in self.bad], "good": [list(f) for f in self.good], "config": self.config}
+        return {
+            "bad": [list(f) for f in self.bad],
+            "good": [list(f) for f in self.good],
+            "config": self.config,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Examples:
@@ -71,7 +82,10 @@ def _read_case(directory: Path, case: str) -> tuple[tuple[str, str], ...]:
     folder = directory / case
     if folder.is_dir():
         return tuple(
-            (f"{case}/{path.relative_to(folder).as_posix()}", strip_markers(path.read_text("utf-8")))
+            (
+                f"{case}/{path.relative_to(folder).as_posix()}",
+                strip_markers(path.read_text("utf-8")),
+            )
             for path in sorted(folder.rglob("*.y*ml"))
         )
     return ()
@@ -138,10 +152,10 @@ def render_page(rule: Rule, examples: Examples | None) -> str:
         ", ".join(f"`{name}` = `{_value(default)}`" for name, default in rule.options.items())
         or "none"
     )
+    aadsts = [code for code in rule.prevents if code.startswith("AADSTS")]
+    links = dict(zip(aadsts, rule.error_links, strict=True))
     prevents = (
-        ", ".join(
-            f"[{code}]({link})" for code, link in zip(rule.prevents, rule.error_links)
-        )
+        ", ".join(f"[{code}]({links[code]})" if code in links else code for code in rule.prevents)
         or "—"
     )
     lines = [
@@ -174,7 +188,9 @@ def render_page(rule: Rule, examples: Examples | None) -> str:
             "",
             *_code(
                 f"[tool.b2blint.rules.{rule.id}]\n"
-                + "\n".join(f"{name} = {_value(default)}" for name, default in rule.options.items()),
+                + "\n".join(
+                    f"{name} = {_value(default)}" for name, default in rule.options.items()
+                ),
                 "toml",
             ),
             "",
@@ -189,7 +205,10 @@ def render_page(rule: Rule, examples: Examples | None) -> str:
         lines += _files(examples.good)
     if heading:
         lines += [(heading + references).rstrip("\n"), ""]
-    lines += [f"[View source](../../{source}) · [Fixtures](../../tests/fixtures/rules/{rule.id}/)", ""]
+    lines += [
+        f"[View source](../../{source}) · [Fixtures](../../tests/fixtures/rules/{rule.id}/)",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -232,12 +251,102 @@ def generate(
     files[docs / "README.md"] = render_index(rules)
     payload = {rule_id: item.to_json() for rule_id, item in examples.items()}
     files[EXAMPLES_FILE] = json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    files[CONFIG_SCHEMA_FILE] = json.dumps(config_schema(rules), indent=2) + "\n"
     return files
+
+
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array"}
+
+
+def config_schema(rules: Sequence[Rule]) -> dict[str, Any]:
+    """The JSON Schema of the config file, with every rule and option of the catalog."""
+
+    def severity(what: str) -> dict[str, Any]:
+        return {
+            "description": f"{what}: error fails the run, warning fails it under --strict, "
+            "off disables the rule.",
+            "type": "string",
+            "enum": ["error", "warning", "off"],
+        }
+
+    def selectors(what: str) -> dict[str, Any]:
+        return {
+            "description": what,
+            "type": "array",
+            "items": {
+                "description": "A rule ID (XTA003), name (direct-connect-without-mfa-trust) or "
+                "ID prefix (XTA, XTA00).",
+                "type": "string",
+                "minLength": 1,
+            },
+        }
+
+    rule_entries: dict[str, Any] = {}
+    for rule in rules:
+        options: dict[str, Any] = {"severity": severity(f"Severity of {rule.id}")}
+        for name, default in rule.options.items():
+            option: dict[str, Any] = {"description": f"Default: {json.dumps(default)}."}
+            json_type = _JSON_TYPES.get(type(default))
+            if json_type is not None:
+                option["type"] = json_type
+            options[name] = option
+        entry = {
+            "description": f"{rule.id} {rule.name}: {rule.summary}",
+            "anyOf": [
+                severity(f"Severity of {rule.id}"),
+                {
+                    "description": f"Severity and options of {rule.id}.",
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": options,
+                },
+            ],
+        }
+        rule_entries[rule.id] = entry
+        rule_entries[rule.name] = entry
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://b2blint.dev/schemas/b2blint-config.json",
+        "title": "b2blint configuration",
+        "description": "The [tool.b2blint] table of pyproject.toml, or the whole of .b2blint.yaml "
+        "(docs/configuration.md). Generated from the rule catalog by python -m b2blint.ruledocs.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "api-version": {
+                "description": "The Microsoft Graph API version the policies target; beta allows "
+                "beta-only properties (SCH004). The command line's --api-version wins.",
+                "type": "string",
+                "enum": ["v1.0", "beta"],
+            },
+            "select": selectors(
+                "Run only these rules. The command line's --select replaces this list."
+            ),
+            "ignore": selectors("Never run these rules (applied after select)."),
+            "exclude": {
+                "description": "Glob patterns of policy files to skip, relative to the directory "
+                "of this file ('*' also matches '/').",
+                "type": "array",
+                "items": {"description": "A glob pattern.", "type": "string", "minLength": 1},
+            },
+            "rules": {
+                "description": "Per rule, by ID or name: a severity, or a table with an optional "
+                "severity and the rule's options.",
+                "type": "object",
+                "additionalProperties": False,
+                "properties": rule_entries,
+            },
+        },
+    }
 
 
 def stale(files: Mapping[Path, str], docs: Path = DOCS) -> list[Path]:
     """Generated files that differ from what is on disk, and pages of rules that are gone."""
-    out = [path for path, text in files.items() if not path.is_file() or path.read_text("utf-8") != text]
+    out = [
+        path
+        for path, text in files.items()
+        if not path.is_file() or path.read_text("utf-8") != text
+    ]
     if docs.is_dir():
         out += [path for path in sorted(docs.glob("*.md")) if path not in files]
     return out

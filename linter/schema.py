@@ -128,13 +128,17 @@ def _from_error(error: Any) -> Iterator[SchemaFinding]:
         if best is not None:
             yield from _from_error(best)
             return
-        yield SchemaFinding("SCH001", path, f"{_show(error.instance)} does not match any allowed form")
+        yield SchemaFinding(
+            "SCH001", path, f"{_show(error.instance)} does not match any allowed form"
+        )
         return
     if validator == "additionalProperties":
         allowed = list((error.schema.get("properties") or {}).keys())
         extras = [key for key in error.instance if key not in allowed]
         for key in extras:
-            yield SchemaFinding("SCH002", (*path, key), _unknown_property_message(key, allowed), True)
+            yield SchemaFinding(
+                "SCH002", (*path, key), _unknown_property_message(key, allowed), True
+            )
         return
     if validator == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
@@ -148,10 +152,7 @@ def _unknown_property_message(key: str, allowed: list[str]) -> str:
     folded = {name.lower(): name for name in allowed}
     exact = folded.get(str(key).lower())
     if exact is not None:
-        return (
-            f"unknown property '{key}': Graph property names are case-sensitive; "
-            f"write '{exact}'"
-        )
+        return f"unknown property '{key}': Graph property names are case-sensitive; write '{exact}'"
     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
     if close:
         return f"unknown property '{key}'; did you mean '{close[0]}'?"
@@ -251,7 +252,7 @@ def _annotation_findings(data: Any, root: Schema, api_version: str) -> Iterator[
                         "SCH004",
                         (*path, key),
                         f"'{key}' exists only in the Graph beta API; b2blint targets v1.0 "
-                        "(set api-version = \"beta\" in the config to manage it)",
+                        '(set api-version = "beta" in the config to manage it)',
                         True,
                     )
                 stack.append((child, sub, (*path, key)))

@@ -112,11 +112,15 @@ def strict_bundle(api_version: str, kind: str = POLICY_SCHEMA) -> Schema:
 
 
 def bundle_fingerprint() -> str:
-    """A digest of every shipped schema, so a stale compiled validator is detected."""
+    """A digest of the schemas the policy validators are built from (the policy schema and
+    graph/*), so a stale compiled validator is detected. The config schema is not one of them:
+    it is regenerated with the rule catalog and must not make the validators stale."""
     import hashlib
 
     digest = hashlib.sha256()
     for name, schema in sorted(_schema_files().items()):
+        if name != POLICY_SCHEMA and not name.startswith("graph/"):
+            continue
         digest.update(name.encode())
         digest.update(json.dumps(schema, sort_keys=True, separators=(",", ":")).encode())
     return digest.hexdigest()[:16]

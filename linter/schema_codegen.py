@@ -64,11 +64,17 @@ def generate(api_version: str) -> str:
     # Only the verdict of the accept path is used (jsonschema explains failures), so drop the
     # schema literal fastjsonschema embeds in every raise: it triples the module's size and
     # its import time when no bytecode cache can be written.
-    return header + "\n".join(_DEFINITION_ARGUMENT.sub(r"\1", line) for line in code.splitlines()) + "\n"
+    return (
+        header
+        + "\n".join(_DEFINITION_ARGUMENT.sub(r"\1", line) for line in code.splitlines())
+        + "\n"
+    )
 
 
 def expected_files() -> dict[Path, str]:
-    files = {GENERATED_DIR / "__init__.py": '"""Generated validators (see b2blint.schema_codegen)."""\n'}
+    files = {
+        GENERATED_DIR / "__init__.py": '"""Generated validators (see b2blint.schema_codegen)."""\n'
+    }
     for api_version in API_VERSIONS:
         files[GENERATED_DIR / f"{module_name(api_version)}.py"] = generate(api_version)
     return files

@@ -15,11 +15,13 @@ sit in the comment block at the top of the file, where a reviewer sees it first.
 **How comments are found.** One regex finds every ``#...b2blint:`` in the raw text (about
 0.3 ms on the 1.15 MB benchmark file; a file without one costs nothing more). A candidate
 ``#`` is a comment only if it is preceded by whitespace or starts the line (YAML's own rule)
-and is not inside a scalar: quoted strings, multi-line flow scalars and block scalars can
-all contain ``# b2blint:`` text. For that, and only for files that have a candidate, the
-file is tokenized again with libyaml (the scanner that parsed it) up to the last candidate,
-and candidates inside a scalar token's span are dropped. Comments are matched to findings
-by line number, not by where a YAML library attaches them (flake8/yamllint's approach).
+and is not inside a quoted or block scalar, the only scalars that can hold `` #`` (a plain
+scalar cannot). The loader already sees every scalar's style and offsets while it parses, so
+it records the spans of the quoted and block ones (`Document.string_spans`, a few hundred on
+the benchmark file) and a bisect per candidate settles it: no second pass over the file.
+For a `Document` without spans, the file is tokenized again with libyaml up to the last
+candidate (about 80 ms for a directive at the end of the 1.15 MB file). Comments are matched
+to findings by line number, not by where a YAML library attaches them (flake8/yamllint).
 
 **Findings.** A directive that cannot be read, or that names no rule, is B2B002 (one
 finding per problem, at its column): a typo like ``disabel=`` must not silently suppress
@@ -89,9 +91,7 @@ class Suppression:
     target: int | None  # the line it covers; None for the whole file
     keys: tuple[RuleKey, ...]  # empty for a bare disable-file: every rule
     reason: str
-
-    def covers(self, rule_id: str) -> bool:
-        return not self.keys or any(key.rule_id == rule_id for key in self.keys)
+    text: str  # the whole line (without its line break), for the fix
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,8 +109,12 @@ class FileSuppressions:
     problems: tuple[Problem, ...] = ()
 
 
-def scan(text: str) -> FileSuppressions:
-    """Every suppression directive of one file, and every problem with one."""
+def scan(text: str, string_spans: Sequence[tuple[int, int]] | None = None) -> FileSuppressions:
+    """Every suppression directive of one file, and every problem with one.
+
+    ``string_spans`` are the offsets of the file's quoted and block scalars, which the loader
+    records for free (`Document.string_spans`); without them the file is tokenized again.
+    """
     candidates = [
         match
         for match in _CANDIDATE.finditer(text)
@@ -118,30 +122,33 @@ def scan(text: str) -> FileSuppressions:
     ]
     if not candidates:
         return FileSuppressions()
-    spans = _scalar_spans(text, candidates[-1].start())
+    spans = (
+        list(string_spans)
+        if string_spans is not None
+        else _scalar_spans(text, candidates[-1].start())
+    )
     starts = [start for start, _ in spans]
-    lines = text.split("\n")
-    line_starts = [0]
-    for line in lines[:-1]:
-        line_starts.append(line_starts[-1] + len(line) + 1)
-    header_end = _header_end(lines)
+    lines = _Lines(text)
     suppressions: list[Suppression] = []
     problems: list[Problem] = []
     for match in candidates:
         index = match.start()
         at = bisect.bisect_right(starts, index) - 1
         if at >= 0 and spans[at][0] <= index < spans[at][1]:
-            continue  # inside a quoted, flow or block scalar: text, not a comment
-        line_index = bisect.bisect_right(line_starts, index) - 1
-        _parse(
+            continue  # inside a quoted or block scalar: text, not a comment
+        start, end = lines.bounds(index)
+        suppression, found = _parse(
             lines,
-            line_index,
-            index - line_starts[line_index],
-            match.end() - line_starts[line_index],
-            header_end,
-            suppressions,
-            problems,
+            lines.number(index),
+            text[start:end],
+            offset=index,
+            hash_column=index - start,
+            body_start=match.end() - start,
+            in_header=start < lines.header_end,
         )
+        if suppression is not None:
+            suppressions.append(suppression)
+        problems.extend(found)
     return FileSuppressions(tuple(suppressions), tuple(problems))
 
 
@@ -174,27 +181,69 @@ def _is_comment_or_blank(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
-def _header_end(lines: Sequence[str]) -> int:
-    """Index of the first line that is neither blank nor a comment (the header's end)."""
-    for index, line in enumerate(lines):
-        if not _is_comment_or_blank(line):
-            return index
-    return len(lines)
+class _Lines:
+    """Lines by offset, without splitting the whole file: most files have few directives."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._number = 1
+        self._counted = 0
+        offset = 0
+        while offset < len(text):  # the header: the comment block at the top
+            _, end = self.bounds(offset)
+            if not _is_comment_or_blank(text[offset:end]):
+                break
+            offset = self.next_start(offset)
+        self.header_end = offset
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """Start and end (before ``\r\n`` or ``\n``) of the line holding ``index``."""
+        start = self.text.rfind("\n", 0, index) + 1
+        end = self.text.find("\n", index)
+        if end == -1:
+            end = len(self.text)
+        if end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return start, end
+
+    def next_start(self, index: int) -> int:
+        end = self.text.find("\n", index)
+        return len(self.text) if end == -1 else end + 1
+
+    def number(self, index: int) -> int:
+        """The 1-based line number of ``index`` (called with increasing offsets)."""
+        self._number += self.text.count("\n", self._counted, index)
+        self._counted = index
+        return self._number
+
+    def next_content_line(self, index: int, number: int) -> int:
+        """The number of the first line after the one holding ``index`` that holds YAML."""
+        offset = self.next_start(index)
+        number += 1
+        while offset < len(self.text):
+            start, end = self.bounds(offset)
+            if not _is_comment_or_blank(self.text[start:end]):
+                break
+            offset = self.next_start(offset)
+            number += 1
+        return number
 
 
 def _parse(
-    lines: Sequence[str],
-    line_index: int,
+    lines: _Lines,
+    number: int,
+    line: str,
+    *,
+    offset: int,
     hash_column: int,
     body_start: int,
-    header_end: int,
-    suppressions: list[Suppression],
-    problems: list[Problem],
-) -> None:
+    in_header: bool,
+) -> tuple[Suppression | None, list[Problem]]:
+    """One directive: the suppression it makes (None if unusable) and its problems."""
     from b2blint.rules import REMOVED_IDS, find_rule
 
-    line = lines[line_index].rstrip("\r")
-    number = line_index + 1
+    problems: list[Problem] = []
+
     body = line[body_start:]
     cut = _END_OF_DIRECTIVE.search(body)
     if cut is not None:
@@ -211,15 +260,17 @@ def _parse(
                 "'disable-next-line=ID[,ID] -- reason' or 'disable-file[=ID,...] -- reason'",
             )
         )
-        return
+        return None, problems
     word = match.group("kind")
     if word not in kinds:
         close = difflib.get_close_matches(word.lower(), kinds, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(kinds)}"
         problems.append(
-            Problem(number, body_start + match.start("kind") + 1, f"unknown directive '{word}'{hint}")
+            Problem(
+                number, body_start + match.start("kind") + 1, f"unknown directive '{word}'{hint}"
+            )
         )
-        return
+        return None, problems
     kind = Kind(word)
     keys_text = match.group("keys")
     if keys_text is None and (match.group("eq") or kind is not Kind.FILE):
@@ -230,7 +281,7 @@ def _parse(
                 f"'{word}' must name the rules it disables: '{word}=ID[,ID]'",
             )
         )
-        return
+        return None, problems
     comment_only = not line[:hash_column].strip()
     if kind is Kind.LINE and comment_only:
         problems.append(
@@ -241,8 +292,8 @@ def _parse(
                 "use 'disable-next-line' on a line of its own",
             )
         )
-        return
-    if kind is Kind.FILE and line_index >= header_end:
+        return None, problems
+    if kind is Kind.FILE and not in_header:
         problems.append(
             Problem(
                 number,
@@ -250,13 +301,13 @@ def _parse(
                 "'disable-file' must be in the comment block at the top of the file",
             )
         )
-        return
+        return None, problems
     keys: list[RuleKey] = []
     if keys_text is not None:
-        offset = body_start + match.start("keys")
+        keys_start = body_start + match.start("keys")
         for key_match in _KEY.finditer(keys_text):
             text = key_match.group()
-            column = offset + key_match.start() + 1
+            column = keys_start + key_match.start() + 1
             rule = find_rule(text)
             if rule is None:
                 removed = REMOVED_IDS.get(text.upper())
@@ -271,7 +322,8 @@ def _parse(
                     Problem(
                         number,
                         column,
-                        f"{rule.id} cannot be disabled by a comment; set its severity in the config",
+                        f"{rule.id} cannot be disabled by a comment; "
+                        "set its severity in the config",
                     )
                 )
                 rule = None
@@ -280,21 +332,14 @@ def _parse(
     if kind is Kind.LINE:
         target = number
     elif kind is Kind.NEXT_LINE:
-        target = number + 1
-        while target <= len(lines) and _is_comment_or_blank(lines[target - 1]):
-            target += 1
-    suppressions.append(
-        Suppression(
-            kind, number, hash_column + 1, end, target, tuple(keys), match.group("reason") or ""
-        )
-    )
+        target = lines.next_content_line(offset, number)
+    reason = match.group("reason") or ""
+    suppression = Suppression(kind, number, hash_column + 1, end, target, tuple(keys), reason, line)
+    return suppression, problems
 
 
-@dataclasses.dataclass
-class _Usage:
-    """Which keys of which directive suppressed something in this run."""
-
-    used: set[tuple[int, int]] = dataclasses.field(default_factory=set)  # (directive, key|-1)
+#: Per file, the (directive index, key index or -1 for "every rule") that suppressed something.
+_Used = set[tuple[int, int]]
 
 
 def apply(
@@ -312,47 +357,49 @@ def apply(
     """
     from b2blint.rules import find_rule
 
-    scanned = {document.path: (document, scan(document.text)) for document in documents}
-    scanned = {path: item for path, item in scanned.items() if item[1].suppressions or item[1].problems}
+    scanned: dict[str, FileSuppressions] = {}
+    for document in documents:
+        found = scan(document.text, document.string_spans)
+        if found.suppressions or found.problems:
+            scanned[document.path] = found
     if not scanned:
         return list(diagnostics), []
     by_target: dict[str, dict[int, list[int]]] = {}
     whole_file: dict[str, list[int]] = {}
-    for path, (_, found) in scanned.items():
+    for path, found in scanned.items():
         targets = by_target.setdefault(path, {})
         for index, suppression in enumerate(found.suppressions):
             if suppression.target is None:
                 whole_file.setdefault(path, []).append(index)
             else:
                 targets.setdefault(suppression.target, []).append(index)
-    usage: dict[str, _Usage] = {path: _Usage() for path in scanned}
+    usage: dict[str, _Used] = {path: set() for path in scanned}
     kept: list[Diagnostic] = []
     for diagnostic in diagnostics:
-        item = scanned.get(diagnostic.file)
-        if item is None or diagnostic.rule_id in UNSUPPRESSIBLE:
+        in_file = scanned.get(diagnostic.file)
+        if in_file is None or diagnostic.rule_id in UNSUPPRESSIBLE:
             kept.append(diagnostic)
             continue
-        found = item[1]
         indexes = by_target[diagnostic.file].get(diagnostic.line, []) + whole_file.get(
             diagnostic.file, []
         )
         suppressed = False
         for index in indexes:
-            suppression = found.suppressions[index]
+            suppression = in_file.suppressions[index]
             if not suppression.keys:
-                usage[diagnostic.file].used.add((index, -1))
+                usage[diagnostic.file].add((index, -1))
                 suppressed = True
                 continue
             for key_index, key in enumerate(suppression.keys):
                 if key.rule_id == diagnostic.rule_id:
-                    usage[diagnostic.file].used.add((index, key_index))
+                    usage[diagnostic.file].add((index, key_index))
                     suppressed = True
         if not suppressed:
             kept.append(diagnostic)
     fixes: list[tuple[Diagnostic, Fix]] = []
     unused_rule = find_rule(UNUSED)
     unknown_rule = find_rule(UNKNOWN)
-    for path, (document, found) in scanned.items():
+    for path, found in scanned.items():
         if unknown_rule is not None and config.enabled(UNKNOWN):
             severity = config.severity(UNKNOWN, unknown_rule.severity)
             kept.extend(
@@ -368,7 +415,6 @@ def apply(
         if not complete or unused_rule is None or not config.enabled(UNUSED):
             continue
         severity = config.severity(UNUSED, unused_rule.severity)
-        lines = document.text.split("\n")
         for index, suppression in enumerate(found.suppressions):
             report = _unused(suppression, index, usage[path], config, active)
             if report is None:
@@ -383,7 +429,7 @@ def apply(
                 fixable=True,
             )
             kept.append(diagnostic)
-            fixes.append((diagnostic, _fix(path, lines, suppression, remaining)))
+            fixes.append((diagnostic, _fix(path, suppression, remaining)))
     return kept, fixes
 
 
@@ -394,18 +440,14 @@ def _ran(rule_id: str, config: Config, active: Collection[str] | None) -> bool:
 def _unused(
     suppression: Suppression,
     index: int,
-    usage: _Usage,
+    used: _Used,
     config: Config,
     active: Collection[str] | None,
 ) -> tuple[Position, str, list[RuleKey]] | None:
     """Where and why a directive is (partly) unused, and the keys to keep; None if used."""
-    where = (
-        "in this file"
-        if suppression.target is None
-        else f"on line {suppression.target}"
-    )
+    where = "in this file" if suppression.target is None else f"on line {suppression.target}"
     if not suppression.keys:
-        if (index, -1) in usage.used:
+        if (index, -1) in used:
             return None
         return (
             Position(suppression.line, suppression.column),
@@ -416,7 +458,7 @@ def _unused(
         key
         for key_index, key in enumerate(suppression.keys)
         if key.rule_id is not None
-        and (index, key_index) not in usage.used
+        and (index, key_index) not in used
         and _ran(key.rule_id, config, active)
     ]
     if not unused:
@@ -436,14 +478,15 @@ def _unused(
     )
 
 
-def _fix(path: str, lines: Sequence[str], suppression: Suppression, remaining: Sequence[RuleKey]) -> Fix:
-    raw = lines[suppression.line - 1]
-    newline = "\r" if raw.endswith("\r") else ""
-    line = raw[: len(raw) - len(newline)]
+def _fix(path: str, suppression: Suppression, remaining: Sequence[RuleKey]) -> Fix:
+    """Remove the unused rules from the directive, or the directive (its line if alone)."""
+    line = suppression.text
     before = line[: suppression.column - 1]
     after = line[suppression.end :]
     if remaining:
-        directive = f"# b2blint: {suppression.kind.value}=" + ",".join(key.text for key in remaining)
+        directive = f"# b2blint: {suppression.kind.value}=" + ",".join(
+            key.text for key in remaining
+        )
         if suppression.reason:
             directive += f" -- {suppression.reason}"
         new: str | None = before + directive + after

@@ -28,6 +28,7 @@ from __future__ import annotations
 import collections
 import copy
 import dataclasses
+import functools
 import json
 import math
 import re
@@ -81,6 +82,19 @@ class YamlText:
         self.style = detect_style(self.root)
 
     # -- positions ----------------------------------------------------------------------------
+    @functools.cached_property
+    def line_starts(self) -> list[int]:
+        """Offset of the start of every line (built on the first line edit)."""
+        starts = [0]
+        find = self.text.find
+        index = find("\n")
+        while index != -1:
+            starts.append(index + 1)
+            index = find("\n", index + 1)
+        if starts[-1] == len(self.text) and len(starts) > 1:
+            starts.pop()  # the text ends with a line break: no line after it
+        return starts
+
     def line_start(self, index: int) -> int:
         return self.text.rfind("\n", 0, index) + 1
 
@@ -122,7 +136,7 @@ class YamlText:
 
     def dash(self, item: _Node) -> int:
         """Index of the ``-`` that starts a block sequence item."""
-        index = item.start_mark.index - 1
+        index: int = item.start_mark.index - 1
         while index >= 0 and self.text[index] in " \t":
             index -= 1
         if index < 0 or self.text[index] != "-":
@@ -173,11 +187,9 @@ class YamlText:
         number = edit.path[0] if edit.path else None
         if not isinstance(number, int) or number < 1:
             raise EditError("a line edit needs a line number")
-        start = 0
-        for _ in range(number - 1):
-            start = self.text.find("\n", start) + 1
-            if start == 0:
-                raise EditError(f"line {number} is past the end of the file")
+        if number > len(self.line_starts):
+            raise EditError(f"line {number} is past the end of the file")
+        start = self.line_starts[number - 1]
         if edit.value is not None:
             return Splice(start, self.line_end(start), str(edit.value))
         end = self.next_line_start(start)
@@ -219,8 +231,10 @@ class YamlText:
         end = self.content_end(node)
         is_collection = isinstance(value, (dict, list)) and bool(value)
         in_flow = bool(parent is not None and parent.flow_style)
-        if not is_collection or in_flow or (
-            not isinstance(node, yaml.ScalarNode) and node.flow_style
+        if (
+            not is_collection
+            or in_flow
+            or (not isinstance(node, yaml.ScalarNode) and node.flow_style)
         ):
             if isinstance(node, yaml.ScalarNode):
                 if isinstance(value, (dict, list)):
@@ -232,7 +246,9 @@ class YamlText:
                 return [Splice(start, end, text)]
             if isinstance(node, yaml.CollectionNode) and not node.flow_style and key is not None:
                 # A block collection becomes a one-line value after its key.
-                flat = render_flow(value) if isinstance(value, (dict, list)) else render_scalar(value)
+                flat = (
+                    render_flow(value) if isinstance(value, (dict, list)) else render_scalar(value)
+                )
                 return [Splice(self.after_colon(key), end, " " + flat)]
             text = render_flow(value) if isinstance(value, (dict, list)) else render_scalar(value)
             return [Splice(start, end, text)]
@@ -264,14 +280,14 @@ class YamlText:
     def _merge(self, node: _Node, value: dict[str, Any]) -> list[Splice] | None:
         """Set a mapping to ``value`` key by key, so unchanged keys keep their text.
 
-        None when that is not simple (keys both removed and added, or none kept).
+        None when that is not simple (keys both removed and added, several removed, none kept).
         """
         old = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         if len(old) != len(node.value):
             return None
         removed = [name for name in old if name not in value]
         added = [name for name in value if name not in old]
-        if (removed and added) or len(removed) == len(old):
+        if (removed and added) or len(removed) > 1 or len(removed) == len(old):
             return None
         splices: list[Splice] = []
         for name, item in value.items():
@@ -289,7 +305,9 @@ class YamlText:
         if mapping.flow_style:
             if not mapping.value:
                 open_brace = self.text.index("{", mapping.start_mark.index)
-                return Splice(open_brace + 1, open_brace + 1, f"{render_key(name)}: {render_flow(value)}")
+                return Splice(
+                    open_brace + 1, open_brace + 1, f"{render_key(name)}: {render_flow(value)}"
+                )
             at = self.content_end(mapping.value[-1][1])
             return Splice(at, at, f", {render_key(name)}: {render_flow(value)}")
         if not mapping.value:  # pragma: no cover - an empty block mapping does not exist
@@ -318,6 +336,7 @@ class YamlText:
         parent, key, node = chain[-1]
         end = self.content_end(node)
         if isinstance(parent, yaml.MappingNode):
+            assert key is not None
             if len(parent.value) == 1 and not parent.flow_style:
                 return [self._empty_collection(chain, key.start_mark.index, end, "{}")]
             return self._delete_entry(parent, key)
@@ -325,7 +344,9 @@ class YamlText:
         index = next(i for i, item in enumerate(items) if item is node)
         if parent.flow_style:
             return [
-                self._flow_remove(items, index, node.start_mark.index, end, lambda e: e, lambda e: e)
+                self._flow_remove(
+                    items, index, node.start_mark.index, end, first=lambda e: e, last=lambda e: e
+                )
             ]
         dash = self.dash(node)
         if len(items) == 1:
@@ -341,13 +362,17 @@ class YamlText:
         start = key.start_mark.index
         end = self.content_end(entries[index][1])
         if mapping.flow_style:
-            return [self._flow_remove(entries, index, start, end, lambda e: e[0], lambda e: e[1])]
+            return [
+                self._flow_remove(
+                    entries, index, start, end, first=lambda e: e[0], last=lambda e: e[1]
+                )
+            ]
         if not self.only_spaces_before(start):  # first key of a `- key: value` item
             return [Splice(start, entries[index + 1][0].start_mark.index, "")]
         return [Splice(self.line_start(start), self.next_line_start(end), "")]
 
     def _flow_remove(
-        self, entries: list[Any], index: int, start: int, end: int, first: Any, last: Any
+        self, entries: list[Any], index: int, start: int, end: int, *, first: Any, last: Any
     ) -> Splice:
         if len(entries) == 1:
             return Splice(start, end, "")
@@ -371,7 +396,11 @@ class YamlText:
             at = self.content_end(node.value[-1])
             return [Splice(at, at, ", " + render_flow(value))]
         column = self.column(self.dash(node.value[0]))
-        lines = render_block([value], column, self.style)
+        last = node.value[-1]
+        if isinstance(last, yaml.CollectionNode) and last.flow_style:  # like its siblings
+            lines = [" " * column + "- " + render_flow(value)]
+        else:
+            lines = render_block([value], column, self.style)
         at = self.line_end(self.content_end(node))
         return [Splice(at, at, self.newline + self.newline.join(lines))]
 
@@ -379,7 +408,11 @@ class YamlText:
 def node_data(node: _Node) -> Any:
     """The plain value of a node, resolved as `b2blint.document` resolves it."""
     if isinstance(node, yaml.ScalarNode):
-        return resolve_plain(node.value) if node.style is None and node.tag != "tag:yaml.org,2002:str" else node.value
+        return (
+            resolve_plain(node.value)
+            if node.style is None and node.tag != "tag:yaml.org,2002:str"
+            else node.value
+        )
     if isinstance(node, yaml.SequenceNode):
         return [node_data(item) for item in node.value]
     return {key.value: node_data(value) for key, value in node.value}
@@ -408,10 +441,11 @@ def detect_style(root: _Node) -> Style:
 
 
 def _most_common(counter: collections.Counter[int], default: int, minimum: int) -> int:
-    for value, _ in counter.most_common():
-        if value >= minimum:
-            return value
-    return default
+    """The most frequent value (at least ``minimum``); ties go to ``default``, then the smaller."""
+    votes = [
+        (count, value == default, -value) for value, count in counter.items() if value >= minimum
+    ]
+    return -max(votes)[2] if votes else default
 
 
 def render_key(name: str) -> str:
@@ -495,20 +529,6 @@ def apply_splices(text: str, splices: Sequence[Splice]) -> str:
     return "".join(parts)
 
 
-def overlaps(first: Sequence[Splice], second: Sequence[Splice]) -> bool:
-    """Whether two groups of splices touch the same text (an insertion inside a replaced span
-    counts; two insertions at one point do not)."""
-    for a in first:
-        for b in second:
-            if a.start < b.end and b.start < a.end:
-                return True
-            if a.start == a.end and b.start < a.start < b.end:
-                return True
-            if b.start == b.end and a.start < b.start < a.end:
-                return True
-    return False
-
-
 def expected_data(data: Any, edits: Sequence[Edit]) -> Any:
     """What the data must be after ``edits`` (all paths against the original ``data``)."""
     result = copy.deepcopy(data)
@@ -516,7 +536,9 @@ def expected_data(data: Any, edits: Sequence[Edit]) -> Any:
     def locate(path: Sequence[str | int]) -> tuple[Any, str | int] | None:
         node = result
         for segment in path[:-1]:
-            if isinstance(node, dict) and segment in node:
+            if isinstance(node, dict):
+                if segment not in node:
+                    return None
                 node = node[segment]
             elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
                 node = node[segment]
@@ -565,9 +587,7 @@ def _set_plain(data: Any, path: Sequence[str | int], value: Any) -> None:
             node = node[segment]
         else:  # pragma: no cover - guarded by the text edit failing first
             raise EditError(f"cannot set {list(path[: index + 1])}")
-    if isinstance(node, dict):
-        node[path[-1]] = value
-    elif isinstance(node, list) and isinstance(path[-1], int):
-        node[path[-1]] = value
-    else:  # pragma: no cover
-        raise EditError(f"cannot set {list(path)}")
+    if not (isinstance(node, dict) or (isinstance(node, list) and isinstance(path[-1], int))):
+        raise EditError(f"cannot set {list(path)}")  # pragma: no cover
+    container: Any = node
+    container[path[-1]] = value

@@ -80,7 +80,9 @@ def test_quoted_scalars_stay_strings() -> None:
 def _problems(text: str) -> list[tuple[str, int, int, str]]:
     with pytest.raises(DocumentError) as caught:
         parse_text(text, "bad.yaml")
-    return [(p.rule_id, p.position.line, p.position.column, p.message) for p in caught.value.problems]
+    return [
+        (p.rule_id, p.position.line, p.position.column, p.message) for p in caught.value.problems
+    ]
 
 
 def test_every_duplicate_key_is_reported_at_the_duplicate() -> None:
@@ -116,7 +118,9 @@ def test_billion_laughs_fails_at_the_first_anchor() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i, name in enumerate("bcdefghi"):
         prev = "abcdefghi"[i]
-        lines.append(f"{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+        lines.append(
+            f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]"
+        )
     [(rule, line, column, _)] = _problems("\n".join(lines) + "\n")
     assert (rule, line, column) == ("SYN002", 1, 4)
 
@@ -138,7 +142,7 @@ def test_control_character_is_refused_with_position() -> None:
 
 def test_non_utf8_bytes_are_reported_with_position(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes("b2blint: 1\nname: caf".encode() + b"\xe9\n")
+    path.write_bytes(b"b2blint: 1\nname: caf" + b"\xe9\n")
     with pytest.raises(DocumentError) as caught:
         read_document(path)
     problem = caught.value.problems[0]

@@ -19,7 +19,7 @@ from b2blint.progress import Progress, progress
 def terminal() -> Iterator[tuple[io.TextIOWrapper, int]]:
     """A real pseudo-terminal: (a text stream writing to it, the fd to read what it got)."""
     controller, device = pty.openpty()
-    stream = open(device, "w", encoding="utf-8", closefd=True)  # noqa: SIM115
+    stream = os.fdopen(device, "w", encoding="utf-8")
     try:
         yield stream, controller
     finally:
@@ -27,8 +27,19 @@ def terminal() -> Iterator[tuple[io.TextIOWrapper, int]]:
         os.close(controller)
 
 
-def _read(controller: int) -> str:
-    return os.read(controller, 65536).decode("utf-8")
+def _read_all(stream: io.TextIOWrapper, controller: int) -> str:
+    """Close the terminal's writing end, then read everything it received."""
+    stream.close()
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: no writer left
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode("utf-8")
 
 
 def test_draws_count_and_item_then_erases_its_line(terminal: tuple[io.TextIOWrapper, int]) -> None:
@@ -38,12 +49,33 @@ def test_draws_count_and_item_then_erases_its_line(terminal: tuple[io.TextIOWrap
         assert bar.enabled
         bar.advance(item="fabrikam")
         bar.advance(item="contoso")
-    assert _read(controller) == (
+    assert _read_all(stream, controller) == (
         "\r\x1b[2KReading partners 0/2"
         "\r\x1b[2KReading partners 1/2 fabrikam"
         "\r\x1b[2KReading partners 2/2 contoso"
         "\r\x1b[2K"
     )
+
+
+def test_echo_prints_above_the_progress_line(terminal: tuple[io.TextIOWrapper, int]) -> None:
+    stream, controller = terminal
+    with progress("Applying", total=3, stream=stream, interval=0) as bar:
+        bar.advance(item="contoso")
+        bar.echo("created: partner Contoso")
+    assert _read_all(stream, controller).replace("\r\n", "\n") == (
+        "\r\x1b[2KApplying 0/3"
+        "\r\x1b[2KApplying 1/3 contoso"
+        "\r\x1b[2Kcreated: partner Contoso\n"
+        "\r\x1b[2KApplying 1/3 contoso"
+        "\r\x1b[2K"
+    )
+
+
+def test_echo_without_a_terminal_just_prints() -> None:
+    stream = io.StringIO()
+    with progress("Applying", stream=stream) as bar:
+        bar.echo("created: partner Contoso")
+    assert stream.getvalue() == "created: partner Contoso\n"
 
 
 def test_silent_when_not_a_terminal() -> None:

@@ -34,7 +34,9 @@ def _rule_modules() -> dict[str, object]:
 def test_every_rule_module_is_in_all_rules() -> None:
     registered = {id(rule) for rule in ALL_RULES}
     missing = [
-        name for name, module in _rule_modules().items() if id(getattr(module, "RULE", None)) not in registered
+        name
+        for name, module in _rule_modules().items()
+        if id(getattr(module, "RULE", None)) not in registered
     ]
     assert missing == []
 

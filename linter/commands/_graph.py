@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
+
 from b2blint.commands._options import VERBOSE, verbosity
 from b2blint.errors import B2BLintError
 from b2blint.redact import redact
@@ -115,14 +116,29 @@ def open_session(
     return Session(client, tenant_id, cloud.name, info, source)
 
 
-def lint_gate(paths: Sequence[str]) -> Any:
+def config_option(function: F) -> F:
+    """``--config``, as `lint` has it (the same rules must gate plan and apply)."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        help="Lint config (default: .b2blint.yaml or pyproject.toml [tool.b2blint], searched "
+        "upwards), e.g. to turn off the XTA001 size rule for a tenant past the old 25 KB limit.",
+    )(function)
+
+
+def lint_gate(paths: Sequence[str], config_file: str | None = None) -> Any:
     """Lint the tree; refuse (exit 1) on any error-level finding, showing the findings."""
-    from b2blint.config import Config
+    from b2blint.config import load_config
     from b2blint.engine import lint_paths
     from b2blint.report import get_reporter
     from b2blint.rules import ALL_RULES
 
-    result = lint_paths(list(paths), Config())
+    try:
+        config = load_config(config_file)
+    except B2BLintError as error:
+        raise B2BLintError(error.message, exit_code=EXIT_ERROR) from None
+    result = lint_paths(list(paths), config)
     if result.exit_code() != 0:
         sys.stderr.write(get_reporter("text")(result, ALL_RULES))
         raise B2BLintError(

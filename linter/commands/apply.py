@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from b2blint.commands._graph import (
     EXIT_ERROR,
+    config_option,
     graph_options,
     lint_gate,
     open_session,
@@ -53,6 +55,7 @@ from b2blint.redact import redact
     help="Write a JSON apply report (operations, request ids, hashes), whatever the outcome.",
 )
 @graph_options
+@config_option
 @common_options
 def apply_command(
     *,
@@ -65,6 +68,7 @@ def apply_command(
     graph_url: str | None,
     auth: str | None,
     cloud: str | None,
+    config_file: str | None,
 ) -> int:
     """Apply the policy YAML at PATH (default: policies/) to the live tenant."""
     from b2blint.graph.apply import now_iso, report
@@ -81,6 +85,7 @@ def apply_command(
             graph_url=graph_url,
             auth=auth,
             cloud=cloud,
+            config_file=config_file,
         )
     except B2BLintError as error:
         run.result = "refused" if not run.results else "failed"
@@ -175,6 +180,7 @@ def _needed_permissions(plan: Any) -> list[str]:
 def _apply(
     run: _Run,
     *,
+    config_file: str | None,
     path: str | None,
     plan_file: Path | None,
     yes: bool,
@@ -186,7 +192,7 @@ def _apply(
 ) -> int:
     from b2blint.graph.apply import Executor, Verification, applied_objects, outcome, verify
     from b2blint.graph.auth import check_permissions
-    from b2blint.graph.live import read_live
+    from b2blint.graph.live import LiveTenant, read_live
     from b2blint.graph.model import Kind
     from b2blint.graph.plan import (
         beta_kinds,
@@ -205,7 +211,7 @@ def _apply(
                 f"{plan_file} was made without --prune; run plan --prune", exit_code=EXIT_ERROR
             )
     sources: Sequence[str] = [path] if path else (list(saved.sources) if saved else ["policies"])
-    lint = lint_gate(sources)
+    lint = lint_gate(sources, config_file)
     policy = lint.policy
     data = policy.to_data()
     tenant_id: str = policy.tenant_id
@@ -232,6 +238,7 @@ def _apply(
     try:
         kinds = {Kind(k) for k in saved.read_kinds} if saved else needed_kinds(data)
         beta = {Kind(k) for k in saved.beta_kinds} if saved else beta_kinds(data)
+        live: LiveTenant | None = None
         if saved is None:
             live = read_live(client, kinds, beta=beta)
             plan = build_plan(
@@ -255,7 +262,12 @@ def _apply(
             return 0
         _confirm(yes)
         check_permissions(session.token, _needed_permissions(plan), "apply this plan")
-        current = read_live(client, kinds, beta=beta)
+        # A saved plan, or one a person took time to read, is checked against the tenant again;
+        # a plan made a moment ago in this run with --yes was read just now.
+        if saved is None and yes and live is not None:
+            current = live
+        else:
+            current = read_live(client, kinds, beta=beta)
         run.before = {key: current.hash_of(key) for key in plan.live_hashes}
         stale = stale_objects(plan, current)
         if stale:

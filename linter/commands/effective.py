@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
+
 from b2blint.commands._options import common_options
 from b2blint.effective import Resolved, Source, effective_settings
 from b2blint.errors import EXIT_USAGE, B2BLintError

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from b2blint.commands._graph import EXIT_ERROR, graph_options, open_session
 from b2blint.commands._options import common_options, detail, note
 from b2blint.errors import B2BLintError

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from b2blint.errors import EXIT_OK, B2BLintError
 from b2blint.graph.jsonpos import JsonDocument, JsonPath, JsonTextError, decode_text, load_json
 from b2blint.graph.mapping import (

@@ -46,7 +46,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
     type=click.Path(dir_okay=False),
     help="Config file (default: .b2blint.yaml or pyproject.toml [tool.b2blint], searched upwards).",
 )
-@click.option("--fix", is_flag=True, help="Apply the fixes of fixable findings, then report the rest.")
+@click.option(
+    "--fix", is_flag=True, help="Apply the fixes of fixable findings, then report the rest."
+)
 @click.option(
     "--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any)."
 )

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 import click
-from b2blint.commands._graph import graph_options, lint_gate, open_session
+
+from b2blint.commands._graph import config_option, graph_options, lint_gate, open_session
 from b2blint.commands._options import common_options, detail, note
 
 EXIT_CHANGES = 2
@@ -42,6 +43,7 @@ EXIT_CHANGES = 2
     "--prune", is_flag=True, help="Plan to delete live partners that the YAML does not declare."
 )
 @graph_options
+@config_option
 @common_options
 def plan_command(
     *,
@@ -53,15 +55,17 @@ def plan_command(
     graph_url: str | None,
     auth: str | None,
     cloud: str | None,
+    config_file: str | None,
 ) -> int:
     """Compare the live tenant with the policy YAML at PATH (default: policies/)."""
     from b2blint.fsutil import atomic_write_text
     from b2blint.graph.live import read_live
     from b2blint.graph.plan import beta_kinds, build_plan, needed_kinds, plan_to_dict
+    from b2blint.graph.planaccess import access_section
     from b2blint.graph.planformat import render
 
     source = path or "policies"
-    lint = lint_gate([source])
+    lint = lint_gate([source], config_file)
     policy = lint.policy
     data = policy.to_data()
     tenant_id: str = policy.tenant_id
@@ -74,15 +78,17 @@ def plan_command(
     finally:
         session.close()
     tenant_name = policy.section_value("tenant").get("name")
-    click.echo(
-        render(plan, output_format, tenant_name if isinstance(tenant_name, str) else None), nl=False
-    )
+    access = ""
+    if output_format != "json":
+        access = access_section(data, live.policy(), prune=prune, fmt=output_format)
+    name = tenant_name if isinstance(tenant_name, str) else None
+    click.echo(render(plan, output_format, name, access), nl=False)
     if out_path is not None:
         atomic_write_text(
             out_path, json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
         )
         note(f"wrote the plan to {out_path}")
-    detail(f"read the live tenant in {live.requests} requests")
+    detail(f"read the live tenant in {live.requests} request{'s' if live.requests != 1 else ''}")
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return 0

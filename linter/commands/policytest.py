@@ -16,7 +16,13 @@ from b2blint.commands._options import common_options, note
 @click.command("test")
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 def test_command(*, paths: tuple[str, ...], output_format: str) -> int:
     """Run the policy tests found under PATH (default: policies/) against its policy.
 
@@ -31,21 +37,20 @@ def test_command(*, paths: tuple[str, ...], output_format: str) -> int:
     if not tree.tests:
         where = ", ".join(paths) or "policies"
         raise B2BLintError(f"{where}: no policy-test files (YAML files with 'b2blint-tests: 1')")
-    malformed = 0
+    problems = []
     for document in tree.tests:
         for finding in validate(document.data):
             position = document.position(finding.path, key=finding.at_key)
-            click.echo(f"{document.path}:{position.line}:{position.column}: {finding.message}", err=True)
-            malformed += 1
-    if malformed:
-        plural = "s" if malformed != 1 else ""
-        raise B2BLintError(f"{malformed} problem{plural} in the policy-test files; no test was run", EXIT_USAGE)
-    if tree.lint_errors:
-        plural = "s" if tree.lint_errors != 1 else ""
-        note(
-            f"warning: the policy has {tree.lint_errors} lint error{plural} (run 'b2blint lint'); "
-            "verdicts may differ from what Graph would do"
+            problems.append((document.path, position, finding.message))
+    for file, position, message in sorted(problems):
+        click.echo(f"{file}:{position.line}:{position.column}: {message}", err=True)
+    if problems:
+        plural = "s" if len(problems) != 1 else ""
+        raise B2BLintError(
+            f"{len(problems)} problem{plural} in the policy-test files; no test was run", EXIT_USAGE
         )
+    if tree.lint_errors:
+        note(tree.lint_warning("verdicts may differ from what Graph would do"))
     results = [result for document in tree.tests for result in run_document(tree.policy, document)]
     if output_format == "json":
         click.echo(json.dumps([_result_json(r) for r in results], indent=2, ensure_ascii=False))

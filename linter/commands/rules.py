@@ -17,10 +17,11 @@ def _table() -> str:
         for rule in ALL_RULES
     ]
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
-    return "".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] + "\n"
-        for row in (header, *rows)
-    )
+    lines = []
+    for row in (header, *rows):
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
+        lines.append("  ".join([*cells, row[-1]]) + "\n")
+    return "".join(lines)
 
 
 @click.command("rules")

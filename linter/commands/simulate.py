@@ -19,24 +19,39 @@ KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
 @click.command("simulate")
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--partner", help="Partner name or tenant ID; 'default' for an organization without a partner entry.")
+@click.option(
+    "--partner",
+    help="Partner name or tenant ID; 'default' for an organization without a partner entry.",
+)
 @click.option("--kind", type=click.Choice(KINDS), help="What is accessed.")
 @click.option(
     "--direction",
     type=click.Choice(["inbound", "outbound"]),
     help="inbound: the partner's users come here; outbound: our users go there.",
 )
-@click.option("--user", help="Object ID of the user (a user given without --group is in no listed group).")
-@click.option("--group", "groups", multiple=True, help="Object ID of a group the user is in (repeatable).")
-@click.option("--app", help="Application ID, Office365 or AllApplications (default: any application).")
+@click.option(
+    "--user", help="Object ID of the user (a user given without --group is in no listed group)."
+)
+@click.option(
+    "--group", "groups", multiple=True, help="Object ID of a group the user is in (repeatable)."
+)
+@click.option(
+    "--app", help="Application ID, Office365 or AllApplications (default: any application)."
+)
 @click.option("--invite", help="Simulate an invitation to this email address instead of a sign-in.")
 @click.option(
     "--mfa-required/--no-mfa-required",
     default=True,
     show_default=True,
-    help="Whether Conditional Access requires MFA (inbound B2B direct connect needs MFA trust then).",
+    help="Whether Conditional Access requires MFA (then inbound direct connect needs MFA trust).",
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 def simulate_command(
     *,
     paths: tuple[str, ...],
@@ -90,12 +105,12 @@ def simulate_command(
         )
     tree = read_tree(paths, lint=True)
     if tree.lint_errors:
-        plural = "s" if tree.lint_errors != 1 else ""
-        note(
-            f"warning: the policy has {tree.lint_errors} lint error{plural} (run 'b2blint lint'); "
-            "the verdict may differ from what Graph would do"
-        )
-    verdict = simulate_invite(tree.policy, asked) if isinstance(asked, InviteQuestion) else simulate(tree.policy, asked)
+        note(tree.lint_warning("the verdict may differ from what Graph would do"))
+    verdict = (
+        simulate_invite(tree.policy, asked)
+        if isinstance(asked, InviteQuestion)
+        else simulate(tree.policy, asked)
+    )
     if output_format == "json":
         click.echo(json.dumps(verdict.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+
 from b2blint.commands._options import common_options
 from b2blint.model import Policy
 

@@ -1,5 +1,5 @@
 """Allow ``python -m b2blint.fakegraph``."""
 
-from b2blint.fakegraph.cli import main
+from .cli import main
 
 raise SystemExit(main())

@@ -21,8 +21,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from b2blint.fakegraph import tokens
-from b2blint.fakegraph.errors import GraphError
+from . import tokens
+from .errors import GraphError
 
 #: ``aud`` values Graph accepts: its app id, or a Graph host of any national cloud [S18].
 AUDIENCES = frozenset(

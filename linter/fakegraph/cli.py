@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from b2blint.fakegraph.options import DEFAULT_TENANT_ID, Options
-from b2blint.fakegraph.server import make_server
-from b2blint.fakegraph.state import State, StateError, load_state
-from b2blint.fsutil import atomic_write_text
+from ..fsutil import atomic_write_text
+from .options import DEFAULT_TENANT_ID, Options
+from .server import make_server
+from .state import State, StateError, load_state
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,15 +36,27 @@ def _parser() -> argparse.ArgumentParser:
     add("--throttle-rate", type=float, default=0.0, help="share of requests answered 429")
     add("--fail-rate", type=float, default=0.0, help="share answered 500/502/503/504")
     add("--drop-rate", type=float, default=0.0, help="share whose connection is dropped")
-    add("--commit-drop-rate", type=float, default=0.0,
-        help="share of writes carried out, then dropped unanswered")  # fmt: skip
+    add(
+        "--commit-drop-rate",
+        type=float,
+        default=0.0,
+        help="share of writes carried out, then dropped unanswered",
+    )
     add("--retry-after", default="1", help='Retry-After of random 429s ("" for none)')
     add("--stale-reads", type=int, default=0, help="reads served stale after each write")
     add("--page-size", type=int, default=100, help="items per page before @odata.nextLink")
-    add("--size-limit", type=int, default=25600,
-        help="cross-tenant policy size limit in bytes (0: off)")  # fmt: skip
-    add("--duplicate-status", type=int, default=400,
-        help="status of a duplicate partner POST (unverified; 400 or 409)")  # fmt: skip
+    add(
+        "--size-limit",
+        type=int,
+        default=25600,
+        help="cross-tenant policy size limit in bytes (0: off)",
+    )
+    add(
+        "--duplicate-status",
+        type=int,
+        default=400,
+        help="status of a duplicate partner POST (unverified; 400 or 409)",
+    )
     add("--log", type=Path, help="append one JSON line per Graph request to this file")
     add("--seed", type=int, help="seed for random faults and generated ids")
     return parser

@@ -1,17 +1,17 @@
 """The test-control API under ``/_fake/`` (not part of Graph; never logged as Graph traffic).
 
-    GET    /_fake/health   {"status": "ok", "tenantId": ...}
-    GET    /_fake/log      {"requests": [...], "retryAfterViolations": [...]}
-    DELETE /_fake/log      forget the log and the violations
-    GET    /_fake/state    the state in its file form (b2blint.fakegraph.state)
-    PUT    /_fake/state    replace it (204; 400 if malformed)
-    POST   /_fake/reset    initial state, no log, no faults, no waits (204)
-    GET    /_fake/faults   {"faults": [... with "matched" and "fired" counts]}
-    POST   /_fake/faults   add scripted faults: a list, or {"faults": [...]} (201)
-    DELETE /_fake/faults   forget them (204)
-    GET    /_fake/config   the options (camelCase)
-    PATCH  /_fake/config   change some ({"pageSize": 2, "staleReads": 1, ...})
-    GET    /_fake/size     {"bytes": <cross-tenant policy size>, "limit": <size limit>}
+GET    /_fake/health   {"status": "ok", "tenantId": ...}
+GET    /_fake/log      {"requests": [...], "retryAfterViolations": [...]}
+DELETE /_fake/log      forget the log and the violations
+GET    /_fake/state    the state in its file form (b2blint.fakegraph.state)
+PUT    /_fake/state    replace it (204; 400 if malformed)
+POST   /_fake/reset    initial state, no log, no faults, no waits (204)
+GET    /_fake/faults   {"faults": [... with "matched" and "fired" counts]}
+POST   /_fake/faults   add scripted faults: a list, or {"faults": [...]} (201)
+DELETE /_fake/faults   forget them (204)
+GET    /_fake/config   the options (camelCase)
+PATCH  /_fake/config   change some ({"pageSize": 2, "staleReads": 1, ...})
+GET    /_fake/size     {"bytes": <cross-tenant policy size>, "limit": <size limit>}
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from b2blint.fakegraph.emulator import Emulator
-from b2blint.fakegraph.faults import Fault
-from b2blint.fakegraph.reply import Reply
-from b2blint.fakegraph.state import StateError, load_state
+from .emulator import Emulator
+from .faults import Fault
+from .reply import Reply
+from .state import StateError, load_state
 
 PREFIX = "/_fake/"
 
@@ -73,7 +73,7 @@ def _dispatch(emulator: Emulator, method: str, name: str, payload: Any) -> Reply
     if key == ("POST", "faults"):
         items = payload.get("faults") if isinstance(payload, dict) else payload
         if not isinstance(items, list):
-            raise ValueError("send a list of faults, or {\"faults\": [...]}")
+            raise ValueError('send a list of faults, or {"faults": [...]}')
         emulator.add_faults([Fault.from_json(item) for item in items])
         return Reply(201, {"faults": emulator.faults_json()})
     if key == ("DELETE", "faults"):

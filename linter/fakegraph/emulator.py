@@ -5,7 +5,7 @@ Pipeline of one Graph request:
 2. pick a fault: scripted first, then random; drops and error faults end the request here;
 3. authenticate (401), resolve the route (400/405), authorize (403);
 4. serve it: reads from the state (or the stale snapshot inside a stale-read window), writes on
-   a trial copy that replaces the state only on success ("committed");
+   a copy-on-write trial state that replaces the state only on success ("committed");
 5. ``commitThenDrop``: the committed request's connection is closed without its response.
 """
 
@@ -22,14 +22,14 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from b2blint.fakegraph import auth, faults, handlers, odata, routes
-from b2blint.fakegraph.errors import GraphError, envelope
-from b2blint.fakegraph.faults import Fault, FaultScript, RandomFaults, RetryAfterWatch
-from b2blint.fakegraph.options import Options
-from b2blint.fakegraph.reply import Reply
-from b2blint.fakegraph.state import State
+from . import auth, faults, handlers, odata, routes
+from .errors import GraphError, envelope
+from .faults import Fault, FaultScript, RandomFaults, RetryAfterWatch
+from .options import Options
+from .reply import Reply
+from .state import State
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 #: Request headers copied into the log (an allowlist: never Authorization or cookies).
@@ -67,7 +67,12 @@ class Incoming:
 
 
 class Emulator:
-    """One emulated tenant. Thread-safe: every public method takes the lock."""
+    """One emulated tenant. Thread-safe: every public method takes the lock.
+
+    The lock is held only for bookkeeping and for the body of a write (writes are serialized,
+    cheaply: `State.fork` copies no object). Latency is slept outside it, and a read runs
+    outside it on the state it picked, which no one changes once it is published.
+    """
 
     def __init__(
         self, options: Options, state: State | None = None, log_file: Path | None = None
@@ -178,7 +183,8 @@ class Emulator:
             ),
             "method": method,
             "path": path,
-            "query": query,
+            "query": query,  # as sent (httpx writes "$select" as "%24select")
+            "params": dict(parse_qsl(query, keep_blank_values=True)),  # decoded
             "status": None,
             "committed": False,
             "dropped": False,
@@ -194,8 +200,12 @@ class Emulator:
             early = self._watch.early(client)
             fault = self._script.match(method, path)
             if fault is None:
-                rates = (options.drop_rate, options.throttle_rate, options.fail_rate,
-                         options.commit_drop_rate)  # fmt: skip
+                rates = (
+                    options.drop_rate,
+                    options.throttle_rate,
+                    options.fail_rate,
+                    options.commit_drop_rate,
+                )
                 fault = self._random.pick(method, rates, options.retry_after)
         if early is not None:
             entry["retryAfterViolation"] = True
@@ -256,30 +266,35 @@ class Emulator:
         auth.authorize(claims, match.route.area, method in WRITES)
         parsed_query = odata.parse_query(incoming.query)
         handler = handlers.HANDLERS[(match.route.name, method)]
-        with self._lock:
-            write = method in WRITES
-            if write:
-                target = self._state.copy()
-            elif self._stale is not None and self._stale_left > 0:
-                target = self._stale
-                self._stale_left -= 1
-            else:
-                target = self._state
-            call = handlers.Call(
+
+        def call(state: State) -> handlers.Call:
+            return handlers.Call(
                 method=method,
                 match=match,
                 path=incoming.path,
                 raw_body=incoming.body,
                 content_type=incoming.headers.get("content-type", ""),
                 origin=_origin(incoming.headers, self.origin),
-                state=target,
+                state=state,
                 options=options,
                 query=parsed_query,
-                new_id=lambda: str(uuid.UUID(int=self._ids.getrandbits(128), version=4)),
+                new_id=self._new_id,
             )
-            reply = handler(call)
-            if not write:
-                return reply, False
+
+        if method not in WRITES:
+            with self._lock:
+                if self._stale is not None and self._stale_left > 0:
+                    target = self._stale
+                    self._stale_left -= 1
+                else:
+                    target = self._state
+            # A published state is never changed (writes fork it), so reads need no lock.
+            return handler(call(target)), False
+        with self._lock:
+            # Writes are serialized; each runs on a copy-on-write fork that replaces the state
+            # only on success, and the state before it (untouched) is the stale-read snapshot.
+            trial = self._state.fork()
+            reply = handler(call(trial))
             stale_reads = options.stale_reads
             if fault is not None and fault.kind == faults.STALE:
                 stale_reads = max(stale_reads, fault.reads)
@@ -287,8 +302,13 @@ class Emulator:
                 if self._stale is None or self._stale_left <= 0:
                     self._stale = self._state
                 self._stale_left = max(self._stale_left, stale_reads)
-            self._state = target
+            self._state = trial
             return reply, True
+
+    def _new_id(self) -> str:
+        """A generated id (b2bManagementPolicy), reproducible with ``--seed``."""
+        with self._lock:
+            return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
 
     def _record_violation(
         self, entry: dict[str, Any], client: str, early: tuple[float, str]

@@ -29,8 +29,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from b2blint.fakegraph.errors import GraphError
-from b2blint.fakegraph.reply import Reply
+from .errors import GraphError
+from .reply import Reply
 
 THROTTLE = "throttle"
 ERROR = "error"

@@ -6,8 +6,10 @@ PATCH merges at the top level: a property left out keeps its value, a sub-object
 ``b2bCollaborationInbound`` is replaced whole, and ``null`` on a partner resets the setting to
 "inherit from the default" [S2][S18][S39].
 
-A write handler gets a trial copy of the state; the emulator keeps it only if the handler
-returns without raising (so a refused write changes nothing).
+A write handler gets a trial state (`State.fork`); the emulator keeps it only if the handler
+returns without raising (so a refused write changes nothing). The trial shares its objects with
+the live state (copy-on-write), so a handler never changes a stored object in place: it stores a
+new one, or changes the private copy ``call.state.writable_*`` hands it.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from b2blint.fakegraph import defaults, odata, rules
-from b2blint.fakegraph.errors import GraphError, not_found
-from b2blint.fakegraph.odata import Query, context
-from b2blint.fakegraph.options import Options
-from b2blint.fakegraph.reply import Reply
-from b2blint.fakegraph.routes import Match
-from b2blint.fakegraph.schema import (
+from . import defaults, odata, rules
+from .errors import GraphError, not_found
+from .odata import Query, context
+from .options import Options
+from .reply import Reply
+from .routes import Match
+from .schema import (
     BETA,
     GUID_RE,
     bad_request,
@@ -33,7 +35,7 @@ from b2blint.fakegraph.schema import (
     is_annotation,
     properties,
 )
-from b2blint.fakegraph.state import State
+from .state import State
 
 PARTNER = "crossTenantAccessPolicyConfigurationPartner"
 DEFAULT = "crossTenantAccessPolicyConfigurationDefault"
@@ -112,9 +114,7 @@ def _selected(call: Call, type_name: str, item: dict[str, Any]) -> tuple[str, ..
 
 
 def _expanded(call: Call, type_name: str, navigation: tuple[str, ...]) -> tuple[str, ...]:
-    return odata.resolve_names(
-        call.query.expand, navigation, type_name, what="navigation property"
-    )
+    return odata.resolve_names(call.query.expand, navigation, type_name, what="navigation property")
 
 
 def _entity(
@@ -140,7 +140,10 @@ def _no_content() -> Reply:
 
 
 def _check_size(call: Call) -> None:
-    rules.check_size(call.state.policy_size(), call.options.size_limit)
+    """The size limit [S16][S31]; with no limit (0) there is nothing to measure."""
+    limit = call.options.size_limit
+    if limit:
+        rules.check_size(call.state.policy_size(), limit)
 
 
 # ---- crossTenantAccessPolicy ------------------------------------------------------------
@@ -196,8 +199,9 @@ def default_reset(call: Call) -> Reply:
 NAVIGATION = ("identitySynchronization",)
 
 
-def _partner_out(call: Call, partner: dict[str, Any], expand: tuple[str, ...],
-                 select: tuple[str, ...]) -> dict[str, Any]:  # fmt: skip
+def _partner_out(
+    call: Call, partner: dict[str, Any], expand: tuple[str, ...], select: tuple[str, ...]
+) -> dict[str, Any]:
     item = odata.project(_shape(partner, PARTNER, call.version), select)
     if expand:
         sync = call.state.syncs.get(partner["tenantId"].lower())
@@ -205,8 +209,10 @@ def _partner_out(call: Call, partner: dict[str, Any], expand: tuple[str, ...],
     return item
 
 
-def _partner_or_404(call: Call) -> dict[str, Any]:
-    partner = call.state.partners.get(call.key)
+def _partner_or_404(call: Call, *, writable: bool = False) -> dict[str, Any]:
+    """The addressed partner (``writable``: a private copy the write may change)."""
+    state = call.state
+    partner = state.writable_partner(call.key) if writable else state.partners.get(call.key)
     if partner is None:
         raise not_found(call.match.key or "")
     return partner
@@ -284,7 +290,7 @@ def partner_patch(call: Call) -> Reply:
     body = call.body()
     create_only = frozenset({"tenantId", "isServiceProvider"})
     check_body(body, PARTNER, call.version, forbidden=create_only)
-    partner = _partner_or_404(call)
+    partner = _partner_or_404(call, writable=True)
     rules.check_xtap_settings(body)
     partner.update(_plain(body))
     _normalized(partner)
@@ -312,9 +318,11 @@ def partner_delete(call: Call) -> Reply:
 SYNC_MISSING = "Unable to read the company information from the directory."  # [S39]
 
 
-def _sync_or_404(call: Call) -> dict[str, Any]:
+def _sync_or_404(call: Call, *, writable: bool = False) -> dict[str, Any]:
+    """The addressed identitySynchronization (``writable``: see `_partner_or_404`)."""
     _partner_or_404(call)
-    sync = call.state.syncs.get(call.key)
+    state = call.state
+    sync = state.writable_sync(call.key) if writable else state.syncs.get(call.key)
     if sync is None:
         raise GraphError(404, "Directory_ObjectNotFound", SYNC_MISSING)
     return sync
@@ -333,7 +341,10 @@ def sync_put(call: Call) -> Reply:
     check_body(body, SYNC, call.version)
     _partner_or_404(call)
     if call.key in call.state.syncs:
-        message = "A conflicting object with one or more of the specified property values is present in the directory."  # noqa: E501
+        message = (
+            "A conflicting object with one or more of the specified property values is present "
+            "in the directory."
+        )
         raise GraphError(
             409,
             "Request_MultipleObjectsWithSameKeyValue",
@@ -348,7 +359,7 @@ def sync_patch(call: Call) -> Reply:
     """PATCH a missing sync policy: 404 Directory_ObjectNotFound [S39]."""
     body = call.body()
     check_body(body, SYNC, call.version)
-    _sync_or_404(call).update(_plain(body))
+    _sync_or_404(call, writable=True).update(_plain(body))
     return _no_content()
 
 
@@ -379,8 +390,13 @@ def authorization_patch(call: Call) -> Reply:
 
 def email_get(call: Call) -> Reply:
     """GET .../authenticationMethodConfigurations/email [S23]."""
-    return _entity(call, "authenticationMethodConfigurations/$entity", EMAIL, call.state.email,
-                   odata_type=EMAIL_ODATA_TYPE)  # fmt: skip
+    return _entity(
+        call,
+        "authenticationMethodConfigurations/$entity",
+        EMAIL,
+        call.state.email,
+        odata_type=EMAIL_ODATA_TYPE,
+    )
 
 
 def email_patch(call: Call) -> Reply:
@@ -400,8 +416,9 @@ def email_patch(call: Call) -> Reply:
 
 def external_get(call: Call) -> Reply:
     """GET /beta/policies/externalIdentitiesPolicy [S22]."""
-    return _entity(call, "policies/externalIdentitiesPolicy/$entity", EXTERNAL,
-                   call.state.external_identities)  # fmt: skip
+    return _entity(
+        call, "policies/externalIdentitiesPolicy/$entity", EXTERNAL, call.state.external_identities
+    )
 
 
 def external_patch(call: Call) -> Reply:
@@ -415,8 +432,11 @@ def external_patch(call: Call) -> Reply:
 # ---- b2bManagementPolicies (beta) ----------------------------------------------------------
 
 
-def _b2b_or_404(call: Call) -> dict[str, Any]:
-    policy = call.state.b2b_policies.get(call.match.key or "")
+def _b2b_or_404(call: Call, *, writable: bool = False) -> dict[str, Any]:
+    """The addressed b2bManagementPolicy (``writable``: see `_partner_or_404`)."""
+    identifier = call.match.key or ""
+    state = call.state
+    policy = state.writable_b2b(identifier) if writable else state.b2b_policies.get(identifier)
     if policy is None:
         raise not_found(call.match.key or "")
     return policy
@@ -470,25 +490,37 @@ def b2bs_post(call: Call) -> Reply:
     }
     _b2b_rules(call, policy, identifier)
     call.state.b2b_policies[identifier] = policy
-    return _entity(call, "policies/b2bManagementPolicies/$entity", B2B, policy, status=201,
-                   odata_type=B2B_ODATA_TYPE)  # fmt: skip
+    return _entity(
+        call,
+        "policies/b2bManagementPolicies/$entity",
+        B2B,
+        policy,
+        status=201,
+        odata_type=B2B_ODATA_TYPE,
+    )
 
 
 def b2b_get(call: Call) -> Reply:
     """GET /beta/policies/b2bManagementPolicies/{id} [S25]."""
-    return _entity(call, "policies/b2bManagementPolicies/$entity", B2B, _b2b_or_404(call),
-                   odata_type=B2B_ODATA_TYPE)  # fmt: skip
+    return _entity(
+        call,
+        "policies/b2bManagementPolicies/$entity",
+        B2B,
+        _b2b_or_404(call),
+        odata_type=B2B_ODATA_TYPE,
+    )
 
 
 def b2b_patch(call: Call) -> Reply:
     """PATCH: **200 + the updated object**, not 204 [S25]."""
     body = call.body()
     check_body(body, B2B, BETA)
-    policy = _b2b_or_404(call)
+    policy = _b2b_or_404(call, writable=True)
     policy.update(_plain(body))
     _b2b_rules(call, policy, policy["id"])
-    return _entity(call, "policies/b2bManagementPolicies/$entity", B2B, policy,
-                   odata_type=B2B_ODATA_TYPE)  # fmt: skip
+    return _entity(
+        call, "policies/b2bManagementPolicies/$entity", B2B, policy, odata_type=B2B_ODATA_TYPE
+    )
 
 
 def b2b_delete(call: Call) -> Reply:

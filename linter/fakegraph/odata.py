@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from b2blint.fakegraph.errors import GraphError
-from b2blint.fakegraph.schema import qualified
+from .errors import GraphError
+from .schema import qualified
 
 GRAPH_ROOT = "https://graph.microsoft.com"
 SUPPORTED = ("select", "expand", "top", "skiptoken")

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from b2blint.fakegraph.schema import GUID_RE
+from .schema import GUID_RE
 
 DEFAULT_TENANT_ID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
 

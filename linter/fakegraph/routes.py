@@ -12,9 +12,9 @@ import dataclasses
 import re
 from urllib.parse import unquote
 
-from b2blint.fakegraph import auth
-from b2blint.fakegraph.errors import GraphError, method_not_allowed, segment_not_found
-from b2blint.fakegraph.schema import BETA, V1
+from . import auth
+from .errors import GraphError, method_not_allowed, segment_not_found
+from .schema import BETA, V1
 
 VERSIONS = (V1, BETA)
 KEY = "{key}"

@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from b2blint.fakegraph.defaults import GUEST_ROLE_IDS
-from b2blint.fakegraph.errors import GraphError
-from b2blint.fakegraph.schema import GUID_RE, bad_request
+from .defaults import GUEST_ROLE_IDS
+from .errors import GraphError
+from .schema import GUID_RE, bad_request
 
 #: Settings made of a users/groups half and an applications half [S12][S11].
 PAIRED_SETTINGS = (

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from b2blint.fakegraph.errors import GraphError
+from .errors import GraphError
 
 V1 = "v1.0"
 BETA = "beta"
@@ -117,6 +117,11 @@ TYPES: dict[str, dict[str, Prop]] = {
         "primaryIdentityProviderPrecedenceOrder": _p(ENUMS, "b2bIdentityProvidersType"),
         "fallbackIdentityProvider": _p(ENUM, "b2bIdentityProvidersType"),
     },
+    # The default's derived type adds nothing to its base [S14].
+    "defaultInvitationRedemptionIdentityProviderConfiguration": {
+        "primaryIdentityProviderPrecedenceOrder": _p(ENUMS, "b2bIdentityProvidersType"),
+        "fallbackIdentityProvider": _p(ENUM, "b2bIdentityProvidersType"),
+    },
     "crossTenantUserSyncInbound": {"isSyncAllowed": _p(BOOL)},  # [S13]
     "crossTenantGroupSyncInbound": {"isSyncAllowed": _p(BOOL)},  # [S13] beta
     "defaultUserRolePermissions": {  # [S21][S43]
@@ -154,7 +159,7 @@ TYPES: dict[str, dict[str, Prop]] = {
         "inboundTrust": _p(OBJECT, "crossTenantAccessPolicyInboundTrust"),
         # Left out of the 2026 update table, but PATCHed by its examples 2-3 [S17][S18].
         "invitationRedemptionIdentityProviderConfiguration": _p(
-            OBJECT, "invitationRedemptionIdentityProviderConfiguration"
+            OBJECT, "defaultInvitationRedemptionIdentityProviderConfiguration"
         ),
         "tenantRestrictions": _p(OBJECT, "crossTenantAccessPolicyTenantRestrictions"),
         "m365CollaborationInbound": _p(
@@ -295,8 +300,7 @@ def check_body(
         if known[name].read_only or name in forbidden:
             # Wording unverified: no public sample of this 400 body (apply-guarantees §6 item 7).
             raise bad_request(
-                f"Property '{name}' is read-only and cannot be set on "
-                f"'{qualified(type_name)}'."
+                f"Property '{name}' is read-only and cannot be set on '{qualified(type_name)}'."
             )
     _check_object(body, type_name, version, "")
 
@@ -347,8 +351,9 @@ def _check_value(item: Any, prop: Prop, version: str, name: str) -> None:
     elif prop.kind in (STRINGS, ENUMS, OBJECTS):
         if not isinstance(item, list):
             raise _node_error(item, "StartArray")
-        element = Prop({STRINGS: STRING, ENUMS: ENUM, OBJECTS: OBJECT}[prop.kind], prop.ref,
-                       nullable=False)  # fmt: skip
+        element = Prop(
+            {STRINGS: STRING, ENUMS: ENUM, OBJECTS: OBJECT}[prop.kind], prop.ref, nullable=False
+        )
         for entry in item:
             _check_value(entry, element, version, name)
     elif prop.kind == BOOL:
@@ -359,9 +364,9 @@ def _check_value(item: Any, prop: Prop, version: str, name: str) -> None:
             raise _primitive_error(item, "Edm.String")
     # Enum members are case-sensitive names; the docs' " blocked" typo would fail here [S6].
     elif prop.kind == ENUM and (not isinstance(item, str) or item not in ENUM_VALUES[prop.ref]):
-            raise bad_request(
-                f"Cannot convert the literal '{item}' to the expected type '{qualified(prop.ref)}'."
-            )
+        raise bad_request(
+            f"Cannot convert the literal '{item}' to the expected type '{qualified(prop.ref)}'."
+        )
 
 
 def _node_error(item: Any, expected: str) -> GraphError:

@@ -1,9 +1,9 @@
 """The HTTP side: a loopback-only ThreadingHTTPServer, and `start` for tests (still real HTTP).
 
-    with start(tenant_id=TENANT, page_size=2) as fake:
-        httpx.get(fake.url + "/v1.0/policies/crossTenantAccessPolicy/partners",
-                  headers={"Authorization": "Bearer " + fake.token()})
-        assert fake.log()[0]["status"] == 200
+with start(tenant_id=TENANT, page_size=2) as fake:
+    httpx.get(fake.url + "/v1.0/policies/crossTenantAccessPolicy/partners",
+              headers={"Authorization": "Bearer " + fake.token()})
+    assert fake.log()[0]["status"] == 200
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from b2blint.fakegraph import control, tokens
-from b2blint.fakegraph.emulator import Emulator
-from b2blint.fakegraph.errors import GraphError, envelope
-from b2blint.fakegraph.faults import Fault
-from b2blint.fakegraph.options import DEFAULT_TENANT_ID, Options
-from b2blint.fakegraph.reply import Reply
-from b2blint.fakegraph.state import State, load_state
+from . import control, tokens
+from .emulator import Emulator
+from .errors import GraphError, envelope
+from .faults import Fault
+from .options import DEFAULT_TENANT_ID, Options
+from .reply import Reply
+from .state import State, load_state
 
 LOOPBACK_HOSTS = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "::1"}
 MAX_BODY = 4 * 1024 * 1024
@@ -44,6 +44,8 @@ class _Handler(BaseHTTPRequestHandler):
     """Reads a request, hands it to the emulator (or the control API), writes the reply."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, delayed ACKs add ~40 ms to each reply.
+    disable_nagle_algorithm = True
     server: FakeHTTPServer
 
     def do_GET(self) -> None:
@@ -153,9 +155,12 @@ class FakeHTTPServer(ThreadingHTTPServer):
 
 
 def make_server(
-    options: Options, host: str = "127.0.0.1", port: int = 0, state: State | None = None,
+    options: Options,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    state: State | None = None,
     log_file: Path | None = None,
-) -> FakeHTTPServer:  # fmt: skip
+) -> FakeHTTPServer:
     """Bind (loopback only) and return the server, not yet serving."""
     emulator = Emulator(options, state, log_file)
     server = FakeHTTPServer((loopback_host(host), port), emulator)
@@ -187,6 +192,10 @@ class RunningFake:
     def log(self) -> list[dict[str, Any]]:
         """Every Graph request so far (method, path, query, status, committed, ...)."""
         return self.emulator.log()
+
+    def clear_log(self) -> None:
+        """Forget the request log and the Retry-After violations."""
+        self.emulator.clear_log()
 
     def writes(self) -> list[dict[str, Any]]:
         """The logged requests that were not GETs."""

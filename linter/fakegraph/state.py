@@ -24,8 +24,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from b2blint.fakegraph import defaults
-from b2blint.fakegraph.schema import GUID_RE
+from . import defaults
+from .schema import GUID_RE
 
 #: The measure of the cross-tenant policy for the size limit (see `policy_size`).
 SIZE_CONTEXT = "https://graph.microsoft.com/beta/$metadata#policies/crossTenantAccessPolicy/$entity"
@@ -37,24 +37,74 @@ class StateError(ValueError):
 
 @dataclasses.dataclass
 class State:
-    """Everything the emulated tenant holds. Keys of ``partners``/``syncs`` are lower-case GUIDs."""
+    """Everything the emulated tenant holds. Keys of ``partners``/``syncs`` are lower-case GUIDs.
+
+    Copy-on-write: a write runs on `fork`, which has its own containers but shares every stored
+    object with the state it came from. A stored object is never changed in place once shared:
+    a writer takes its own copy first (`writable_partner`, `writable_sync`, `writable_b2b`) or
+    stores a new object. So the state before a write stays intact, whole, for the stale-read
+    window and for a refused write, without copying the tenant.
+    """
 
     policy: dict[str, Any] = dataclasses.field(default_factory=defaults.cross_tenant_access_policy)
     default: dict[str, Any] | None = None  # None: the service default is in effect
     partners: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     syncs: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
-    authorization: dict[str, Any] = dataclasses.field(
-        default_factory=defaults.authorization_policy
-    )
+    authorization: dict[str, Any] = dataclasses.field(default_factory=defaults.authorization_policy)
     email: dict[str, Any] = dataclasses.field(default_factory=defaults.email_configuration)
     external_identities: dict[str, Any] = dataclasses.field(
         default_factory=defaults.external_identities_policy
     )
     b2b_policies: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: Measured partners for `policy_size`: key -> (the partner object measured, its bytes). An
+    #: entry counts only while that very object is still stored under the key.
+    _sizes: dict[str, tuple[dict[str, Any], int]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def copy(self) -> State:
-        """A deep copy (the stale-read snapshot, and the trial state of a write)."""
-        return copy.deepcopy(self)
+        """A deep copy that shares nothing (the initial state, `set_state`, `reset`)."""
+        return State(
+            policy=copy.deepcopy(self.policy),
+            default=copy.deepcopy(self.default),
+            partners=copy.deepcopy(self.partners),
+            syncs=copy.deepcopy(self.syncs),
+            authorization=copy.deepcopy(self.authorization),
+            email=copy.deepcopy(self.email),
+            external_identities=copy.deepcopy(self.external_identities),
+            b2b_policies=copy.deepcopy(self.b2b_policies),
+        )
+
+    def fork(self) -> State:
+        """The trial state of one write: new containers, shared objects (copy-on-write).
+
+        The singletons are copied one level deep because their writes are top-level merges
+        (``update``) whose values are fresh copies of the request body.
+        """
+        forked = State(
+            policy=dict(self.policy),
+            default=self.default,  # only ever replaced whole
+            partners=dict(self.partners),
+            syncs=dict(self.syncs),
+            authorization=dict(self.authorization),
+            email=dict(self.email),
+            external_identities=dict(self.external_identities),
+            b2b_policies=dict(self.b2b_policies),
+        )
+        forked._sizes = dict(self._sizes)
+        return forked
+
+    def writable_partner(self, key: str) -> dict[str, Any] | None:
+        """The partner under ``key``, replaced by a private copy this state may change."""
+        return _own(self.partners, key)
+
+    def writable_sync(self, key: str) -> dict[str, Any] | None:
+        """The identitySynchronization under ``key``, as a private copy (see `writable_partner`)."""
+        return _own(self.syncs, key)
+
+    def writable_b2b(self, identifier: str) -> dict[str, Any] | None:
+        """The b2bManagementPolicy ``identifier``, as a private copy (see `writable_partner`)."""
+        return _own(self.b2b_policies, identifier)
 
     def effective_default(self) -> dict[str, Any]:
         """The default configuration as GET returns it."""
@@ -70,12 +120,26 @@ class State:
         ``{"@odata.context": ..., <policy>, "default": <default as GET returns it>,
         "partners": [<each partner as GET returns it>]}`` with ``separators=(",", ":")`` and
         non-ASCII as UTF-8; identitySynchronization objects are separate entities and not counted.
+
+        Measured in parts, with the same bytes as one ``json.dumps`` of that document: the
+        document with an empty partner list, plus each partner's own JSON, plus the commas
+        between them. A partner is measured once and remembered while it is stored unchanged
+        (copy-on-write: a changed partner is a new object), so a write re-measures only what it
+        changed.
         """
         document: dict[str, Any] = {"@odata.context": SIZE_CONTEXT, **self.policy}
         document["default"] = self.effective_default()
-        document["partners"] = list(self.partners.values())
-        text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-        return len(text.encode("utf-8"))
+        document["partners"] = []
+        total = _json_bytes(document)
+        for key, partner in self.partners.items():
+            known = self._sizes.get(key)
+            if known is None or known[0] is not partner:
+                known = (partner, _json_bytes(partner))
+                self._sizes[key] = known
+            total += known[1]
+        if len(self._sizes) > len(self.partners):  # forget deleted partners
+            self._sizes = {key: self._sizes[key] for key in self.partners}
+        return total + max(0, len(self.partners) - 1)
 
     def to_json(self, tenant_id: str) -> dict[str, Any]:
         """The file form (module docstring)."""
@@ -95,6 +159,20 @@ class State:
             "externalIdentitiesPolicy": copy.deepcopy(self.external_identities),
             "b2bManagementPolicies": list(copy.deepcopy(self.b2b_policies).values()),
         }
+
+
+def _json_bytes(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def _own(objects: dict[str, dict[str, Any]], key: str) -> dict[str, Any] | None:
+    """Replace ``objects[key]`` with a deep copy and return it (None when absent)."""
+    found = objects.get(key)
+    if found is None:
+        return None
+    mine = copy.deepcopy(found)
+    objects[key] = mine
+    return mine
 
 
 _KEYS = frozenset(

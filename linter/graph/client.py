@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
 from b2blint import __version__
 from b2blint.errors import B2BLintError
 from b2blint.graph.auth import TokenSource, permission_for
@@ -314,6 +315,8 @@ class GraphClient:
         attempt: int,
     ) -> tuple[httpx.Response, str]:
         self._hold()
+        if params:
+            url = str(httpx.URL(url, params=params))
         client_request_id = str(uuid.uuid4())
         headers = {
             "Authorization": f"Bearer {self._tokens.token()}",
@@ -332,9 +335,7 @@ class GraphClient:
                 self.writes_sent += 1
         started = time.monotonic()
         try:
-            response = self._http.request(
-                method, url, content=content, headers=headers, params=params
-            )
+            response = self._http.request(method, url, content=content, headers=headers)
         except httpx.TransportError as error:
             self._emit(
                 f"{method} {_show(url)} -> {type(error).__name__} "
@@ -596,6 +597,8 @@ class GraphClient:
                         )
                     error.maybe_committed = False
                     raise
+                if failure.error.status == 429:
+                    continue  # throttled requests "fail" unprocessed (concepts/throttling.md)
                 if exists():
                     self._emit(f"{method} {_show(url)}: the object exists; the lost request landed")
                     return _confirmed(

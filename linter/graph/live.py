@@ -141,9 +141,7 @@ def read_live(
         futures = [pool.submit(_singleton, client, kind, kind in use_beta) for kind in singles]
         if Kind.PARTNER in wanted:
             version = BETA if Kind.PARTNER in use_beta else "v1.0"
-            items = client.list(
-                PARTNERS, version, {"$expand": "identitySynchronization"}
-            )
+            items = client.list(PARTNERS, version, {"$expand": "identitySynchronization"})
             if progress is not None:
                 progress(f"read {len(items)} partners")
             for item in items:

@@ -226,6 +226,7 @@ class _Builder:
     def __init__(self, live: LiveTenant, live_resources: Mapping[str, GraphResource]) -> None:
         self.live = live
         self.live_resources = live_resources
+        self.domains: tuple[Any, Any] = (None, None)  # invitationDomains: (live, YAML)
         self.objects: list[ObjectPlan] = []
         self.touched: set[str] = set()
         self.unmanaged_properties: list[tuple[str, str]] = []
@@ -306,10 +307,17 @@ def build_plan(
     """Compare ``policy`` (the merged YAML tree) with ``live``; return the ordered plan."""
     desired = desired_resources(policy)
     try:
-        live_resources = desired_resources(live.policy())
+        live_policy = live.policy()
+        live_resources = desired_resources(live_policy)
+    except GraphMappingError as error:
+        raise B2BLintError(f"cannot read the live tenant: {error.message}", exit_code=1) from None
     except B2BLintError as error:
         raise B2BLintError(f"cannot read the live tenant: {error.message}", exit_code=1) from None
     b = _Builder(live, live_resources)
+    b.domains = (
+        live_policy.get("invitationDomains"),
+        without_unset(policy).get("invitationDomains"),
+    )
     for kind in SINGLETON_ORDER[:2]:
         _singleton(b, kind, desired, live)
     _partners(b, policy, desired, live, prune)
@@ -375,7 +383,7 @@ def _b2b(
     kind = Kind.B2B_MANAGEMENT_POLICY
     if live.b2b_policy is None:
         assert resource.create is not None
-        change = Change("definition", None, resource.body["definition"])
+        change = Change("invitationDomains", None, b.domains[1])
         op = b.op(
             key,
             key,
@@ -394,7 +402,7 @@ def _b2b(
     if _same(resource.body.get("definition"), before):
         return
     request = b2b_update_request(resource, live.b2b_policy)
-    change = Change("definition", before, resource.body["definition"])
+    change = Change("invitationDomains", b.domains[0], b.domains[1])
     op = b.op(key, key, "update", request, [change])
     b.add(key, kind, label, "update", [op])
 

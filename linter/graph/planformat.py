@@ -6,6 +6,10 @@ the changed leaf, so a reviewer sees ``inboundTrust.isMfaAccepted: false -> true
 two JSON blobs. Risky changes (default inbound, deletions, trust, direct connect, cloud
 endpoints) are listed first. The Markdown keeps one summary line and one table per object in
 view, and folds request bodies and long lists into ``<details>``.
+
+After the changes comes "Access changes" (`b2blint.graph.planaccess`): what the changes do to
+effective access, per partner, in reviewers' words. It is text for people, so ``--format json``
+leaves it out (the JSON plan is also the ``--out`` file that ``apply --plan`` verifies).
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ def _title(plan: Plan, tenant_name: str | None) -> str:
     return f"tenant {who}, {plan.cloud} cloud"
 
 
-def render_text(plan: Plan, tenant_name: str | None = None) -> str:
+def render_text(plan: Plan, tenant_name: str | None = None, access: str = "") -> str:
+    """``access``: the text "Access changes" section (empty: none)."""
     lines = [f"b2blint plan for {_title(plan, tenant_name)}"]
     if not plan.has_changes:
         lines.append("No changes: the live tenant matches the YAML.")
@@ -86,6 +91,8 @@ def render_text(plan: Plan, tenant_name: str | None = None) -> str:
                     lines.append(
                         f"       {sign} {path}: {value_text(before)} -> {value_text(after)}"
                     )
+    if access:
+        lines += ["", *access.rstrip("\n").split("\n")]
     lines.extend(_unmanaged_text(plan))
     return "\n".join(lines) + "\n"
 
@@ -160,7 +167,14 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_markdown(plan: Plan, tenant_name: str | None = None) -> str:
+def _access_md(access: str) -> list[str]:
+    """The Markdown section as a sibling of the plan's heading (``### Access changes``)."""
+    head, _, rest = access.rstrip("\n").partition("\n")
+    return ["", "### " + head.lstrip("#").strip(), *rest.split("\n")]
+
+
+def render_markdown(plan: Plan, tenant_name: str | None = None, access: str = "") -> str:
+    """``access``: the Markdown "Access changes" section (empty: none)."""
     head = f"### b2blint plan: {_md_escape(_title(plan, tenant_name))}"
     if not plan.has_changes:
         summary = "**No changes.** The live tenant matches the YAML."
@@ -173,6 +187,8 @@ def render_markdown(plan: Plan, tenant_name: str | None = None) -> str:
         lines += [f"> - **{_md_escape(obj.label)}**: {_md_escape(w)}" for obj, w in warnings]
     for obj in plan.objects:
         lines += _object_md(obj)
+    if access:
+        lines += _access_md(access)
     if plan.unmanaged:
         lines += [
             "",
@@ -196,7 +212,8 @@ def render_markdown(plan: Plan, tenant_name: str | None = None) -> str:
 RENDERERS = {"text": render_text, "markdown": render_markdown}
 
 
-def render(plan: Plan, output_format: str, tenant_name: str | None = None) -> str:
+def render(plan: Plan, output_format: str, tenant_name: str | None = None, access: str = "") -> str:
+    """The plan in ``output_format``; ``access`` (that format's section) is not part of JSON."""
     if output_format == "json":
         return render_json(plan)
-    return RENDERERS[output_format](plan, tenant_name)
+    return RENDERERS[output_format](plan, tenant_name, access)

@@ -8,7 +8,8 @@ partner's own setting, or the default's when the partner inherits it).
 different Microsoft cloud." The setting has no effect: Teams shared channels with that partner
 won't work whatever it says, and a reviewer reading it is misled. When the partner inherits an
 allowing default, the default's intent ("direct connect with everyone") silently doesn't reach
-it.
+it. It is a warning, not an error: nothing fails when the policy is applied, the setting just
+never takes effect.
 
 ## How to fix
 Block B2B direct connect for the partner explicitly (or remove the partner's allowing setting

@@ -62,8 +62,19 @@ def _ascii_label(label: str) -> str | None:
         return None
 
 
+# The common case in one regex: ASCII LDH labels of 1-63 characters, no edge hyphens, at
+# least two labels, a non-numeric last label, 253 characters at most. Anything it rejects is
+# examined label by label below, to say exactly what is wrong.
+_VALID_ASCII = re.compile(
+    r"(?=.{1,253}$)(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+(?!-)(?=[A-Za-z0-9-]*[A-Za-z-])"
+    r"[A-Za-z0-9-]{1,63}(?<!-)"
+)
+
+
 def domain_problem(name: str) -> str | None:
     """Why ``name`` is not a valid domain name, or None if it is one."""
+    if _VALID_ASCII.fullmatch(name):
+        return None
     if not name or any(char.isspace() for char in name):
         return "contains spaces" if name else "is empty"
     if "@" in name:

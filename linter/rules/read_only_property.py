@@ -28,6 +28,9 @@ RULE = Rule(
     id="SCH003",
     name="read-only-property",
     severity=Severity.ERROR,
-    summary="A read-only Graph property (isServiceDefault, default automaticUserConsentSettings, ...) is set.",
+    summary=(
+        "A read-only Graph property (isServiceDefault, the default's "
+        "automaticUserConsentSettings, ...) is set."
+    ),
     doc=__doc__ or "",
 )

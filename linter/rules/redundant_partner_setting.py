@@ -106,6 +106,31 @@ def inherited_settings(policy: Policy) -> dict[str, Inherited]:
     return found
 
 
+def _clearly_differs(name: str, value: Any, inherited: Inherited) -> bool:
+    """A cheap look that proves most partner values differ, before the full comparison.
+
+    Only ever answers True for a real difference (a scalar that differs, or a half with
+    another accessType), so skipping the exact comparison never hides a finding.
+    """
+    target = inherited.resolved.value
+    if not isinstance(value, dict) or not isinstance(target, dict):
+        return False
+    if name in B2B_SETTINGS:
+        for part in B2B_PARTS:
+            half, other = value.get(part), target.get(part)
+            if (
+                isinstance(half, dict)
+                and isinstance(other, dict)
+                and half.get("accessType") != other.get("accessType")
+            ):
+                return True
+        return False
+    return any(
+        item is not None and not isinstance(item, (dict, list)) and target.get(key) != item
+        for key, item in value.items()
+    )
+
+
 def _source_text(inherited: Resolved) -> str:
     return "the service default" if inherited.source is Source.SERVICE else "the default"
 
@@ -115,7 +140,7 @@ def _check_partner(
 ) -> Iterator[Finding]:
     for name in PARTNER_SETTINGS:
         value = partner.settings.get(name)
-        if value is None:
+        if value is None or _clearly_differs(name, value, inherited[name]):
             continue
         if not same_as_default(value, resolve(policy, partner, name), inherited[name]):
             continue

@@ -21,7 +21,7 @@ IDs and names are listed by `b2blint rules`. B2B001 and B2B002 themselves are co
 the config file (`[tool.b2blint.rules]`), not by comments.
 
 ## References
-- Suppression syntax: `docs/rules/README.md` (section "Suppressing a finding").
+- Suppression syntax: [Suppressing a finding](../configuration.md#suppressing-a-finding)
 - ESLint reports unused and unknown disable directives the same way:
   https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives
 """

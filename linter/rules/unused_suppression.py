@@ -21,8 +21,7 @@ If the comment sits on the wrong line, move it to the line the finding points at
 `disable-next-line` on the line above it.
 
 ## References
-- Suppression syntax: `docs/rules/README.md` (section "Suppressing a finding") and the
-  `b2blint.suppressions` module.
+- Suppression syntax: [Suppressing a finding](../configuration.md#suppressing-a-finding)
 - ruff RUF100 (unused-noqa): https://docs.astral.sh/ruff/rules/unused-noqa/
 """
 

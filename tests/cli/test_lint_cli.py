@@ -67,7 +67,8 @@ def test_every_problem_reported_with_position_and_exit_1(tmp_path: Path) -> None
         "p.yaml:8:7: SCH003 [error] 'isInMultiTenantOrganization' is read-only in Graph and "
         "cannot be written; remove it",
         "p.yaml:9:7: SCH004 [warning] 'blockServiceProviderOutboundAccess' exists only in the "
-        'Graph beta API; b2blint targets v1.0 (set api-version = "beta" in the config to manage it)',
+        "Graph beta API; b2blint targets v1.0 "
+        '(set api-version = "beta" in the config to manage it)',
         "p.yaml:11:36: SCH001 [error] ' blocked' is not one of: allowed, blocked, null "
         "(remove the surrounding spaces: 'blocked')",
         "p.yaml:12:5: SCH001 [error] missing required property 'tenantId'",
@@ -76,12 +77,21 @@ def test_every_problem_reported_with_position_and_exit_1(tmp_path: Path) -> None
 
 
 def test_beta_api_version_accepts_beta_properties(tmp_path: Path) -> None:
-    _write(tmp_path, "p.yaml", VALID.replace(
-        "inboundTrust: {isMfaAccepted: true}", "blockServiceProviderOutboundAccess: true"))
+    _write(
+        tmp_path,
+        "p.yaml",
+        VALID.replace(
+            "inboundTrust: {isMfaAccepted: true}", "blockServiceProviderOutboundAccess: true"
+        ),
+    )
     assert run_cli(["lint", "--select", "SCH004", "p.yaml"], cwd=tmp_path).exit_code == 0
-    assert "SCH004" in run_cli(["lint", "--select", "SCH004", "--strict", "p.yaml"], cwd=tmp_path).stdout
-    result = run_cli(["lint", "--api-version", "beta", "--strict", "--select", "SCH004", "p.yaml"],
-                     cwd=tmp_path)
+    assert (
+        "SCH004"
+        in run_cli(["lint", "--select", "SCH004", "--strict", "p.yaml"], cwd=tmp_path).stdout
+    )
+    result = run_cli(
+        ["lint", "--api-version", "beta", "--strict", "--select", "SCH004", "p.yaml"], cwd=tmp_path
+    )
     assert result.exit_code == 0, result.stdout
 
 
@@ -128,9 +138,15 @@ def test_all_files_in_one_run(tmp_path: Path) -> None:
 
 def test_duplicate_partner_across_files(tmp_path: Path) -> None:
     _write(tmp_path, "pol/a.yaml", VALID)
-    _write(tmp_path, "pol/b.yaml", VALID.split("partners:")[0].replace(
-        "tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}\n", "")
-        + "partners:" + VALID.split("partners:")[1].replace("3d0f5dd2-6c2d", "3D0F5DD2-6c2d"))
+    _write(
+        tmp_path,
+        "pol/b.yaml",
+        VALID.split("partners:", maxsplit=1)[0].replace(
+            "tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}\n", ""
+        )
+        + "partners:"
+        + VALID.split("partners:")[1].replace("3d0f5dd2-6c2d", "3D0F5DD2-6c2d"),
+    )
     result = run_cli(["lint", "--select", "SCH005", "pol"], cwd=tmp_path)
     assert result.stdout.splitlines()[0] == (
         "pol/b.yaml:3:15: SCH005 [error] partner 3D0F5DD2-6c2d-4f0e-9a43-8d7b6f1c2a11 is already "
@@ -192,14 +208,20 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     _write(tmp_path, "bomb.yaml", "\n".join(bomb) + "\n")
     done = subprocess.run(
         [sys.executable, "-m", "b2blint", "lint", "bomb.yaml"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1
     assert done.stdout.startswith("bomb.yaml:1:4: SYN002 [error] anchor '&a' is not allowed")
     assert "Traceback" not in done.stderr
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=400))
 def test_random_bytes_never_crash(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "r.yaml").write_bytes(data)
@@ -210,14 +232,24 @@ def test_random_bytes_never_crash(tmp_path: Path, data: bytes) -> None:
 
 _YAMLISH = st.lists(
     st.sampled_from(
-        [*"ab:-[]{},&*!|>'\"# \n\t?%@`.0123456789~", "b2blint: 1\n", "partners:\n", "  - ",
-         "tenantId: ", "settings: ", "\u00e9", "\x07"]
+        [
+            *"ab:-[]{},&*!|>'\"# \n\t?%@`.0123456789~",
+            "b2blint: 1\n",
+            "partners:\n",
+            "  - ",
+            "tenantId: ",
+            "settings: ",
+            "\u00e9",
+            "\x07",
+        ]
     ),
     max_size=80,
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(_YAMLISH)
 def test_random_yaml_like_text_never_crashes(tmp_path: Path, text: str) -> None:
     (tmp_path / "r.yaml").write_text(text, "utf-8")

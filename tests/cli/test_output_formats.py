@@ -257,7 +257,8 @@ def test_output_file_holds_exactly_what_stdout_would(tree: Path, fmt: str) -> No
     assert written.stdout == ""
     assert (tree / "out/report").read_text("utf-8") == shown.stdout
     assert written.stderr == (
-        f"b2blint: wrote the {fmt} report to out/report: Found 2 errors and 0 warnings in 4 files.\n"
+        f"b2blint: wrote the {fmt} report to out/report: "
+        "Found 2 errors and 0 warnings in 4 files.\n"
     )
     assert [p.name for p in (tree / "out").iterdir()] == ["report"]  # no temporary left
 
@@ -281,7 +282,8 @@ def test_output_to_a_directory_is_a_usage_error(tree: Path) -> None:
 
 def test_quiet_drops_the_summary_and_a_clean_run_prints_nothing(tmp_path: Path) -> None:
     _tree(tmp_path, {"pol/a.yaml": TENANT, "pol/b.yaml": FABRIKAM})
-    assert run_cli(["lint", "-q", "pol"], cwd=tmp_path) == run_cli(["lint", "--quiet", "pol"], cwd=tmp_path)
+    short = run_cli(["lint", "-q", "pol"], cwd=tmp_path)
+    assert short == run_cli(["lint", "--quiet", "pol"], cwd=tmp_path)
     result = run_cli(["lint", "-q", "pol"], cwd=tmp_path)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     _tree(tmp_path, {"pol/d.yaml": UNKNOWN})
@@ -375,7 +377,10 @@ def test_tree_reports_only_findings_involving_the_given_files(tree: Path) -> Non
     assert lint("pol/c.yaml")[1][:-1] == [duplicate]
     assert lint("pol/d.yaml") == (
         1,
-        [f"pol/d.yaml:6:7: SCH002 [error] {UNKNOWN_MESSAGE}", "Found 1 error and 0 warnings in 4 files."],
+        [
+            f"pol/d.yaml:6:7: SCH002 [error] {UNKNOWN_MESSAGE}",
+            "Found 1 error and 0 warnings in 4 files.",
+        ],
     )
     assert len(lint()[1]) == 3  # no files: the whole tree
 

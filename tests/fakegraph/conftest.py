@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
-from fakegraph_support import TENANT, Api
+from fakegraph_support import TENANT, TIMEOUT, Api
 
 from b2blint.fakegraph.server import RunningFake, start
 
@@ -19,11 +20,16 @@ def fake() -> Iterator[RunningFake]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def http() -> Iterator[httpx.Client]:
+    """One HTTP client for the session (building one costs more than a fake does)."""
+    with httpx.Client(timeout=TIMEOUT) as client:
+        yield client
+
+
 @pytest.fixture
-def api(fake: RunningFake) -> Iterator[Api]:
-    caller = Api(fake)
-    yield caller
-    caller.client.close()
+def api(fake: RunningFake, http: httpx.Client) -> Api:
+    return Api(fake, client=http)
 
 
 @pytest.fixture

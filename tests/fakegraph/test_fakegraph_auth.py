@@ -27,10 +27,16 @@ def test_no_token_is_401_with_www_authenticate(api: Api) -> None:
     ("token", "message"),
     [
         ("not-a-jwt", "CompactToken parsing failed with error code: 80049217"),
-        (tokens.mint(TENANT, exp=int(time.time()) - 10), "Lifetime validation failed, the token is expired."),
-        (tokens.mint(TENANT, aud="api://someone-else"), "Access token validation failure. Invalid audience."),
+        (
+            tokens.mint(TENANT, exp=int(time.time()) - 10),
+            "Lifetime validation failed, the token is expired.",
+        ),
+        (
+            tokens.mint(TENANT, aud="api://someone-else"),
+            "Access token validation failure. Invalid audience.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_unusable_tokens_are_401(api: Api, token: str, message: str) -> None:
     assert error_of(api.with_token(token).get(XTAP)) == (401, "InvalidAuthenticationToken", message)
 
@@ -54,24 +60,47 @@ def test_read_only_token_reads_but_cannot_write(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    ("version", "method", "path", "body", "needed"),
+    "case",
     [
         ("v1.0", "PATCH", XTAP, {"displayName": "x"}, tokens.XTAP_WRITE),
         ("v1.0", "POST", PARTNERS, {"tenantId": PARTNER}, tokens.XTAP_WRITE),
-        ("v1.0", "PATCH", "/policies/authorizationPolicy", {"allowInvitesFrom": "none"},
-         tokens.AUTHORIZATION_WRITE),
-        ("v1.0", "PATCH", "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email",
-         {"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration", "state": "enabled"},
-         tokens.AUTH_METHOD_WRITE),
-        ("beta", "PATCH", "/policies/externalIdentitiesPolicy", {"allowExternalIdentitiesToLeave": False},
-         tokens.EXTERNAL_IDENTITIES_WRITE),
-        ("beta", "POST", "/policies/b2bManagementPolicies",
-         {"displayName": "p", "description": "d", "definition": ["{}"]}, tokens.B2B_WRITE),
+        (
+            "v1.0",
+            "PATCH",
+            "/policies/authorizationPolicy",
+            {"allowInvitesFrom": "none"},
+            tokens.AUTHORIZATION_WRITE,
+        ),
+        (
+            "v1.0",
+            "PATCH",
+            "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email",
+            {
+                "@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration",
+                "state": "enabled",
+            },
+            tokens.AUTH_METHOD_WRITE,
+        ),
+        (
+            "beta",
+            "PATCH",
+            "/policies/externalIdentitiesPolicy",
+            {"allowExternalIdentitiesToLeave": False},
+            tokens.EXTERNAL_IDENTITIES_WRITE,
+        ),
+        (
+            "beta",
+            "POST",
+            "/policies/b2bManagementPolicies",
+            {"displayName": "p", "description": "d", "definition": ["{}"]},
+            tokens.B2B_WRITE,
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_write_needs_its_permission(
-    api: Api, version: str, method: str, path: str, body: dict[str, object], needed: str
+    api: Api, case: tuple[str, str, str, dict[str, object], str]
 ) -> None:
+    version, method, path, body, needed = case
     others = [role for role in tokens.ALL_ROLES if role != needed]
     without = api.as_version(version).with_token(tokens.mint(TENANT, others))
     assert error_of(without.request(method, path, body))[:2] == (403, "Authorization_RequestDenied")
@@ -92,14 +121,19 @@ def test_b2b_management_reads_need_their_own_permission(beta: Api) -> None:
 
 
 def test_delegated_scopes_count(api: Api) -> None:
-    delegated = api.with_token(tokens.mint(TENANT, None, scp="Policy.Read.All Policy.ReadWrite.CrossTenantAccess"))
+    delegated = api.with_token(
+        tokens.mint(TENANT, None, scp="Policy.Read.All Policy.ReadWrite.CrossTenantAccess")
+    )
     assert delegated.post(PARTNERS, {"tenantId": PARTNER}).status_code == 201
     none = api.with_token(tokens.mint(TENANT, None))
     assert error_of(none.get(PARTNERS))[0] == 403
 
 
 def test_client_request_id_is_echoed(api: Api) -> None:
-    response = api.get(f"{PARTNERS}/{PARTNER}", headers={"client-request-id": "c0ffee00-0000-4000-8000-000000000001"})
+    response = api.get(
+        f"{PARTNERS}/{PARTNER}",
+        headers={"client-request-id": "c0ffee00-0000-4000-8000-000000000001"},
+    )
     assert response.status_code == 404
     assert response.headers["client-request-id"] == "c0ffee00-0000-4000-8000-000000000001"
     inner = response.json()["error"]["innerError"]
@@ -116,21 +150,38 @@ def test_request_id_without_client_request_id(api: Api) -> None:
 
 def test_mint_shape() -> None:
     token = tokens.mint(TENANT, ["Policy.Read.All"], appid="app-1")
-    header, payload, signature = token.split(".")
+    _header, _payload, signature = token.split(".")
     assert signature == ""
     claims = decode_claims(token)
     assert claims is not None
-    assert (claims["tid"], claims["roles"], claims["appid"]) == (TENANT, ["Policy.Read.All"], "app-1")
+    assert (claims["tid"], claims["roles"], claims["appid"]) == (
+        TENANT,
+        ["Policy.Read.All"],
+        "app-1",
+    )
     assert claims["aud"] == "https://graph.microsoft.com"
     assert claims["exp"] > claims["iat"]
 
 
 def test_token_cli_prints_a_token_the_fake_accepts(fake: RunningFake, api: Api) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "b2blint.fakegraph.tokens", "--tenant-id", TENANT, "--read-only",
-         "--claim", "appid=cli-app", "--claim", 'xms_extra={"a": 1}'],
-        capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "b2blint.fakegraph.tokens",
+            "--tenant-id",
+            TENANT,
+            "--read-only",
+            "--claim",
+            "appid=cli-app",
+            "--claim",
+            'xms_extra={"a": 1}',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert result.stderr == ""
     token = result.stdout.strip()
     claims = decode_claims(token)

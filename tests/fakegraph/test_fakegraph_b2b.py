@@ -13,7 +13,10 @@ EMAIL = "/policies/authenticationMethodsPolicy/authenticationMethodConfiguration
 EMAIL_TYPE = "#microsoft.graph.emailAuthenticationMethodConfiguration"
 EXTERNAL = "/policies/externalIdentitiesPolicy"
 B2B = "/policies/b2bManagementPolicies"
-ALLOW = "{'B2BManagementPolicy':{'InvitationsAllowedAndBlockedDomainsPolicy':{'AllowedDomains':['contoso.com']}}}"  # noqa: E501
+ALLOW = (
+    "{'B2BManagementPolicy':{'InvitationsAllowedAndBlockedDomainsPolicy':"
+    "{'AllowedDomains':['contoso.com']}}}"
+)
 
 
 def test_authorization_policy_get_and_patch(api: Api) -> None:
@@ -21,7 +24,10 @@ def test_authorization_policy_get_and_patch(api: Api) -> None:
     assert got["@odata.context"].endswith("#policies/authorizationPolicy/$entity")
     assert (got["id"], got["allowInvitesFrom"]) == ("authorizationPolicy", "everyone")
     assert "enabledPreviewFeatures" not in got  # beta only
-    body = {"allowInvitesFrom": "adminsAndGuestInviters", "guestUserRoleId": "2af84b1e-32c8-42b7-82bc-daa82404023b"}
+    body = {
+        "allowInvitesFrom": "adminsAndGuestInviters",
+        "guestUserRoleId": "2af84b1e-32c8-42b7-82bc-daa82404023b",
+    }
     assert api.patch(AUTHZ, body).status_code == 204
     got = api.get(AUTHZ).json()
     assert (got["allowInvitesFrom"], got["guestUserRoleId"]) == tuple(body.values())
@@ -47,9 +53,15 @@ def test_authorization_policy_refusals(api: Api, body: dict[str, Any]) -> None:
 def test_beta_authorization_policy_paths(beta: Api) -> None:
     for path in (AUTHZ, AUTHZ + "/authorizationPolicy"):
         assert beta.get(path).json()["enabledPreviewFeatures"] == []
-    assert beta.patch(AUTHZ + "/authorizationPolicy", {"enabledPreviewFeatures": ["x"]}).status_code == 204
+    assert (
+        beta.patch(AUTHZ + "/authorizationPolicy", {"enabledPreviewFeatures": ["x"]}).status_code
+        == 204
+    )
     assert beta.get(AUTHZ).json()["enabledPreviewFeatures"] == ["x"]
-    assert error_of(beta.as_version("v1.0").get(AUTHZ + "/authorizationPolicy"))[:2] == (400, "BadRequest")
+    assert error_of(beta.as_version("v1.0").get(AUTHZ + "/authorizationPolicy"))[:2] == (
+        400,
+        "BadRequest",
+    )
 
 
 def test_email_otp_get(api: Api) -> None:
@@ -71,8 +83,10 @@ def test_email_otp_patch_requires_odata_type(api: Api) -> None:
 
 def test_external_identities_policy_is_beta_only(api: Api, beta: Api) -> None:
     assert error_of(api.get(EXTERNAL)) == (
-        400, "BadRequest", "Resource not found for the segment 'externalIdentitiesPolicy'."
-    )  # fmt: skip
+        400,
+        "BadRequest",
+        "Resource not found for the segment 'externalIdentitiesPolicy'.",
+    )
     got = beta.get(EXTERNAL).json()
     assert got["allowExternalIdentitiesToLeave"] is True
     assert beta.patch(EXTERNAL, {"allowExternalIdentitiesToLeave": False}).status_code == 204
@@ -116,26 +130,42 @@ def test_b2b_management_policy_required_fields(beta: Api, missing: str) -> None:
 
 
 def test_b2b_allow_and_block_lists_together_are_refused(beta: Api) -> None:
-    both = '{"B2BManagementPolicy":{"InvitationsAllowedAndBlockedDomainsPolicy":{"AllowedDomains":["a.com"],"BlockedDomains":["b.com"]}}}'  # noqa: E501
+    both = (
+        '{"B2BManagementPolicy":{"InvitationsAllowedAndBlockedDomainsPolicy":'
+        '{"AllowedDomains":["a.com"],"BlockedDomains":["b.com"]}}}'
+    )
     body = {"displayName": "p", "description": "d", "definition": [both]}
     assert error_of(beta.post(B2B, body))[:2] == (400, "Request_BadRequest")
 
 
 def test_b2b_definition_size_limit(beta: Api) -> None:
     domains = ",".join(f"'d{i}.example.com'" for i in range(2000))
-    big = "{'B2BManagementPolicy':{'InvitationsAllowedAndBlockedDomainsPolicy':{'AllowedDomains':[" + domains + "]}}}"
+    big = (
+        "{'B2BManagementPolicy':{'InvitationsAllowedAndBlockedDomainsPolicy':{'AllowedDomains':["
+        + domains
+        + "]}}}"
+    )
     assert len(big) > 25000
     body = {"displayName": "p", "description": "d", "definition": [big]}
     assert error_of(beta.post(B2B, body)) == (
-        400, "Request_BadRequest", "Failure to update policy due to object limit"
-    )  # fmt: skip
+        400,
+        "Request_BadRequest",
+        "Failure to update policy due to object limit",
+    )
 
 
 def test_only_one_organization_default(beta: Api) -> None:
     _create(beta, isOrganizationDefault=True)
-    body = {"displayName": "p2", "description": "d", "definition": [ALLOW], "isOrganizationDefault": True}
+    body = {
+        "displayName": "p2",
+        "description": "d",
+        "definition": [ALLOW],
+        "isOrganizationDefault": True,
+    }
     assert error_of(beta.post(B2B, body))[:2] == (400, "Request_BadRequest")
     second = _create(beta)
     assert error_of(beta.patch(f"{B2B}/{second['id']}", {"isOrganizationDefault": True}))[0] == 400
     # The doc example's string "true" is not a Boolean.
-    assert error_of(beta.patch(f"{B2B}/{second['id']}", {"isOrganizationDefault": "true"}))[0] == 400
+    assert (
+        error_of(beta.patch(f"{B2B}/{second['id']}", {"isOrganizationDefault": "true"}))[0] == 400
+    )

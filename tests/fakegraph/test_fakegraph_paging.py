@@ -39,13 +39,17 @@ def test_pages_follow_next_link(paged: Api) -> None:
     assert [len(p.json()["value"]) for p in pages] == [3, 3, 1]
     assert [t["tenantId"] for p in pages for t in p.json()["value"]] == TENANTS
     first_link = pages[0].json()["@odata.nextLink"]
-    assert first_link.startswith(paged.fake.url + "/v1.0/policies/crossTenantAccessPolicy/partners?")
+    assert first_link.startswith(
+        paged.fake.url + "/v1.0/policies/crossTenantAccessPolicy/partners?"
+    )
     assert "$skiptoken=" in first_link
     assert "@odata.nextLink" not in pages[-1].json()
 
 
 def test_next_link_keeps_select_and_expand(paged: Api) -> None:
-    first = paged.get(PARTNERS, params={"$select": "tenantId", "$expand": "identitySynchronization"})
+    first = paged.get(
+        PARTNERS, params={"$select": "tenantId", "$expand": "identitySynchronization"}
+    )
     pages = _follow(paged, first)
     for page in pages:
         for item in page.json()["value"]:
@@ -63,7 +67,8 @@ def test_top_shrinks_the_page(paged: Api) -> None:
 def test_next_link_uses_the_clients_origin(paged: Api) -> None:
     port = paged.fake.url.rsplit(":", 1)[1]
     response = paged.client.get(
-        f"http://localhost:{port}/v1.0{PARTNERS}", headers={"Authorization": f"Bearer {paged.token}"}
+        f"http://localhost:{port}/v1.0{PARTNERS}",
+        headers={"Authorization": f"Bearer {paged.token}"},
     )
     assert response.json()["@odata.nextLink"].startswith(f"http://localhost:{port}/v1.0/")
 
@@ -81,7 +86,10 @@ def test_unsupported_options_are_refused(api: Api, option: str) -> None:
 def test_expand_identity_synchronization(api: Api) -> None:
     api.post(PARTNERS, {"tenantId": TENANTS[0]})
     api.post(PARTNERS, {"tenantId": TENANTS[1]})
-    api.put(f"{PARTNERS}/{TENANTS[1]}/identitySynchronization", {"userSyncInbound": {"isSyncAllowed": True}})
+    api.put(
+        f"{PARTNERS}/{TENANTS[1]}/identitySynchronization",
+        {"userSyncInbound": {"isSyncAllowed": True}},
+    )
     body = api.get(PARTNERS, params={"$expand": "identitySynchronization"}).json()
     synced = {item["tenantId"]: item["identitySynchronization"] for item in body["value"]}
     assert synced[TENANTS[0]] is None
@@ -104,8 +112,12 @@ def test_unknown_select_or_expand_is_400(api: Api) -> None:
     assert (status, code) == (400, "BadRequest")
     assert "Could not find a property named 'tenantID2'" in message
     assert error_of(api.get(PARTNERS, params={"$expand": "default"}))[0] == 400
-    assert error_of(api.get("/policies/crossTenantAccessPolicy/default",
-                            params={"$expand": "partners"}))[0] == 400  # fmt: skip
+    assert (
+        error_of(
+            api.get("/policies/crossTenantAccessPolicy/default", params={"$expand": "partners"})
+        )[0]
+        == 400
+    )
 
 
 def test_empty_collection_has_no_next_link(api: Api) -> None:

@@ -19,8 +19,9 @@ def test_put_creates_with_204_and_get_returns_it(api: Api) -> None:
         f"('{PARTNER}')/identitySynchronization/$entity"
     )
     assert {k: got[k] for k in ("tenantId", "displayName", "userSyncInbound")} == {
-        "tenantId": PARTNER, **BODY
-    }  # fmt: skip
+        "tenantId": PARTNER,
+        **BODY,
+    }
     assert "groupSyncInbound" not in got  # beta only
 
 
@@ -81,8 +82,10 @@ def test_partner_with_sync_cannot_be_deleted_until_sync_is(api: Api) -> None:
     assert api.delete(SYNC).status_code == 204
     assert api.delete(f"{PARTNERS}/{PARTNER}").status_code == 204
     assert [(e["method"], e["status"]) for e in api.fake.writes()][-3:] == [
-        ("DELETE", 400), ("DELETE", 204), ("DELETE", 204)
-    ]  # fmt: skip
+        ("DELETE", 400),
+        ("DELETE", 204),
+        ("DELETE", 204),
+    ]
 
 
 def test_sync_select(api: Api) -> None:

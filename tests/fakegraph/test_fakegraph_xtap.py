@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from fakegraph_support import PARTNER, PARTNER_2, PARTNERS, TENANT, XTAP, Api, error_of
 
+from b2blint.fakegraph.defaults import service_default
 from b2blint.fakegraph.server import start
+from b2blint.fakegraph.state import SIZE_CONTEXT
 
 DOCS = Path(__file__).resolve().parent.parent / "fixtures" / "graph-docs"
 
@@ -46,7 +48,9 @@ def test_policy_patch_writes_display_name_and_clouds(api: Api) -> None:
 
 @pytest.mark.parametrize("name", ["definition", "description", "id"])
 def test_policy_patch_refuses_read_only(api: Api, name: str) -> None:
-    status, code, message = error_of(api.patch(XTAP, {name: ["x"] if name == "definition" else "x"}))
+    status, code, message = error_of(
+        api.patch(XTAP, {name: ["x"] if name == "definition" else "x"})
+    )
     assert (status, code) == (400, "Request_BadRequest")
     assert f"'{name}'" in message and "read-only" in message
 
@@ -75,7 +79,10 @@ def test_unmodified_default_is_the_service_default(api: Api, beta: Api) -> None:
 
 def test_default_patch_merges_and_clears_is_service_default(api: Api) -> None:
     inbound = {
-        "usersAndGroups": {"accessType": "blocked", "targets": [{"target": "AllUsers", "targetType": "user"}]},
+        "usersAndGroups": {
+            "accessType": "blocked",
+            "targets": [{"target": "AllUsers", "targetType": "user"}],
+        },
         "applications": {
             "accessType": "blocked",
             "targets": [{"target": "AllApplications", "targetType": "application"}],
@@ -122,7 +129,10 @@ def test_post_partner_returns_201_and_the_object(api: Api) -> None:
     assert body["isServiceProvider"] is None
     assert body["inboundTrust"] is None
     assert body["automaticUserConsentSettings"] == {"inboundAllowed": None, "outboundAllowed": None}
-    assert body["crossCloudMeetingConfiguration"] == {"inboundAllowed": None, "outboundAllowed": None}
+    assert body["crossCloudMeetingConfiguration"] == {
+        "inboundAllowed": None,
+        "outboundAllowed": None,
+    }
     assert "blockServiceProviderOutboundAccess" not in body
 
 
@@ -160,7 +170,10 @@ def test_post_partner_needs_a_tenant_guid(api: Api, body: dict[str, Any]) -> Non
 
 
 def test_post_partner_refuses_identity_synchronization_inline(api: Api) -> None:
-    body = {"tenantId": PARTNER, "identitySynchronization": {"userSyncInbound": {"isSyncAllowed": True}}}
+    body = {
+        "tenantId": PARTNER,
+        "identitySynchronization": {"userSyncInbound": {"isSyncAllowed": True}},
+    }
     status, _, message = error_of(api.post(PARTNERS, body))
     assert status == 400 and message == "Invalid property 'identitySynchronization'."
 
@@ -182,17 +195,29 @@ def test_partner_key_forms(api: Api) -> None:
 
 def test_patch_is_a_top_level_merge(api: Api) -> None:
     inbound = {
-        "usersAndGroups": {"accessType": "allowed", "targets": [{"target": "AllUsers", "targetType": "user"}]},
+        "usersAndGroups": {
+            "accessType": "allowed",
+            "targets": [{"target": "AllUsers", "targetType": "user"}],
+        },
         "applications": {
             "accessType": "allowed",
             "targets": [{"target": "Office365", "targetType": "application"}],
         },
     }
-    api.post(PARTNERS, {"tenantId": PARTNER, "b2bCollaborationInbound": inbound,
-                        "inboundTrust": {"isMfaAccepted": True}})  # fmt: skip
+    api.post(
+        PARTNERS,
+        {
+            "tenantId": PARTNER,
+            "b2bCollaborationInbound": inbound,
+            "inboundTrust": {"isMfaAccepted": True},
+        },
+    )
     # A sub-object is replaced whole: the new one has only usersAndGroups.
     users_only = {"usersAndGroups": inbound["usersAndGroups"]}
-    assert api.patch(f"{PARTNERS}/{PARTNER}", {"b2bCollaborationInbound": users_only}).status_code == 204
+    assert (
+        api.patch(f"{PARTNERS}/{PARTNER}", {"b2bCollaborationInbound": users_only}).status_code
+        == 204
+    )
     got = api.get(f"{PARTNERS}/{PARTNER}").json()
     assert got["b2bCollaborationInbound"] == users_only
     assert got["inboundTrust"] == {"isMfaAccepted": True}  # untouched
@@ -214,7 +239,9 @@ def test_miscased_property_is_invalid(api: Api) -> None:
 def test_nested_unknown_property_is_invalid(api: Api) -> None:
     api.post(PARTNERS, {"tenantId": PARTNER})
     body = {"inboundTrust": {"isMFAAccepted": True}}
-    assert error_of(api.patch(f"{PARTNERS}/{PARTNER}", body))[2] == "Invalid property 'isMFAAccepted'."
+    assert (
+        error_of(api.patch(f"{PARTNERS}/{PARTNER}", body))[2] == "Invalid property 'isMFAAccepted'."
+    )
 
 
 @pytest.mark.parametrize("name", ["tenantId", "isServiceProvider", "isInMultiTenantOrganization"])
@@ -228,8 +255,10 @@ def test_patch_refuses_create_only_and_read_only(api: Api, name: str) -> None:
 
 def test_annotations_are_not_properties(api: Api) -> None:
     api.post(PARTNERS, {"tenantId": PARTNER})
-    body = {"@odata.type": "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
-            "inboundTrust": {"isMfaAccepted": True}}  # fmt: skip
+    body = {
+        "@odata.type": "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
+        "inboundTrust": {"isMfaAccepted": True},
+    }
     assert api.patch(f"{PARTNERS}/{PARTNER}", body).status_code == 204
     wrong = {"@odata.type": "#microsoft.graph.user"}
     assert error_of(api.patch(f"{PARTNERS}/{PARTNER}", wrong))[0] == 400
@@ -254,11 +283,19 @@ def test_beta_only_property_needs_beta(api: Api, beta: Api) -> None:
         ({"b2bCollaborationInbound": {"usersAndGroups": {"accessType": "Blocked"}}}, "'Blocked'"),
         ({"b2bCollaborationInbound": {"usersAndGroups": {"accessType": " blocked"}}}, "' blocked'"),
         ({"b2bCollaborationInbound": {"usersAndGroups": {"targets": None}}}, "Nullable=False"),
-        ({"tenantRestrictions": {"usersAndGroups": {"targets": [{"target": "x", "targetType": "device"}]}}},
-         "crossTenantAccessPolicyTargetType"),
+        (
+            {
+                "tenantRestrictions": {
+                    "usersAndGroups": {"targets": [{"target": "x", "targetType": "device"}]}
+                }
+            },
+            "crossTenantAccessPolicyTargetType",
+        ),
     ],
-)  # fmt: skip
-def test_values_of_the_wrong_type_are_refused(api: Api, setting: dict[str, Any], message_part: str) -> None:
+)
+def test_values_of_the_wrong_type_are_refused(
+    api: Api, setting: dict[str, Any], message_part: str
+) -> None:
     api.post(PARTNERS, {"tenantId": PARTNER})
     status, code, message = error_of(api.patch(f"{PARTNERS}/{PARTNER}", setting))
     assert (status, code) == (400, "Request_BadRequest")
@@ -267,21 +304,34 @@ def test_values_of_the_wrong_type_are_refused(api: Api, setting: dict[str, Any],
 
 def _setting(users: tuple[str, str], apps: tuple[str, str]) -> dict[str, Any]:
     return {
-        "usersAndGroups": {"accessType": users[0], "targets": [{"target": users[1], "targetType": "user"}]},
-        "applications": {"accessType": apps[0], "targets": [{"target": apps[1], "targetType": "application"}]},
+        "usersAndGroups": {
+            "accessType": users[0],
+            "targets": [{"target": users[1], "targetType": "user"}],
+        },
+        "applications": {
+            "accessType": apps[0],
+            "targets": [{"target": apps[1], "targetType": "application"}],
+        },
     }
 
 
 @pytest.mark.parametrize(
     ("users", "apps"),
     [
-        (("blocked", "AllUsers"), ("allowed", "AllApplications")),  # all users blocked, apps allowed
+        (
+            ("blocked", "AllUsers"),
+            ("allowed", "AllApplications"),
+        ),  # all users blocked, apps allowed
         (("allowed", "AllUsers"), ("blocked", "AllApplications")),  # users allowed, no app allowed
         (("allowed", "6f546279-4da5-4b53-a095-09ea0cef9971"), ("blocked", "AllApplications")),
     ],
 )
-@pytest.mark.parametrize("name", ["b2bCollaborationInbound", "b2bDirectConnectOutbound", "tenantRestrictions"])
-def test_users_and_applications_must_not_conflict(api: Api, users: tuple[str, str], apps: tuple[str, str], name: str) -> None:  # noqa: E501
+@pytest.mark.parametrize(
+    "name", ["b2bCollaborationInbound", "b2bDirectConnectOutbound", "tenantRestrictions"]
+)
+def test_users_and_applications_must_not_conflict(
+    api: Api, users: tuple[str, str], apps: tuple[str, str], name: str
+) -> None:
     body = {"tenantId": PARTNER, name: _setting(users, apps)}
     status, code, message = error_of(api.post(PARTNERS, body))
     assert (status, code) == (400, "Request_BadRequest")
@@ -298,12 +348,24 @@ def test_users_and_applications_must_not_conflict(api: Api, users: tuple[str, st
         (("blocked", "6f546279-4da5-4b53-a095-09ea0cef9971"), ("allowed", "AllApplications")),
     ],
 )
-def test_consistent_users_and_applications_are_accepted(api: Api, users: tuple[str, str], apps: tuple[str, str]) -> None:  # noqa: E501
-    assert api.post(PARTNERS, {"tenantId": PARTNER, "b2bDirectConnectInbound": _setting(users, apps)}).status_code == 201  # noqa: E501
+def test_consistent_users_and_applications_are_accepted(
+    api: Api, users: tuple[str, str], apps: tuple[str, str]
+) -> None:
+    assert (
+        api.post(
+            PARTNERS, {"tenantId": PARTNER, "b2bDirectConnectInbound": _setting(users, apps)}
+        ).status_code
+        == 201
+    )
 
 
 def test_target_must_be_a_guid_or_keyword(api: Api) -> None:
-    body = {"tenantId": PARTNER, "b2bCollaborationOutbound": _setting(("allowed", "Everyone"), ("allowed", "AllApplications"))}  # noqa: E501
+    body = {
+        "tenantId": PARTNER,
+        "b2bCollaborationOutbound": _setting(
+            ("allowed", "Everyone"), ("allowed", "AllApplications")
+        ),
+    }
     status, _, message = error_of(api.post(PARTNERS, body))
     assert status == 400 and "'Everyone'" in message
 
@@ -332,8 +394,10 @@ def test_size_limit_refuses_the_write_that_exceeds_it() -> None:
         before = fake.state()
         status, code, message = error_of(api.post(PARTNERS, {"tenantId": PARTNER_2}))
         assert (status, code, message) == (
-            400, "Request_BadRequest", "Failure to update policy due to object limit"
-        )  # fmt: skip
+            400,
+            "Request_BadRequest",
+            "Failure to update policy due to object limit",
+        )
         assert fake.state() == before
         assert fake.emulator.state_size() <= limit
         assert fake.log()[-1]["committed"] is False
@@ -350,27 +414,91 @@ def test_size_is_measured_on_compact_utf8_json(api: Api) -> None:
     assert api.fake.emulator.state_size() == size - 23 + 20
 
 
+def _full_size(state: dict[str, Any]) -> int:
+    """The documented measure, as one dump of the whole document (docs/fakegraph.md)."""
+    document: dict[str, Any] = {"@odata.context": SIZE_CONTEXT, **state["crossTenantAccessPolicy"]}
+    document["default"] = state["default"] or service_default()
+    document["partners"] = [
+        {k: v for k, v in p.items() if k != "identitySynchronization"} for p in state["partners"]
+    ]
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return len(text.encode("utf-8"))
+
+
+def test_size_stays_exact_through_writes(api: Api) -> None:
+    fake = api.fake
+    assert fake.emulator.state_size() == _full_size(fake.state())  # no partner: "partners":[]
+    assert api.post(PARTNERS, {"tenantId": PARTNER}).status_code == 201
+    assert api.post(PARTNERS, {"tenantId": PARTNER_2}).status_code == 201
+    assert fake.emulator.state_size() == _full_size(fake.state())
+    steps = [
+        ("PATCH", f"{PARTNERS}/{PARTNER}", {"inboundTrust": {"isMfaAccepted": True}}),
+        ("PUT", f"{PARTNERS}/{PARTNER}/identitySynchronization", {"displayName": "Fäbrikam"}),
+        ("PATCH", f"{PARTNERS}/{PARTNER_2}", {"inboundTrust": {"isMfaAccepted": False}}),
+        ("PATCH", f"{PARTNERS}/{PARTNER}", {"inboundTrust": None}),
+        ("PATCH", f"{XTAP}/default", {"inboundTrust": {"isMfaAccepted": True}}),
+        ("PATCH", XTAP, {"displayName": "Çontoso ✓"}),
+        ("DELETE", f"{PARTNERS}/{PARTNER_2}", None),
+        ("POST", f"{XTAP}/default/resetToSystemDefault", None),
+    ]
+    for method, path, body in steps:
+        response = api.request(method, path, body)
+        assert response.status_code in (201, 204), (method, path, response.text)
+        assert fake.emulator.state_size() == _full_size(fake.state()), (method, path)
+
+
+def test_size_limit_is_exact_to_the_byte() -> None:
+    trust = f"{PARTNERS}/{PARTNER}"
+    state = {"partners": [{"tenantId": PARTNER, "inboundTrust": {"isMfaAccepted": False}}]}
+    with start(tenant_id=TENANT, size_limit=0, state=state) as fake:
+        api = Api(fake)
+        size = fake.emulator.state_size()
+        fake.configure(size_limit=size - 1)
+        # false -> true is one byte less: exactly at the limit, allowed.
+        assert api.patch(trust, {"inboundTrust": {"isMfaAccepted": True}}).status_code == 204
+        assert fake.emulator.state_size() == size - 1
+        # One byte over: refused, and the partner keeps its value.
+        status, _, message = error_of(api.patch(trust, {"inboundTrust": {"isMfaAccepted": False}}))
+        assert (status, message) == (400, "Failure to update policy due to object limit")
+        assert api.get(trust).json()["inboundTrust"] == {"isMfaAccepted": True}
+        assert fake.emulator.state_size() == size - 1
+        fake.configure(size_limit=size)
+        assert api.patch(trust, {"inboundTrust": {"isMfaAccepted": False}}).status_code == 204
+        assert fake.emulator.state_size() == size
+        api.client.close()
+
+
 def test_wrong_method_is_405(api: Api) -> None:
     assert error_of(api.delete(XTAP)) == (
-        405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."
-    )  # fmt: skip
+        405,
+        "Request_BadRequest",
+        "Specified HTTP method is not allowed for the request target.",
+    )
     assert error_of(api.put(PARTNERS, {}))[0] == 405
 
 
 def test_unknown_segment_is_400(api: Api) -> None:
     assert error_of(api.get(XTAP + "/partnerz")) == (
-        400, "BadRequest", "Resource not found for the segment 'partnerz'."
-    )  # fmt: skip
-    response = api.client.get(api.fake.url + "/v2/policies/crossTenantAccessPolicy",
-                              headers={"Authorization": f"Bearer {api.token}"})  # fmt: skip
+        400,
+        "BadRequest",
+        "Resource not found for the segment 'partnerz'.",
+    )
+    response = api.client.get(
+        api.fake.url + "/v2/policies/crossTenantAccessPolicy",
+        headers={"Authorization": f"Bearer {api.token}"},
+    )
     assert error_of(response)[:2] == (400, "BadRequest")
 
 
 @pytest.mark.parametrize(
     ("raw", "content_type"),
-    [(b"", "application/json"), (b"{not json", "application/json"), (b"[]", "application/json"),
-     (b'{"displayName": "x"}', "text/plain")],
-)  # fmt: skip
+    [
+        (b"", "application/json"),
+        (b"{not json", "application/json"),
+        (b"[]", "application/json"),
+        (b'{"displayName": "x"}', "text/plain"),
+    ],
+)
 def test_unreadable_bodies(api: Api, raw: bytes, content_type: str) -> None:
     response = api.request("PATCH", XTAP, content=raw, headers={"Content-Type": content_type})
     assert error_of(response)[:2] == (400, "BadRequest")

@@ -67,7 +67,9 @@ def write_tree(root: Path, partners: Sequence[dict[str, Any]], **sections: Any) 
     return root
 
 
-def live_partner(tenant_id: str, sync: dict[str, Any] | None = None, **settings: Any) -> dict[str, Any]:
+def live_partner(
+    tenant_id: str, sync: dict[str, Any] | None = None, **settings: Any
+) -> dict[str, Any]:
     """A partner in the emulator's state-file form."""
     entry: dict[str, Any] = {"tenantId": tenant_id, **settings}
     if sync is not None:

@@ -53,9 +53,18 @@ OFFICE = {
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2", 2.0), ("2.128", 2.128), (" 7 ", 7.0), ("0", 0.0), (None, None), ("", None),
-     ("soon", None), ("-3", None), ("nan", None)],
-)  # fmt: skip
+    [
+        ("2", 2.0),
+        ("2.128", 2.128),
+        (" 7 ", 7.0),
+        ("0", 0.0),
+        (None, None),
+        ("", None),
+        ("soon", None),
+        ("-3", None),
+        ("nan", None),
+    ],
+)
 def test_g6_retry_after_seconds_forms(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, now=1_000_000.0) == expected
 
@@ -81,20 +90,38 @@ def test_g6_backoff_is_jittered_exponential_and_capped() -> None:
 def test_g4_each_cloud_pairs_one_authority_with_one_graph_host() -> None:
     pairs = {name: (c.authority_host, c.graph_url, c.scope) for name, c in CLOUDS.items()}
     assert pairs == {
-        "global": ("login.microsoftonline.com", "https://graph.microsoft.com",
-                   "https://graph.microsoft.com/.default"),
-        "usgov": ("login.microsoftonline.us", "https://graph.microsoft.us",
-                  "https://graph.microsoft.us/.default"),
-        "usgov-dod": ("login.microsoftonline.us", "https://dod-graph.microsoft.us",
-                      "https://dod-graph.microsoft.us/.default"),
-        "china": ("login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn",
-                  "https://microsoftgraph.chinacloudapi.cn/.default"),
-    }  # fmt: skip
+        "global": (
+            "login.microsoftonline.com",
+            "https://graph.microsoft.com",
+            "https://graph.microsoft.com/.default",
+        ),
+        "usgov": (
+            "login.microsoftonline.us",
+            "https://graph.microsoft.us",
+            "https://graph.microsoft.us/.default",
+        ),
+        "usgov-dod": (
+            "login.microsoftonline.us",
+            "https://dod-graph.microsoft.us",
+            "https://dod-graph.microsoft.us/.default",
+        ),
+        "china": (
+            "login.chinacloudapi.cn",
+            "https://microsoftgraph.chinacloudapi.cn",
+            "https://microsoftgraph.chinacloudapi.cn/.default",
+        ),
+    }
     assert graph_root(get_cloud("china"), None) == "https://microsoftgraph.chinacloudapi.cn"
 
 
 @pytest.mark.parametrize(
-    "url", ["https://graph.example.test/", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:5"]
+    "url",
+    [
+        "https://graph.example.test/",
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "http://[::1]:5",
+    ],
 )
 def test_g4_graph_url_https_or_loopback_http(url: str) -> None:
     assert check_graph_url(url) == url.rstrip("/")
@@ -110,7 +137,9 @@ def test_g4_graph_url_https_or_loopback_http(url: str) -> None:
     ],
 )
 def test_g4_graph_url_refused(url: str, message: str) -> None:
-    with pytest.raises(B2BLintError, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
+    with pytest.raises(
+        B2BLintError, match=message.replace("(", r"\(").replace(")", r"\)")
+    ) as caught:
         check_graph_url(url)
     assert caught.value.exit_code == 1
 
@@ -120,7 +149,9 @@ def test_g4_graph_url_refused(url: str, message: str) -> None:
 
 def test_g4_wrong_tenant_token_is_refused() -> None:
     source = StaticToken(mint(OTHER))
-    with pytest.raises(B2BLintError, match=f"is for tenant {OTHER}, but the policy is for tenant {TENANT}"):
+    with pytest.raises(
+        B2BLintError, match=f"is for tenant {OTHER}, but the policy is for tenant {TENANT}"
+    ):
         check_tenant(token_info(source), TENANT, source)
     check_tenant(token_info(source), OTHER.upper(), source)  # GUIDs compare case-insensitively
 
@@ -141,7 +172,9 @@ def test_g4_missing_permission_is_named() -> None:
         "Policy.ReadWrite.CrossTenantAccess"
     ]
     info = token_info(StaticToken(mint(TENANT, roles=["Policy.Read.All"])))
-    with pytest.raises(B2BLintError, match="lacks the Graph permission Policy.ReadWrite.Authorization"):
+    with pytest.raises(
+        B2BLintError, match=r"lacks the Graph permission Policy\.ReadWrite\.Authorization"
+    ):
         check_permissions(info, ["Policy.ReadWrite.Authorization"], "apply")
     delegated = read_claims(mint(TENANT, roles=None, scp="Policy.ReadWrite.CrossTenantAccess"))
     assert delegated is not None
@@ -152,15 +185,22 @@ def test_g4_missing_permission_is_named() -> None:
     ("method", "path", "permission"),
     [
         ("GET", "/v1.0/policies/crossTenantAccessPolicy/partners", "Policy.Read.All"),
-        ("POST", "/v1.0/policies/crossTenantAccessPolicy/partners", "Policy.ReadWrite.CrossTenantAccess"),
+        (
+            "POST",
+            "/v1.0/policies/crossTenantAccessPolicy/partners",
+            "Policy.ReadWrite.CrossTenantAccess",
+        ),
         ("PATCH", "/policies/authorizationPolicy", "Policy.ReadWrite.Authorization"),
-        ("PATCH", "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email",
-         "Policy.ReadWrite.AuthenticationMethod"),
+        (
+            "PATCH",
+            "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email",
+            "Policy.ReadWrite.AuthenticationMethod",
+        ),
         ("PATCH", "/beta/policies/b2bManagementPolicies/x", "Policy.ReadWrite.B2BManagementPolicy"),
         ("GET", "/beta/policies/externalIdentitiesPolicy", "Policy.Read.All"),
         ("GET", "/v1.0/users", None),
     ],
-)  # fmt: skip
+)
 def test_permission_for_each_endpoint(method: str, path: str, permission: str | None) -> None:
     assert permission_for(method, path) == permission
 
@@ -177,11 +217,15 @@ POLICY: dict[str, Any] = {
     "tenant": {"id": TENANT},
     "default": {"inboundTrust": MFA},
     "partners": [
-        {"tenantId": FABRIKAM, "name": "Fabrikam", "settings": {"inboundTrust": MFA},
-         "identitySynchronization": {"userSyncInbound": {"isSyncAllowed": True}}},
+        {
+            "tenantId": FABRIKAM,
+            "name": "Fabrikam",
+            "settings": {"inboundTrust": MFA},
+            "identitySynchronization": {"userSyncInbound": {"isSyncAllowed": True}},
+        },
         {"tenantId": NEW, "name": "New", "settings": {"b2bDirectConnectInbound": OFFICE}},
     ],
-}  # fmt: skip
+}
 LIVE = {
     object_key(Kind.DEFAULT): {
         "isServiceDefault": False,
@@ -217,17 +261,21 @@ def test_g10_plan_sends_only_changed_top_level_settings_and_never_unknown_ones()
     assert _requests(plan) == [
         ("PATCH", "/policies/crossTenantAccessPolicy/default", {"inboundTrust": MFA}),
         ("PATCH", f"{PARTNERS_PATH}/{FABRIKAM}", {"inboundTrust": MFA, "tenantRestrictions": None}),
-        ("PUT", f"{PARTNERS_PATH}/{FABRIKAM}/identitySynchronization",
-         {"userSyncInbound": {"isSyncAllowed": True}}),
+        (
+            "PUT",
+            f"{PARTNERS_PATH}/{FABRIKAM}/identitySynchronization",
+            {"userSyncInbound": {"isSyncAllowed": True}},
+        ),
         ("POST", PARTNERS_PATH, {"tenantId": NEW, "b2bDirectConnectInbound": OFFICE}),
-    ]  # fmt: skip
+    ]
     assert plan.unmanaged_properties == ((f"partner:{FABRIKAM}", "newFutureProperty"),)
     assert [(u.tenant_id, u.name, u.has_sync) for u in plan.unmanaged] == [(OTHER, "Other", True)]
 
 
 def test_g9_g8_prune_deletes_sync_before_partner() -> None:
-    plan = build_plan(POLICY, _live(LIVE, (FABRIKAM, OTHER)), tenant_id=TENANT, cloud="global",
-                      prune=True)  # fmt: skip
+    plan = build_plan(
+        POLICY, _live(LIVE, (FABRIKAM, OTHER)), tenant_id=TENANT, cloud="global", prune=True
+    )
     assert _requests(plan)[-2:] == [
         ("DELETE", f"{PARTNERS_PATH}/{OTHER}/identitySynchronization", None),
         ("DELETE", f"{PARTNERS_PATH}/{OTHER}", None),
@@ -238,16 +286,23 @@ def test_g9_g8_prune_deletes_sync_before_partner() -> None:
 
 def test_g3_matching_live_state_plans_nothing() -> None:
     live = {
-        object_key(Kind.DEFAULT): {"inboundTrust": {"isMfaAccepted": True, "isCompliantDeviceAccepted": None}},
+        object_key(Kind.DEFAULT): {
+            "inboundTrust": {"isMfaAccepted": True, "isCompliantDeviceAccepted": None}
+        },
         object_key(Kind.PARTNER, FABRIKAM.upper()): {
-            "tenantId": FABRIKAM.upper(), "inboundTrust": {"isMfaAccepted": True},
+            "tenantId": FABRIKAM.upper(),
+            "inboundTrust": {"isMfaAccepted": True},
             "b2bCollaborationInbound": None,
         },
         object_key(Kind.IDENTITY_SYNCHRONIZATION, FABRIKAM): {
-            "tenantId": FABRIKAM, "userSyncInbound": {"isSyncAllowed": True}},
+            "tenantId": FABRIKAM,
+            "userSyncInbound": {"isSyncAllowed": True},
+        },
         object_key(Kind.PARTNER, NEW): {"tenantId": NEW, "b2bDirectConnectInbound": OFFICE},
-    }  # fmt: skip
-    plan = build_plan(POLICY, _live(live, (FABRIKAM.upper(), NEW)), tenant_id=TENANT, cloud="global")
+    }
+    plan = build_plan(
+        POLICY, _live(live, (FABRIKAM.upper(), NEW)), tenant_id=TENANT, cloud="global"
+    )
     assert plan.operations == []
     assert "No changes" in render(plan, "text")
 
@@ -272,9 +327,58 @@ def test_markdown_plan_has_summary_warnings_tables_and_details() -> None:
     text = render(plan, "markdown", "Contoso")
     lines = text.splitlines()
     assert lines[0] == f"### b2blint plan: tenant Contoso ({TENANT}), global cloud"
-    assert lines[2] == "**1 to create, 2 to update, 0 to delete (4 Graph writes); 1 unmanaged partner left alone**"
+    assert (
+        lines[2] == "**1 to create, 2 to update, 0 to delete (4 Graph writes); "
+        "1 unmanaged partner left alone**"
+    )
     assert "> [!WARNING]" in lines
-    assert "> - **default**: changes the default inbound settings, which apply to every partner " \
-           "without its own: inboundTrust" in lines
+    assert (
+        "> - **default**: changes the default inbound settings, which apply to every partner "
+        "without its own: inboundTrust" in lines
+    )
     assert "| `identitySynchronization.userSyncInbound.isSyncAllowed` | _unset_ | `true` |" in lines
-    assert text.count("<details>") == 5  # 3 request blocks, unmanaged partners, unmanaged properties
+    assert (
+        text.count("<details>") == 5
+    )  # 3 request blocks, unmanaged partners, unmanaged properties
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+def test_lint_path_never_imports_the_graph_client() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = (
+        "import sys; from b2blint.cli import main; main(['lint', '-q', 'tests/graph']); "
+        "print(sorted(m for m in sys.modules if m == 'httpx' or m.startswith('azure') "
+        "or m in ('b2blint.graph.client', 'b2blint.graph.auth', 'b2blint.graph.apply')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_auth_method_without_azure_identity_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    from b2blint.graph.auth import token_source
+
+    if importlib.util.find_spec("azure") is not None:
+        pytest.skip("azure-identity is installed here")
+    monkeypatch.setenv("AZURE_CLIENT_ID", "00000000-0000-4000-8000-000000000001")
+    with pytest.raises(B2BLintError, match=r"pip install 'b2blint\[azure\]'") as caught:
+        token_source("workload-identity", TENANT, get_cloud("global"))
+    assert caught.value.exit_code == 1
+
+
+def test_no_credentials_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from b2blint.graph.auth import token_source
+
+    with pytest.raises(B2BLintError, match="no Graph credentials: set B2BLINT_ACCESS_TOKEN"):
+        token_source(None, TENANT, get_cloud("global"), environ={})

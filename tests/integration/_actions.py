@@ -43,7 +43,9 @@ def evaluate(text: str, context: Mapping[str, str]) -> str:
     return EXPRESSION.sub(value, text)
 
 
-def action_context(action: Mapping[str, Any], inputs: Mapping[str, str], path: Path) -> dict[str, str]:
+def action_context(
+    action: Mapping[str, Any], inputs: Mapping[str, str], path: Path
+) -> dict[str, str]:
     """``inputs.*`` (given, else the declared default) and ``github.action_path``."""
     context = {"github.action_path": str(path)}
     for name, spec in action.get("inputs", {}).items():
@@ -71,7 +73,7 @@ def run_step(
     env: Mapping[str, str],
     extra_path: Sequence[str] = (),
 ) -> StepResult:
-    """Run one ``run:`` step; return its exit code, output, ``GITHUB_OUTPUT`` and ``GITHUB_PATH``."""
+    """Run one ``run:`` step: its exit code, output, ``GITHUB_OUTPUT`` and ``GITHUB_PATH``."""
     assert step.get("shell") == "bash", step
     script = str(step["run"])
     assert "${{" not in script, f"expression pasted into a script: {step.get('name')}"
@@ -97,6 +99,7 @@ def run_step(
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     return StepResult(
         done.returncode,

@@ -7,6 +7,7 @@ GitHub). The slow ones install; the rest check the manifest and our own config.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -76,7 +77,9 @@ def sample(tmp_path: Path) -> Path:
     return repo
 
 
-def try_repo(sample: Path, hook_repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[str]:
+def try_repo(
+    sample: Path, hook_repo: Path, hook: str, *files: str
+) -> subprocess.CompletedProcess[str]:
     home = sample.parent / "pre-commit-home"
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--files", *files],
@@ -85,6 +88,7 @@ def try_repo(sample: Path, hook_repo: Path, hook: str, *files: str) -> subproces
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
 
 
@@ -108,7 +112,11 @@ def test_hook_passes_the_good_file_in_the_same_tree(sample: Path, hook_repo: Pat
     # bad.yaml sits in the same tree: the hook lints it for context but reports only findings
     # involving the files of the commit. A YAML file outside policies/ is not a policy.
     run = try_repo(
-        sample, hook_repo, "b2blint", "policies/partners/good.yaml", "notes/bad-but-not-a-policy.yaml"
+        sample,
+        hook_repo,
+        "b2blint",
+        "policies/partners/good.yaml",
+        "notes/bad-but-not-a-policy.yaml",
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert _status(run.stdout, "b2blint") == "Passed"
@@ -131,6 +139,41 @@ def test_hook_sees_the_whole_tree_for_cross_file_rules(sample: Path, hook_repo: 
     ) in run.stdout.splitlines()
 
 
+FIXABLE = """\
+b2blint: 1
+partners:
+  - tenantId: 7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f
+    name: Adventure Works
+    settings:
+      b2bCollaborationInbound:
+        usersAndGroups:
+          accessType: allowed
+          targets:
+            - {target: c23973f8-dcc3-4275-9070-7ad998fd1fb9, targetType: group}
+            - {target: C23973F8-DCC3-4275-9070-7AD998FD1FB9, targetType: group}
+        applications:
+          accessType: allowed
+          targets: [{target: AllApplications, targetType: application}]
+"""
+
+
+@pytest.mark.slow
+def test_fix_hook_rewrites_the_file_and_fails_the_commit(sample: Path, hook_repo: Path) -> None:
+    # pre-commit fails a hook that modified files, so the fix is reviewed before committing.
+    path = sample / "policies/partners/adventure.yaml"
+    path.write_text(FIXABLE, "utf-8")
+    git("add", "-A", cwd=sample)
+    run = try_repo(sample, hook_repo, "b2blint-fix", "policies/partners/adventure.yaml")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert _status(run.stdout, "b2blint (fix)") == "Failed"
+    assert "- files were modified by this hook" in run.stdout
+    duplicate = "            - {target: C23973F8-DCC3-4275-9070-7AD998FD1FB9, targetType: group}\n"
+    assert path.read_text("utf-8") == FIXABLE.replace(duplicate, "")
+    git("add", "-A", cwd=sample)
+    again = try_repo(sample, hook_repo, "b2blint-fix", "policies/partners/adventure.yaml")
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
 def _manifest() -> list[dict[str, object]]:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
     assert isinstance(hooks, list)
@@ -145,6 +188,7 @@ def _pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
 
 
@@ -176,6 +220,41 @@ def test_manifest_entries_parse_with_the_cli(hook: dict[str, object]) -> None:
     assert entry[0] == "b2blint"
     args = [str(arg) for arg in hook.get("args", [])]  # type: ignore[attr-defined]
     check_invocation([*entry[1:], *args, "policies/partners/x.yaml"])
+
+
+@pytest.mark.parametrize(
+    ("hook", "files"),
+    [
+        ("check-metaschema", ["--all-files"]),
+        ("check-github-actions", ["--all-files"]),
+        ("check-github-workflows", ["--all-files"]),
+        ("b2blint", ["--all-files"]),
+        ("ruff", ["--files", "linter/progress.py", "linter/report/sarif.py"]),
+    ],
+)
+def test_our_config_hooks_pass_on_this_repository(
+    hook_repo: Path, tmp_path: Path, hook: str, files: list[str]
+) -> None:
+    """The local hooks of .pre-commit-config.yaml, run by pre-commit on a copy of this checkout
+    with the test environment's tools on PATH (as after activating the venv)."""
+    tools = str(Path(sys.executable).parent)
+    run = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", hook, *files],
+        cwd=hook_repo,
+        env=clean_env(
+            {
+                "PRE_COMMIT_HOME": str(tmp_path / "home"),
+                "PRE_COMMIT_COLOR": "never",
+                "PATH": tools + os.pathsep + os.environ.get("PATH", ""),
+            }
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"\.+Passed$", run.stdout, re.M), run.stdout
 
 
 def test_our_config_runs_b2blint_on_the_policies_with_existing_options() -> None:

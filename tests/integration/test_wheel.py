@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from b2blint.cli import LAZY_COMMANDS, _available
-from tests.conftest import FIXTURES, run_cli
+from b2blint.cli import LAZY_COMMANDS
+from tests.conftest import FIXTURES
 from tests.integration._checkout import ROOT, clean_env, copy_checkout
 
 pytestmark = pytest.mark.slow
+
+VERSION_SCRIPT = "import importlib.metadata as m; print(m.version('b2blint'))"
 
 BAD = """\
 b2blint: 1
@@ -54,6 +56,7 @@ class Installed:
             capture_output=True,
             text=True,
             timeout=300,
+            check=False,
         )
 
 
@@ -75,6 +78,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
     [wheel] = dist.glob("*.whl")
@@ -88,6 +92,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     assert pip.returncode == 0, pip.stdout + pip.stderr
     elsewhere = base / "elsewhere"
@@ -134,7 +139,7 @@ def test_version_is_the_package_version(installed: Installed) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"b2blint, version {version}\n"
     metadata = subprocess.run(
-        [str(installed.python), "-c", "import importlib.metadata as m; print(m.version('b2blint'))"],
+        [str(installed.python), "-c", VERSION_SCRIPT],
         capture_output=True,
         text=True,
         check=True,
@@ -178,13 +183,44 @@ def test_installed_schemas_and_sarif_work(installed: Installed) -> None:
     )
 
 
-def test_rules_command_works_installed(installed: Installed) -> None:
-    if "rules" not in _available():
-        pytest.skip(f"the rules command ({LAZY_COMMANDS['rules']}) is not in this checkout yet")
-    from b2blint.rules import ALL_RULES
+def _in_tree(installed: Installed, *python_args: str) -> subprocess.CompletedProcess[str]:
+    """The same source, run from its checkout (``b2blint`` -> the copy's ``linter/``).
 
-    for rule in ALL_RULES:
-        in_tree = run_cli(["rules", rule.id], cwd=installed.elsewhere)
-        done = installed.run("rules", rule.id)
-        assert done.returncode == in_tree.exit_code == 0, done.stderr
-        assert done.stdout == in_tree.stdout, f"`b2blint rules {rule.id}` differs once installed"
+    With the wheel's interpreter: its dependencies, and no editable finder that could quietly
+    supply a module from the developer's tree."""
+    shadow = installed.source.parent / "in-tree"
+    if not shadow.exists():
+        shadow.mkdir()
+        (shadow / "b2blint").symlink_to(installed.source / "linter", target_is_directory=True)
+    return subprocess.run(
+        [str(installed.python), *python_args],
+        cwd=installed.elsewhere,
+        env=clean_env({"NO_COLOR": "1", "PYTHONPATH": str(shadow)}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_rules_command_prints_the_same_pages_installed(installed: Installed) -> None:
+    """``b2blint rules ID`` from the wheel (no tests/ or docs/ there) prints what the same
+    source prints from its checkout, examples (the rule's fixtures) included."""
+    if not (installed.source / "linter" / "commands" / "rules.py").exists():
+        pytest.skip(f"the rules command ({LAZY_COMMANDS['rules']}) is not in this checkout yet")
+    where = _in_tree(installed, "-c", "import b2blint.ruledocs as m; print(m.__file__)")
+    assert where.stdout.startswith(str(installed.source.parent / "in-tree")), where
+    catalog = installed.run("rules")
+    assert catalog.returncode == 0, catalog.stderr
+    assert catalog.stdout == _in_tree(installed, "-m", "b2blint", "rules").stdout
+    ids = [line.split()[0] for line in catalog.stdout.splitlines()[1:]]
+    assert len(ids) > 10
+    with_examples = 0
+    for rule_id in ids:
+        done = installed.run("rules", rule_id)
+        assert done.returncode == 0, done.stderr
+        in_tree = _in_tree(installed, "-m", "b2blint", "rules", rule_id)
+        assert in_tree.returncode == 0, in_tree.stderr
+        assert done.stdout == in_tree.stdout, f"`b2blint rules {rule_id}` differs once installed"
+        with_examples += "```yaml" in done.stdout
+    assert with_examples > len(ids) // 2  # the fixtures reached the installed package

@@ -8,7 +8,6 @@ from pathlib import Path
 from b2blint.config import Config
 from b2blint.engine import lint_paths
 from b2blint.rules.domain_policy_size import definition_length
-
 from tests.conftest import run_cli
 
 EMPTY = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from b2blint.rules.invalid_domain import domain_problem
 
+from b2blint.rules.invalid_domain import domain_problem
 from tests.conftest import run_cli
 
 VALID = [
