@@ -15,8 +15,7 @@ from b2blint.config import Config
 from b2blint.diagnostics import Severity
 from b2blint.discovery import discover
 from b2blint.document import Document
-from b2blint.model import Policy, build_policy
-from b2blint.policytest import is_test_document
+from b2blint.model import Policy, build_policy, is_test_document
 
 DEFAULT_PATHS = ("policies",)
 

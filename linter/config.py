@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -300,7 +301,8 @@ def _build(source: _Source) -> Config:
             options[rule_id] = settings
     select = frozenset(_selectors(source, "select", data["select"])) if "select" in data else None
     ignore = frozenset(_selectors(source, "ignore", data.get("ignore", [])))
-    base = source.path.resolve().parent
+    # Discovery compares normalized absolute paths without resolving links; so does this.
+    base = Path(os.path.abspath(source.path)).parent  # noqa: PTH100
     exclude = tuple((base / pattern).as_posix() for pattern in data.get("exclude", []))
     return Config(
         select=select,

@@ -24,7 +24,7 @@ from b2blint.diagnostics import (
 from b2blint.discovery import discover, display_path
 from b2blint.document import Document, DocumentError, parse_text, read_document
 from b2blint.errors import B2BLintError
-from b2blint.model import Policy, build_policy, iter_b2b_settings
+from b2blint.model import Policy, build_policy, is_test_document, iter_b2b_settings
 from b2blint.rules import ALL_RULES, find_rule
 from b2blint.rules._rule import Context, Finding, Fix, Rule, SettingVisit, Visit
 
@@ -91,7 +91,7 @@ def schema_pass(
     Policy-test files (top-level ``b2blint-tests``) are validated by `b2blint.policytest`
     against their own schema, never as policy files.
     """
-    from b2blint import policytest, schema
+    from b2blint import schema
 
     trusted: list[Document] = []
     diagnostics: list[Diagnostic] = []
@@ -106,7 +106,9 @@ def schema_pass(
                 )
             )
             continue
-        if policytest.is_test_document(document):
+        if is_test_document(document):
+            from b2blint import policytest  # only a tree with policy tests pays for it
+
             findings = policytest.validate(document.data)
         else:
             findings = schema.validate(document.data, config.api_version)
@@ -193,8 +195,6 @@ def lint_documents(
     rules: Sequence[Rule] = ALL_RULES,
 ) -> tuple[list[Diagnostic], Policy, list[tuple[Diagnostic, Fix]]]:
     """Schema pass, model and rule pass over already-parsed documents."""
-    from b2blint.policytest import is_test_document
-
     trusted, diagnostics = schema_pass(documents, config)
     tests = [document for document in trusted if is_test_document(document)]
     policy = build_policy([document for document in trusted if not is_test_document(document)])

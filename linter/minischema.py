@@ -11,7 +11,6 @@ no other keyword and that jsonschema agrees with it on valid and invalid samples
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -120,6 +119,8 @@ def _check_object(
 def _unknown_key(key: str, known: list[str]) -> str:
     if len(known) <= _LIST_LIMIT:
         return f"unknown key '{key}' (known keys: {', '.join(known)})"
+    import difflib  # only when there is something to suggest
+
     close = difflib.get_close_matches(key, known, n=1)
     return f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
 

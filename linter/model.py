@@ -52,6 +52,14 @@ B2B_SETTINGS = (
 
 MICROSOFT_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
+#: The top-level key that makes a file a policy-test file (docs/policy-tests.md), not policy.
+TESTS_KEY = "b2blint-tests"
+
+
+def is_test_document(document: Document) -> bool:
+    """Whether a parsed file is a policy-test file (its top-level mapping has ``b2blint-tests``)."""
+    return isinstance(document.data, dict) and TESTS_KEY in document.data
+
 
 @dataclasses.dataclass(frozen=True)
 class Ref:

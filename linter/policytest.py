@@ -32,17 +32,11 @@ from b2blint.access_invite import InviteQuestion, email_domain, simulate_invite
 from b2blint.access_match import Subject
 from b2blint.document import Document
 from b2blint.errors import B2BLintError
-from b2blint.model import Policy, Ref
+from b2blint.model import TESTS_KEY, Policy, Ref
 from b2blint.schema import SchemaFinding
 
-TESTS_KEY = "b2blint-tests"
 SCHEMA_NAME = "b2blint-tests.json"
 SIGN_IN_ONLY = ("kind", "direction", "app", "mfaRequired")
-
-
-def is_test_document(document: Document) -> bool:
-    """Whether a parsed file is a policy-test file (its top-level mapping has ``b2blint-tests``)."""
-    return isinstance(document.data, dict) and TESTS_KEY in document.data
 
 
 def is_test_data(data: Any) -> bool:

@@ -16,7 +16,6 @@ required property at its parent mapping.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import import_module
@@ -153,6 +152,8 @@ def _unknown_property_message(key: str, allowed: list[str]) -> str:
     exact = folded.get(str(key).lower())
     if exact is not None:
         return f"unknown property '{key}': Graph property names are case-sensitive; write '{exact}'"
+    import difflib  # only when there is something to suggest
+
     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
     if close:
         return f"unknown property '{key}'; did you mean '{close[0]}'?"

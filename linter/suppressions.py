@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import difflib
 import enum
 import re
 from collections.abc import Collection, Sequence
@@ -263,6 +262,8 @@ def _parse(
         return None, problems
     word = match.group("kind")
     if word not in kinds:
+        import difflib  # only when there is something to suggest
+
         close = difflib.get_close_matches(word.lower(), kinds, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(kinds)}"
         problems.append(

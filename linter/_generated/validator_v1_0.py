@@ -3,7 +3,6 @@
 # mypy: ignore-errors
 SCHEMA_FINGERPRINT = "395df44ed3923158"
 VERSION = "2.22.3"
-from decimal import Decimal
 import re
 
 

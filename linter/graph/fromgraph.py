@@ -15,13 +15,12 @@ the same piece twice is an error, as is any tenant-wide resource twice.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from b2blint.graph.b2bdefinition import DefinitionError, parse_definition, split_definition
 from b2blint.graph.jsonpos import JsonPath
-from b2blint.graph.model import NOT_IMPORTED, NULLABLE_SETTINGS, POLICY_KEY, SINGLETONS, Kind
+from b2blint.graph.model import NOT_IMPORTED, POLICY_KEY, SINGLETONS, Kind
 from b2blint.graph.recognize import Recognized, recognize
 
 #: Partner fields that leave ``settings``: the key, the name seed, the sync policy.
@@ -94,37 +93,6 @@ def build_policy(objects: Iterable[Recognized | Mapping[str, Any]]) -> ImportedP
     return builder.result()
 
 
-def without_unset(policy: Mapping[str, Any]) -> dict[str, Any]:
-    """``policy`` without the default's and partners' settings that are null or all-null.
-
-    Graph prints every unset partner property as ``null``, and automaticUserConsentSettings as
-    ``{"inboundAllowed": null, "outboundAllowed": null}`` [S17]; for a partner both mean
-    "inherit the default" [S2], exactly as an absent key does. Only Graph's own setting names
-    (`model.NULLABLE_SETTINGS`) are dropped; any other key stays, for lint to report.
-    """
-    out: dict[str, Any] = plain(policy)
-    if isinstance(out.get("default"), dict):
-        out["default"] = _drop_unset(out["default"])
-    for entry in out.get("partners") or ():
-        if isinstance(entry, dict) and isinstance(entry.get("settings"), dict):
-            entry["settings"] = _drop_unset(entry["settings"])
-    return out
-
-
-def compact_json(value: Any) -> str:
-    """JSON as Graph puts it on the wire: no whitespace, non-ASCII left as UTF-8 text."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def plain(value: Any) -> Any:
-    """A deep plain dict/list copy (policy data may arrive as ruamel containers)."""
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
-
-
 def strip_annotations(value: Any) -> Any:
     """A plain copy of ``value`` without OData annotations (keys that contain ``@``)."""
     if isinstance(value, Mapping):
@@ -132,21 +100,6 @@ def strip_annotations(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [strip_annotations(item) for item in value]
     return value
-
-
-def _drop_unset(settings: dict[str, Any]) -> dict[str, Any]:
-    # Only Graph's own setting names: a miscased or unknown one stays for lint to report.
-    return {
-        key: value
-        for key, value in settings.items()
-        if key not in NULLABLE_SETTINGS or not _unset(value)
-    }
-
-
-def _unset(value: Any) -> bool:
-    if value is None:
-        return True
-    return isinstance(value, dict) and bool(value) and all(_unset(v) for v in value.values())
 
 
 class _Builder:

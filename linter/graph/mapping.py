@@ -41,10 +41,7 @@ from b2blint.graph.fromgraph import (
     GraphMappingError,
     ImportedPolicy,
     build_policy,
-    compact_json,
-    plain,
     policy_from_graph,
-    without_unset,
 )
 from b2blint.graph.model import (
     AUTHORIZATION_POLICY_BETA_PATH,
@@ -60,6 +57,7 @@ from b2blint.graph.model import (
 )
 from b2blint.graph.recognize import Recognized, UnrecognizedBody, classify, recognize
 from b2blint.graph.size import PolicySize, policy_size, serialized_policy_bytes
+from b2blint.graph.values import compact_json, plain, without_unset
 
 __all__ = [
     "GraphMappingError",

@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from b2blint.graph.fromgraph import _drop_unset, compact_json, without_unset
+from b2blint.graph.values import compact_json, drop_unset, without_unset
 
 CONTEXT = "https://graph.microsoft.com/beta/$metadata#policies/crossTenantAccessPolicy/$entity"
 DEFAULT_LIMIT = 1024 * 25
@@ -77,7 +77,7 @@ def policy_size(policy: Mapping[str, Any]) -> PolicySize:
     # Less the placeholder "{}", whose real bytes are `default`; "[]" stays as the brackets.
     envelope = _bytes(envelope_document) - 2
     default_value = policy.get("default")
-    default = _bytes(_drop_unset(dict(default_value)) if isinstance(default_value, Mapping) else {})
+    default = _bytes(drop_unset(dict(default_value)) if isinstance(default_value, Mapping) else {})
     partners: list[tuple[str, int]] = []
     for index, entry in enumerate(policy.get("partners") or ()):
         item = _partner_object(_tidy_entry(entry))
@@ -89,7 +89,7 @@ def policy_size(policy: Mapping[str, Any]) -> PolicySize:
 
 def _tidy_entry(entry: Any) -> Any:
     if isinstance(entry, dict) and isinstance(entry.get("settings"), dict):
-        return {**entry, "settings": _drop_unset(entry["settings"])}
+        return {**entry, "settings": drop_unset(entry["settings"])}
     return entry
 
 
