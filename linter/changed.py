@@ -10,7 +10,6 @@ related location. Findings only in untouched files are left to CI (``b2blint lin
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +33,7 @@ def only_involving(result: LintResult, files: Iterable[str]) -> LintResult:
     wanted = {_key(file) for file in files}
     kept = tuple(d for d in result.diagnostics if _involves(d, wanted))
     keep = set(map(id, kept))
-    return dataclasses.replace(
-        result,
+    return result._replace(
         diagnostics=kept,
         fixes=tuple((d, fix) for d, fix in result.fixes if id(d) in keep),
     )

@@ -30,7 +30,6 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +255,8 @@ def _toml_error(text: str) -> tuple[int, int, str]:
 @cache
 def config_schema() -> dict[str, Any]:
     """The config file's JSON Schema (shipped in b2blint.schemas)."""
+    from importlib import resources  # costs ~7 ms (tempfile, shutil): only with a config
+
     text = resources.files("b2blint.schemas").joinpath("b2blint-config.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Sequence
+from typing import NamedTuple
 
 PathSegment = str | int
 YamlPath = tuple[PathSegment, ...]
@@ -21,16 +21,14 @@ class Severity(str, enum.Enum):
         return 2 if self is Severity.ERROR else 1
 
 
-@dataclasses.dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
     """A 1-based line and column, as editors, GitHub annotations and SARIF expect."""
 
     line: int
     column: int
 
 
-@dataclasses.dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A place in a policy file: the file, the position and the YAML path that leads there."""
 
     file: str
@@ -42,16 +40,14 @@ class Location:
         return json_path(self.path)
 
 
-@dataclasses.dataclass(frozen=True)
-class RelatedLocation:
+class RelatedLocation(NamedTuple):
     """A second place that explains a finding (e.g. the inherited default value)."""
 
     location: Location
     message: str
 
 
-@dataclasses.dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding, ready to report. Frozen and sortable by file, position, rule."""
 
     rule_id: str

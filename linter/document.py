@@ -22,7 +22,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from b2blint.diagnostics import PathSegment, Position
 
@@ -64,8 +64,7 @@ YAML11_BOOLEANS = frozenset(
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """A problem found while reading: SYN001 (not valid YAML) or SYN002 (refused as unsafe)."""
 
     rule_id: str
@@ -87,7 +86,7 @@ MappingMarks = dict[str, tuple[int, int, int, int]]
 SequenceMarks = list[tuple[int, int]]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)  # identity: two reads of one file are two documents
 class Document:
     """One parsed policy file: its data, its text and where every key and value stands."""
 

@@ -18,14 +18,16 @@ This is the one resolver: rules, `b2blint effective` and the simulator all use i
 from __future__ import annotations
 
 import copy
-import dataclasses
 import enum
 from collections.abc import Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from b2blint.model import B2B_SETTINGS, PARTNER_SETTINGS, Partner, Policy, Ref
 
 B2B_PARTS = ("usersAndGroups", "applications")
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _target_config(access: str, target: str, target_type: str) -> dict[str, Any]:
@@ -74,15 +76,14 @@ class Source(str, enum.Enum):
     SERVICE = "service default"
 
 
-@dataclasses.dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """One effective setting (or one half of a B2B setting) and its origin."""
 
     name: str
     value: Any
     source: Source
     ref: Ref | None  # None for a service default
-    parts: Mapping[str, Resolved] = dataclasses.field(default_factory=dict)
+    parts: Mapping[str, Resolved] = _EMPTY
 
     @property
     def explicit(self) -> bool:

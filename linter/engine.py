@@ -7,9 +7,9 @@ crawler idea), so adding a rule never adds a traversal.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from b2blint import suppressions
 from b2blint.config import Config
@@ -32,8 +32,7 @@ from b2blint.rules._rule import Context, Finding, Fix, Rule, SettingVisit, Visit
 _STRUCTURAL = frozenset({"SCH001", "SCH002"})
 
 
-@dataclasses.dataclass(frozen=True)
-class LintResult:
+class LintResult(NamedTuple):
     """Everything a reporter or `--fix` needs from one run."""
 
     files: tuple[str, ...]
@@ -171,9 +170,7 @@ def _conflict_diagnostics(policy: Policy, config: Config) -> list[Diagnostic]:
             conflict.ref.location(),
             f"{conflict.what} is already declared at {first.file}:{first.position.line}",
         )
-        found.append(
-            dataclasses.replace(diagnostic, related=(RelatedLocation(first, "first declaration"),))
-        )
+        found.append(diagnostic._replace(related=(RelatedLocation(first, "first declaration"),)))
     return found
 
 

@@ -8,9 +8,8 @@ the simulator read this model; they never look at files or YAML.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from b2blint.diagnostics import Location, PathSegment, YamlPath
 from b2blint.document import Document
@@ -61,8 +60,7 @@ def is_test_document(document: Document) -> bool:
     return isinstance(document.data, dict) and TESTS_KEY in document.data
 
 
-@dataclasses.dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """A value's origin: its document and YAML path (``key=True`` points at the key)."""
 
     document: Document
@@ -94,8 +92,7 @@ class Ref:
         return True
 
 
-@dataclasses.dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A tenant-wide section (``default``, ``authorizationPolicy``, ...) and where it is."""
 
     name: str
@@ -103,8 +100,7 @@ class Section:
     ref: Ref
 
 
-@dataclasses.dataclass(frozen=True)
-class Partner:
+class Partner(NamedTuple):
     """One partner entry: metadata, the Graph partner body and identity synchronization."""
 
     tenant_id: str
@@ -146,8 +142,7 @@ class Partner:
         return sync if isinstance(sync, dict) else None
 
 
-@dataclasses.dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     """Something declared twice (SCH005): the second declaration and the first."""
 
     what: str
@@ -155,8 +150,7 @@ class Conflict:
     first: Ref
 
 
-@dataclasses.dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """The whole tenant: sections by name, partners in file order, and every document."""
 
     documents: tuple[Document, ...]

@@ -15,11 +15,10 @@ required property at its parent mapping.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import import_module
-from typing import Any
+from typing import Any, NamedTuple
 
 from b2blint.diagnostics import YamlPath
 from b2blint.document import YAML11_BOOLEANS
@@ -37,8 +36,7 @@ _JSON_TYPES = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class SchemaFinding:
+class SchemaFinding(NamedTuple):
     """One schema problem: which SCH rule, where (value or key), and what to do."""
 
     rule_id: str

@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
 POLICY_SCHEMA = "b2blint-policy"
@@ -29,6 +28,8 @@ Schema = dict[str, Any]
 
 def _schema_files() -> dict[str, Schema]:
     """Every shipped schema by its short name (``graph/<type>`` or ``<kind>``)."""
+    from importlib import resources  # ~5 ms: only the explain path and the tools need it
+
     root = resources.files("b2blint.schemas")
     found: dict[str, Schema] = {}
     for entry in root.iterdir():

@@ -37,11 +37,10 @@ themselves are configured in the config file, never by comments. Files that do n
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import enum
 import re
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from b2blint.config import Config
 from b2blint.diagnostics import Diagnostic, Location, Position
@@ -70,8 +69,7 @@ class Kind(str, enum.Enum):
     FILE = "disable-file"
 
 
-@dataclasses.dataclass(frozen=True)
-class RuleKey:
+class RuleKey(NamedTuple):
     """One rule named in a directive, as written, and the rule ID it resolves to."""
 
     text: str
@@ -79,8 +77,7 @@ class RuleKey:
     rule_id: str | None
 
 
-@dataclasses.dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One readable directive."""
 
     kind: Kind
@@ -93,8 +90,7 @@ class Suppression:
     text: str  # the whole line (without its line break), for the fix
 
 
-@dataclasses.dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A directive that cannot be used (B2B002), with the position to fix."""
 
     line: int
@@ -102,8 +98,7 @@ class Problem:
     message: str
 
 
-@dataclasses.dataclass(frozen=True)
-class FileSuppressions:
+class FileSuppressions(NamedTuple):
     suppressions: tuple[Suppression, ...] = ()
     problems: tuple[Problem, ...] = ()
 

@@ -21,9 +21,8 @@ the service may add a little of its own on top.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from b2blint.graph.values import compact_json, drop_unset, without_unset
 
@@ -31,8 +30,7 @@ CONTEXT = "https://graph.microsoft.com/beta/$metadata#policies/crossTenantAccess
 DEFAULT_LIMIT = 1024 * 25
 
 
-@dataclasses.dataclass(frozen=True)
-class PolicySize:
+class PolicySize(NamedTuple):
     """Bytes of the serialized policy and of its parts; the parts add up to ``total``.
 
     ``partners`` holds (tenantId, bytes) in policy order; a partner's bytes include the comma

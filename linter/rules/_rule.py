@@ -9,13 +9,15 @@ ID, severity and position on what it yields.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from b2blint.diagnostics import Severity
 from b2blint.model import Partner, Policy, Ref
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 class Visit(str, enum.Enum):
@@ -28,8 +30,7 @@ class Visit(str, enum.Enum):
     BUILTIN = "builtin"  # produced by the loader or schema pass, not by a check
 
 
-@dataclasses.dataclass(frozen=True)
-class SettingVisit:
+class SettingVisit(NamedTuple):
     """One B2B-shaped setting (usersAndGroups + applications) in the default or a partner."""
 
     partner: Partner | None  # None: the tenant default
@@ -42,8 +43,7 @@ class SettingVisit:
         return f"partner {self.partner.label}" if self.partner else "the default"
 
 
-@dataclasses.dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """One change to a policy file, by YAML path (applied with ruamel.yaml round-trip).
 
     ``op`` is ``set`` (value at path), ``delete`` (the key or item at path) or ``append``
@@ -58,8 +58,7 @@ class Edit:
     value: Any = None
 
 
-@dataclasses.dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A certain fix: edits to one file, described in one line."""
 
     file: str
@@ -67,14 +66,12 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@dataclasses.dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     ref: Ref
     message: str
 
 
-@dataclasses.dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """What a check yields: where, what is wrong in this instance, and optionally a fix."""
 
     ref: Ref
@@ -84,8 +81,7 @@ class Finding:
     severity: Severity | None = None  # this finding only (XTA001: warning, then error); config wins
 
 
-@dataclasses.dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What a check may read besides the object it visits."""
 
     policy: Policy
@@ -95,8 +91,7 @@ class Context:
 Check = Callable[[Any, Context], Iterator[Finding]]
 
 
-@dataclasses.dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule's identity and documentation, and its check."""
 
     id: str  # stable forever, never reused: "XTA003"
@@ -107,7 +102,7 @@ class Rule:
     visits: Visit = Visit.BUILTIN
     check: Check | None = None
     prevents: tuple[str, ...] = ()  # Microsoft error codes, e.g. ("AADSTS90071",)
-    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # name -> default
+    options: Mapping[str, Any] = _EMPTY  # name -> default
     fixable: bool = False
 
     @property

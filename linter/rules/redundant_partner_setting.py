@@ -38,10 +38,9 @@ comment saying so.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from b2blint.diagnostics import Severity
 from b2blint.effective import B2B_PARTS, Resolved, Source, resolve
@@ -77,8 +76,7 @@ def _extras(value: Any) -> Any:
     return canonical({k: v for k, v in value.items() if k not in B2B_PARTS})
 
 
-@dataclasses.dataclass(frozen=True)
-class Inherited:
+class Inherited(NamedTuple):
     """What every partner inherits for one setting, resolved and canonicalized once."""
 
     resolved: Resolved
