@@ -5,7 +5,8 @@ Graph's reading of one half (``usersAndGroups`` or ``applications``) of a B2B se
 ``allowed`` + targets means "only these"; ``blocked`` + targets means "everyone (everything)
 except these"; the keywords ``AllUsers`` / ``AllApplications`` stand for everyone / everything.
 ``AllMicrosoftApps`` is documented as a reserved synonym of ``AllApplications`` [S8]. The
-effective access of a setting is the intersection of its two halves.
+effective access of a setting is the intersection of its two halves, except that two block
+lists block only the pairs they both name (the overview's last table rows).
 
 An empty ``targets`` list is not documented; it is read literally (``allowed []`` lets nothing
 through, ``blocked []`` blocks nothing). A missing or unknown ``accessType`` (null,
@@ -105,6 +106,12 @@ def allows_any(users: Any, apps: Any) -> bool | None:
     user_reach, app_reach = reach(users, USERS), reach(apps, APPS)
     if Reach.UNKNOWN in (user_reach, app_reach):
         return None
+    if access_type(users) == "blocked" and access_type(apps) == "blocked":
+        # Two block lists block only the (user, app) pairs they both name: "Users in group
+        # 'g1' are blocked from accessing application 'a1' only. All users, including users in
+        # group 'g1' are able to access any other application" (crosstenantaccesspolicy-overview,
+        # "Interpreting the API response"). Nobody gets through only if both name everything.
+        return not (user_reach is Reach.NONE and app_reach is Reach.NONE)
     return user_reach is not Reach.NONE and app_reach is not Reach.NONE
 
 
