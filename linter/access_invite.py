@@ -28,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from b2blint.access import (
     ALLOWED,
@@ -57,7 +56,7 @@ from b2blint.access_match import (
 )
 from b2blint.effective import resolve
 from b2blint.errors import B2BLintError
-from b2blint.model import Partner, Policy
+from b2blint.model import Partner, Policy, domain_index
 
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s.]+)$")
 
@@ -91,15 +90,6 @@ def partner_for_domain(policy: Policy, domain: str) -> Partner | None:
     return None
 
 
-def _index(values: Any) -> dict[str, int]:
-    index: dict[str, int] = {}
-    if isinstance(values, list):
-        for position, value in enumerate(values):
-            if isinstance(value, str):
-                index.setdefault(value.lower(), position)
-    return index
-
-
 def _inviters(policy: Policy) -> tuple[Verdict | None, str | None]:
     """Blocked when nobody may invite; else a note on who may [S20][S34]."""
     section = policy.section("authorizationPolicy")
@@ -130,8 +120,8 @@ def _domain_list(policy: Policy, domain: str) -> tuple[Verdict | None, tuple[Dec
     section = policy.section("invitationDomains")
     if section is None or not isinstance(section.value, Mapping):
         return None, ()
-    blocked = _index(section.value.get("blockedDomains"))
-    allowed = _index(section.value.get("allowedDomains"))
+    blocked = domain_index(section.value.get("blockedDomains"))
+    allowed = domain_index(section.value.get("allowedDomains"))
     if domain in blocked:
         reason = (
             f"{domain} is on the invitation block list; a blocked domain can't be invited "

@@ -235,6 +235,16 @@ def build_policy(documents: Sequence[Document]) -> Policy:
     return Policy(tuple(documents), sections, tuple(partners.values()), tuple(conflicts))
 
 
+def domain_index(values: Any) -> dict[str, int]:
+    """A domain list as lower-cased domain -> index of its first occurrence (DNS is caseless)."""
+    index: dict[str, int] = {}
+    if isinstance(values, list):
+        for position, value in enumerate(values):
+            if isinstance(value, str):
+                index.setdefault(value.lower(), position)
+    return index
+
+
 def iter_b2b_settings(
     policy: Policy,
 ) -> Iterator[tuple[Partner | None, str, Mapping[str, Any], Ref]]:

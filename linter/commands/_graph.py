@@ -116,17 +116,6 @@ def open_session(
     return Session(client, tenant_id, cloud.name, info, source)
 
 
-def config_option(function: F) -> F:
-    """``--config``, as `lint` has it (the same rules must gate plan and apply)."""
-    return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False),
-        help="Lint config (default: .b2blint.yaml or pyproject.toml [tool.b2blint], searched "
-        "upwards), e.g. to turn off the XTA001 size rule for a tenant past the old 25 KB limit.",
-    )(function)
-
-
 def lint_gate(paths: Sequence[str], config_file: str | None = None) -> Any:
     """Lint the tree; refuse (exit 1) on any error-level finding, showing the findings."""
     from b2blint.config import load_config

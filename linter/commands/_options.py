@@ -45,6 +45,19 @@ def _store(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     return callback
 
 
+def config_option(function: F) -> F:
+    """``--config FILE`` (parameter ``config_file``), the same on every command that lints."""
+    option = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Lint config (default: .b2blint.yaml, or pyproject.toml [tool.b2blint], searched "
+        "upwards).",
+    )
+    return option(function)
+
+
 def common_options(function: F) -> F:
     """Add ``-q/--quiet``, ``-v/--verbose`` and ``--no-color`` to a click command."""
     options = (

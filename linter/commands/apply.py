@@ -18,13 +18,12 @@ import click
 
 from b2blint.commands._graph import (
     EXIT_ERROR,
-    config_option,
     graph_options,
     lint_gate,
     open_session,
     progress_logger,
 )
-from b2blint.commands._options import common_options, detail
+from b2blint.commands._options import common_options, config_option, detail
 from b2blint.errors import B2BLintError
 from b2blint.redact import redact
 

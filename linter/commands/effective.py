@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from b2blint.commands._options import common_options
+from b2blint.commands._options import common_options, config_option
 from b2blint.effective import Resolved, Source, effective_settings
 from b2blint.errors import EXIT_USAGE, B2BLintError
 from b2blint.model import PARTNER_SETTINGS, Partner, Policy
@@ -196,16 +196,10 @@ def render_json(policy: Policy, partner: Partner) -> str:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Config file (default: .b2blint.yaml or pyproject.toml, found upwards).",
-)
+@config_option
 @common_options
 def effective_command(
-    paths: Sequence[str], partner_key: str, output_format: str, config_path: str | None
+    paths: Sequence[str], partner_key: str, output_format: str, config_file: str | None
 ) -> int:
     """Show the settings that really apply to one partner (default path: policies/).
 
@@ -216,7 +210,7 @@ def effective_command(
     from b2blint.commands._tree import load_tree
     from b2blint.config import load_config
 
-    policy = load_tree(paths, load_config(config_path))
+    policy = load_tree(paths, load_config(config_file))
     partner = find_partner(policy, partner_key.strip())
     render = render_json if output_format == "json" else render_text
     click.echo(render(policy, partner), nl=False)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import click
 
 from b2blint.commands._graph import EXIT_ERROR, graph_options, open_session
 from b2blint.commands._options import common_options, detail, note
 from b2blint.errors import B2BLintError
+from b2blint.treewriter import check_out_dir, render_tree, write_tree
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 SECTIONS = (
@@ -67,7 +67,7 @@ def export_command(
 
     if not GUID.fullmatch(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID", exit_code=EXIT_ERROR)
-    _check_out_dir(out_dir)
+    check_out_dir(out_dir, "export", EXIT_ERROR)
     wanted = set(sections or SECTIONS)
     by_key = {key: kind for kind, key in POLICY_KEY.items()}
     kinds = {Kind.PARTNER} if "partners" in wanted else set()
@@ -80,12 +80,17 @@ def export_command(
         session.close()
     imported = build_policy(live.recognized())
     policy = without_unset(imported.policy)
-    outputs = _render(
-        policy, tenant_id, FORMAT_CLOUD.get(cloud_name, cloud_name), imported.unmanaged
+    outputs = render_tree(
+        policy,
+        tenant_id=tenant_id,
+        cloud=FORMAT_CLOUD.get(cloud_name, cloud_name),
+        origin=["Tenant-wide settings, exported by `b2blint export` from the live tenant."],
+        verb="exported",
+        b2b_policy=imported.unmanaged.get("b2bManagementPolicy"),
     )
-    _write(out_dir, outputs)
-    for relative, what in ((o[0], o[2]) for o in outputs):
-        note(f"wrote {out_dir / relative}: {what}")
+    write_tree(out_dir, outputs, EXIT_ERROR)
+    for output in outputs:
+        note(f"wrote {out_dir / output.relative}: {output.what}")
     if imported.dropped:
         detail(f"left out read-only fields: {', '.join(imported.dropped)}")
     note(
@@ -94,88 +99,3 @@ def export_command(
         f"next: b2blint plan {out_dir}"
     )
     return 0
-
-
-def _check_out_dir(out_dir: Path) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise B2BLintError(f"--out {out_dir}: exists and is not a directory", exit_code=EXIT_ERROR)
-    if out_dir.is_dir() and any(out_dir.iterdir()):
-        raise B2BLintError(
-            f"--out {out_dir}: directory is not empty; export writes a new tree",
-            exit_code=EXIT_ERROR,
-        )
-
-
-def _render(
-    policy: dict[str, Any], tenant_id: str, cloud: str, unmanaged: dict[str, Any]
-) -> list[tuple[Path, str, str]]:
-    """(relative path, text, what) for tenant.yaml and each partner file."""
-    from b2blint.graph.mapping import compact_json
-    from b2blint.graph.model import B2B_POLICIES, PARTNERS, POLICY_KEY, SINGLETON_PATH
-    from b2blint.yamlio import dump_yaml
-
-    comments = {
-        POLICY_KEY[kind]: f"{'beta ' if version == 'beta' else ''}PATCH {path}"
-        for kind, (path, version) in SINGLETON_PATH.items()
-    }
-    comments["invitationDomains"] = f"beta {B2B_POLICIES}: the definition's domain list"
-    tenant: dict[str, Any] = {"b2blint": 1, "tenant": {"id": tenant_id, "cloud": cloud}}
-    managed = [key for key in policy if key != "partners"]
-    tenant.update((key, policy[key]) for key in managed)
-    footer: list[str] = []
-    b2b = unmanaged.get("b2bManagementPolicy")
-    if b2b is not None:
-        footer = [
-            "",
-            "The live b2bManagementPolicy. b2blint manages only its domain list",
-            "(invitationDomains above, if it has one); apply keeps the rest of the live policy.",
-            compact_json(b2b),
-        ]
-    header = [
-        "Tenant-wide settings, exported by `b2blint export` from the live tenant.",
-        "Inside each section the property names are Graph's own (docs/format.md).",
-    ]
-    text = dump_yaml(tenant, header=header, key_comments=comments, footer=footer)
-    outputs = [(Path("tenant.yaml"), text, ", ".join(managed) or "tenant metadata only")]
-    used: set[str] = set()
-    for entry in policy.get("partners", ()):
-        slug = _slug(entry, used)
-        used.add(slug)
-        partner_id = entry["tenantId"]
-        partner_header = [
-            f"Partner {entry.get('name', partner_id)}, exported by `b2blint export`.",
-            f"Graph: {PARTNERS}/{partner_id}",
-            "Graph records neither a partner's cloud nor its domains: add `cloud:` (usgov or",
-            "china) if it is not in the global cloud, and `domains:` for the invitation rules.",
-        ]
-        what = f"partner {partner_id}" + (f" ({entry['name']})" if "name" in entry else "")
-        body = dump_yaml({"b2blint": 1, "partners": [entry]}, header=partner_header)
-        outputs.append((Path("partners") / f"{slug}.yaml", body, what))
-    return outputs
-
-
-def _slug(entry: dict[str, Any], used: set[str]) -> str:
-    tenant_id = str(entry["tenantId"]).lower()
-    name = entry.get("name")
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") if isinstance(name, str) else ""
-    slug = slug or tenant_id
-    if slug in used:
-        slug = f"{slug}-{tenant_id[:8]}"
-    return tenant_id if slug in used else slug
-
-
-def _write(out_dir: Path, outputs: list[tuple[Path, str, str]]) -> None:
-    from b2blint.fsutil import atomic_write_text
-
-    written: list[Path] = []
-    try:
-        for relative, text, _what in outputs:
-            target = out_dir / relative
-            atomic_write_text(target, text)
-            written.append(target)
-    except OSError as error:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise B2BLintError(
-            f"{error.filename or out_dir}: cannot write: {error.strerror}", exit_code=EXIT_ERROR
-        ) from None

@@ -13,7 +13,6 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -26,10 +25,10 @@ from b2blint.graph.mapping import (
     UnrecognizedBody,
     build_policy,
     recognize,
-    resources_from_policy,
     without_unset,
 )
-from b2blint.graph.model import BETA, PARTNERS, POLICY_KEY, Kind
+from b2blint.graph.model import Kind
+from b2blint.treewriter import TreeFile, check_out_dir, render_tree, write_tree
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 CLOUD_ENDPOINTS = {"microsoftonline.us": "usgov", "partner.microsoftonline.cn": "china"}
@@ -72,7 +71,7 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
     """
     if not GUID.fullmatch(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID (the tenant's directory id)")
-    _check_out_dir(out_dir)
+    check_out_dir(out_dir, "import")
     inputs = [_read(path) for path in files]
     found: list[Recognized] = []
     for index, item in enumerate(inputs):
@@ -94,24 +93,26 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
         if error.first is not None:
             message += f" (first at {inputs[error.first[0]].where(error.first[1])})"
         raise B2BLintError(message) from None
-    outputs = _render(imported, tenant_id, cloud, [Path(item.name).name for item in inputs])
-    _write(out_dir, outputs)
+    sources = [Path(item.name).name for item in inputs]
+    outputs = render_tree(
+        without_unset(imported.policy),
+        tenant_id=tenant_id,
+        cloud=cloud,
+        origin=[
+            "Tenant-wide settings, imported by `b2blint import` from saved Microsoft Graph "
+            "responses:",
+            *(f"  {source}" for source in sources),
+        ],
+        verb="imported",
+        b2b_policy=imported.unmanaged.get(Kind.B2B_MANAGEMENT_POLICY.value),
+    )
+    write_tree(out_dir, outputs)
     _summary(out_dir, outputs, imported, len(inputs))
     return EXIT_OK
 
 
 def _with_origin(objects: list[Recognized], origin: int) -> list[Recognized]:
     return [dataclasses.replace(obj, origin=origin) for obj in objects]
-
-
-def _check_out_dir(out_dir: Path) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise B2BLintError(f"--out {out_dir}: exists and is not a directory")
-    if out_dir.is_dir() and any(out_dir.iterdir()):
-        raise B2BLintError(
-            f"--out {out_dir}: directory is not empty; import writes a new tree "
-            "(choose a new or empty directory)"
-        )
 
 
 def _read(path: Path) -> _Input:
@@ -127,110 +128,7 @@ def _read(path: Path) -> _Input:
     return _Input(name, document)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Output:
-    """One file to write (relative to --out), and what the summary says about it."""
-
-    relative: Path
-    text: str
-    what: str
-
-
-def _render(
-    imported: ImportedPolicy, tenant_id: str, cloud: str, sources: list[str]
-) -> list[_Output]:
-    from b2blint.yamlio import dump_yaml
-
-    policy = without_unset(imported.policy)
-    tenant: dict[str, Any] = {"b2blint": 1, "tenant": {"id": tenant_id, "cloud": cloud}}
-    managed = [key for key in policy if key != "partners"]
-    tenant.update((key, policy[key]) for key in managed)
-    comments = _endpoint_comments(policy)
-    footer: list[str] = []
-    b2b = imported.unmanaged.get(Kind.B2B_MANAGEMENT_POLICY.value)
-    if b2b is not None:
-        from b2blint.graph.mapping import compact_json
-
-        footer = [
-            "",
-            "The b2bManagementPolicy as imported. b2blint manages only its domain list",
-            "(invitationDomains above, if it has one); apply keeps the rest of the live policy.",
-            compact_json(b2b),
-        ]
-    header = [
-        "Tenant-wide settings, imported by `b2blint import` from saved Microsoft Graph responses:",
-        *(f"  {source}" for source in sources),
-        "Inside each section the property names are Graph's own (docs/format.md).",
-    ]
-    what = ", ".join(managed) if managed else "tenant metadata only"
-    if b2b is not None and "invitationDomains" not in policy:
-        what += "; the b2bManagementPolicy has no domain list (kept as a comment)"
-    outputs = [
-        _Output(
-            Path("tenant.yaml"),
-            dump_yaml(tenant, header=header, key_comments=comments, footer=footer),
-            what,
-        )
-    ]
-    used: set[str] = set()
-    for entry in policy.get("partners", ()):
-        slug = _slug(entry, used)
-        used.add(slug)
-        tenant_of = entry["tenantId"]
-        partner_header = [
-            f"Partner {entry.get('name', tenant_of)}, imported by `b2blint import`.",
-            f"Graph: {PARTNERS}/{tenant_of}",
-            "Graph records neither a partner's cloud nor its domains: add `cloud:` (usgov or",
-            "china) if it is not in the global cloud, and `domains:` for the invitation rules.",
-        ]
-        what = f"partner {tenant_of}" + (f" ({entry['name']})" if "name" in entry else "")
-        if "identitySynchronization" in entry:
-            what += ", identitySynchronization"
-        text = dump_yaml({"b2blint": 1, "partners": [entry]}, header=partner_header)
-        outputs.append(_Output(Path("partners") / f"{slug}.yaml", text, what))
-    return outputs
-
-
-def _endpoint_comments(policy: dict[str, Any]) -> dict[str, str]:
-    """Each tenant-wide key's Graph request, as `apply` will send it (so beta where needed)."""
-    comments: dict[str, str] = {}
-    for resource in resources_from_policy(policy).values():
-        if resource.kind in POLICY_KEY:
-            request = resource.update_request()
-            beta = "beta " if request.api_version == BETA else ""
-            comments[POLICY_KEY[resource.kind]] = f"{beta}{request.method} {request.path}"
-    return comments
-
-
-def _slug(entry: dict[str, Any], used: set[str]) -> str:
-    tenant_id = str(entry["tenantId"]).lower()
-    name = entry.get("name")
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") if isinstance(name, str) else ""
-    if not slug:
-        slug = tenant_id
-    if slug in used:
-        slug = f"{slug}-{tenant_id[:8]}"
-    if slug in used:
-        slug = tenant_id
-    return slug
-
-
-def _write(out_dir: Path, outputs: list[_Output]) -> None:
-    from b2blint.fsutil import atomic_write_text
-
-    written: list[Path] = []
-    try:
-        for output in outputs:
-            target = out_dir / output.relative
-            atomic_write_text(target, output.text)
-            written.append(target)
-    except OSError as error:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise B2BLintError(f"{error.filename or out_dir}: cannot write: {error.strerror}") from None
-
-
-def _summary(out_dir: Path, outputs: list[_Output], imported: ImportedPolicy, count: int) -> None:
+def _summary(out_dir: Path, outputs: list[TreeFile], imported: ImportedPolicy, count: int) -> None:
     for output in outputs:
         click.echo(f"wrote {out_dir / output.relative}: {output.what}")
     if imported.dropped:

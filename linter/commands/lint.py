@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from b2blint.commands._options import common_options
+from b2blint.commands._options import common_options, config_option
 from b2blint.report import REPORTERS
 
 
@@ -40,12 +40,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     help="Only these rules (IDs, names or ID prefixes such as XTA; comma-separated).",
 )
 @click.option("--ignore", multiple=True, help="Skip these rules (IDs, names or ID prefixes).")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    help="Config file (default: .b2blint.yaml or pyproject.toml [tool.b2blint], searched upwards).",
-)
+@config_option
 @click.option(
     "--fix", is_flag=True, help="Apply the fixes of fixable findings, then report the rest."
 )

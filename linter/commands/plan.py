@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from b2blint.commands._graph import config_option, graph_options, lint_gate, open_session
-from b2blint.commands._options import common_options, detail, note
+from b2blint.commands._graph import graph_options, lint_gate, open_session
+from b2blint.commands._options import common_options, config_option, detail, note
 
 EXIT_CHANGES = 2
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from b2blint.commands._options import common_options
+from b2blint.commands._options import common_options, config_option
 from b2blint.model import Policy
 
 TOP = 10
@@ -80,15 +80,9 @@ def render_text(report: dict[str, Any]) -> str:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Config file (default: .b2blint.yaml or pyproject.toml, found upwards).",
-)
+@config_option
 @common_options
-def size_command(paths: Sequence[str], output_format: str, config_path: str | None) -> int:
+def size_command(paths: Sequence[str], output_format: str, config_file: str | None) -> int:
     """Show the serialized policy size against Graph's limit (default path: policies/).
 
     Prints the bytes used, the limit (XTA001's `limit` option from the configuration), the
@@ -99,7 +93,7 @@ def size_command(paths: Sequence[str], output_format: str, config_path: str | No
     from b2blint.config import load_config
     from b2blint.rules.policy_size_limit import RULE, option_limit
 
-    config = load_config(config_path)
+    config = load_config(config_file)
     policy = load_tree(paths, config, ignore=frozenset({RULE.id}))
     limit = option_limit(config.rule_options(RULE.id, RULE.options))
     report = _report(policy, limit)

@@ -38,31 +38,20 @@ block its inbound B2B collaboration explicitly, so both settings say the same th
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from b2blint.diagnostics import Severity
 from b2blint.effective import resolve
-from b2blint.model import Policy, Ref
+from b2blint.model import Policy, Ref, domain_index
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 from b2blint.rules._targets import allows, origin, related_for
-
-
-def _index(values: Any) -> dict[str, int]:
-    """Lower-cased domain -> index of its first occurrence in the list."""
-    index: dict[str, int] = {}
-    if isinstance(values, list):
-        for position, value in enumerate(values):
-            if isinstance(value, str):
-                index.setdefault(value.lower(), position)
-    return index
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     section = policy.section("invitationDomains")
     if section is None or not isinstance(section.value, Mapping):
         return
-    allowed = _index(section.value.get("allowedDomains"))
-    blocked = _index(section.value.get("blockedDomains"))
+    allowed = domain_index(section.value.get("allowedDomains"))
+    blocked = domain_index(section.value.get("blockedDomains"))
     if not allowed and not blocked:
         return
     allowed_ref: Ref = section.ref.child("allowedDomains")
