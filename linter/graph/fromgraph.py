@@ -20,21 +20,12 @@ from typing import Any
 
 from b2blint.graph.b2bdefinition import DefinitionError, parse_definition, split_definition
 from b2blint.graph.jsonpos import JsonPath
-from b2blint.graph.model import NOT_IMPORTED, POLICY_KEY, SINGLETONS, Kind
+from b2blint.graph.model import ALL_KINDS, NOT_IMPORTED, POLICY_KEY, SINGLETONS, Kind
 from b2blint.graph.recognize import Recognized, recognize
 
 #: Partner fields that leave ``settings``: the key, the name seed, the sync policy.
 PARTNER_FIELDS_MOVED = frozenset({"tenantId", "displayName", "identitySynchronization"})
 
-_POLICY_ORDER = (
-    Kind.CROSS_TENANT_ACCESS_POLICY,
-    Kind.DEFAULT,
-    Kind.PARTNER,
-    Kind.AUTHORIZATION_POLICY,
-    Kind.B2B_MANAGEMENT_POLICY,
-    Kind.EMAIL_OTP,
-    Kind.EXTERNAL_IDENTITIES_POLICY,
-)
 
 
 class GraphMappingError(ValueError):
@@ -223,7 +214,7 @@ class _Builder:
 
     def result(self) -> ImportedPolicy:
         policy: dict[str, Any] = {}
-        for kind in _POLICY_ORDER:
+        for kind in ALL_KINDS:
             if kind is Kind.PARTNER:
                 if self.partners:
                     policy["partners"] = [_entry_in_order(e) for e in self.partners.values()]

@@ -19,6 +19,7 @@ from typing import Any
 from b2blint.graph.client import GraphClient
 from b2blint.graph.mapping import ResourceKey, build_policy, without_unset
 from b2blint.graph.model import (
+    ALL_KINDS,
     AUTHORIZATION_POLICY_BETA_PATH,
     B2B_POLICIES,
     BETA,
@@ -27,16 +28,6 @@ from b2blint.graph.model import (
     Kind,
 )
 from b2blint.graph.recognize import Recognized
-
-ALL_KINDS: tuple[Kind, ...] = (
-    Kind.CROSS_TENANT_ACCESS_POLICY,
-    Kind.DEFAULT,
-    Kind.PARTNER,
-    Kind.AUTHORIZATION_POLICY,
-    Kind.B2B_MANAGEMENT_POLICY,
-    Kind.EMAIL_OTP,
-    Kind.EXTERNAL_IDENTITIES_POLICY,
-)
 
 
 def object_key(kind: Kind, tenant_id: str | None = None) -> ResourceKey:

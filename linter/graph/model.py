@@ -26,14 +26,20 @@ class Kind(str, enum.Enum):
     EXTERNAL_IDENTITIES_POLICY = "externalIdentitiesPolicy"
 
 
-SINGLETONS: tuple[Kind, ...] = (
+#: Every resource kind, in the order of a policy file and of reads.
+ALL_KINDS: tuple[Kind, ...] = (
     Kind.CROSS_TENANT_ACCESS_POLICY,
     Kind.DEFAULT,
+    Kind.PARTNER,
     Kind.AUTHORIZATION_POLICY,
     Kind.B2B_MANAGEMENT_POLICY,
     Kind.EMAIL_OTP,
     Kind.EXTERNAL_IDENTITIES_POLICY,
 )
+
+#: The tenant-wide kinds (one object each), in the order they are applied: the base policy
+#: and the default first, then partners, then the rest.
+SINGLETONS: tuple[Kind, ...] = tuple(kind for kind in ALL_KINDS if kind is not Kind.PARTNER)
 
 #: The policy-file key of each tenant-wide resource (docs/format.md, "Top-level keys").
 POLICY_KEY: dict[Kind, str] = {

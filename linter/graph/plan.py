@@ -36,7 +36,7 @@ from b2blint.graph.mapping import (
     resources_from_policy,
     without_unset,
 )
-from b2blint.graph.model import BETA, BETA_ONLY, Kind
+from b2blint.graph.model import BETA, BETA_ONLY, SINGLETONS, Kind
 from b2blint.model import PARTNER_SETTINGS
 
 PLAN_FORMAT = "b2blint-plan"
@@ -46,15 +46,6 @@ PLAN_VERSION = 1
 PARTNER_OWNED = frozenset(PARTNER_SETTINGS)
 SYNC_OWNED = frozenset({"userSyncInbound", "groupSyncInbound"})
 
-#: Tenant-wide kinds in the order they are applied; partners come after the first two.
-SINGLETON_ORDER = (
-    Kind.CROSS_TENANT_ACCESS_POLICY,
-    Kind.DEFAULT,
-    Kind.AUTHORIZATION_POLICY,
-    Kind.B2B_MANAGEMENT_POLICY,
-    Kind.EMAIL_OTP,
-    Kind.EXTERNAL_IDENTITIES_POLICY,
-)
 _POLICY_KEY = {
     Kind.CROSS_TENANT_ACCESS_POLICY: "crossTenantAccessPolicy",
     Kind.DEFAULT: "default",
@@ -318,10 +309,10 @@ def build_plan(
         live_policy.get("invitationDomains"),
         without_unset(policy).get("invitationDomains"),
     )
-    for kind in SINGLETON_ORDER[:2]:
+    for kind in SINGLETONS[:2]:
         _singleton(b, kind, desired, live)
     _partners(b, policy, desired, live, prune)
-    for kind in SINGLETON_ORDER[2:]:
+    for kind in SINGLETONS[2:]:
         _singleton(b, kind, desired, live)
     hashes = {key: live.hash_of(key) for key in sorted(b.touched)}
     return Plan(
