@@ -7,11 +7,12 @@ for another tenant, malformed responses, lint errors in the YAML), so that ``pla
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -24,6 +25,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_ERROR = 1
 CLOUD_CHOICES = ("global", "usgov", "usgov-dod", "china")
 AUTH_CHOICES = ("secret", "certificate", "workload-identity", "managed-identity", "azure-cli")
+
+if TYPE_CHECKING:
+    from b2blint.progress import Progress
 
 
 def graph_options(function: F) -> F:
@@ -72,17 +76,37 @@ def stderr_logger() -> Callable[[str], None] | None:
     return log
 
 
-def progress_logger() -> Callable[[str], None]:
-    """Progress lines on stderr (suppressed by ``-q``), thread-safe."""
+def progress_logger(bar: Progress | None = None) -> Callable[[str], None]:
+    """Progress lines on stderr (suppressed by ``-q``), thread-safe.
+
+    With an active progress display (``bar``), lines are printed above it, not through it.
+    """
     quiet = verbosity() < 0
     lock = threading.Lock()
 
     def log(line: str) -> None:
-        if not quiet:
-            with lock:
-                click.echo(f"b2blint: {redact(line)}", err=True)
+        if quiet:
+            return
+        if bar is not None and bar.enabled:
+            bar.echo(f"b2blint: {redact(line)}")
+            return
+        with lock:
+            click.echo(f"b2blint: {redact(line)}", err=True)
 
     return log
+
+
+@contextlib.contextmanager
+def reading_progress(client: Any, label: str = "Reading the live tenant") -> Iterator[None]:
+    """Count Graph responses on a TTY while ``client`` reads (requests, not objects)."""
+    from b2blint.progress import progress
+
+    with progress(label) as bar:
+        client.on_response = lambda _method, _status: bar.advance(item="requests")
+        try:
+            yield
+        finally:
+            client.on_response = None
 
 
 @dataclasses.dataclass

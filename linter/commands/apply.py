@@ -22,9 +22,11 @@ from b2blint.commands._graph import (
     lint_gate,
     open_session,
     progress_logger,
+    reading_progress,
 )
 from b2blint.commands._options import common_options, config_option, detail
 from b2blint.errors import B2BLintError
+from b2blint.progress import progress
 from b2blint.redact import redact
 
 
@@ -239,7 +241,8 @@ def _apply(
         beta = {Kind(k) for k in saved.beta_kinds} if saved else beta_kinds(data)
         live: LiveTenant | None = None
         if saved is None:
-            live = read_live(client, kinds, beta=beta)
+            with reading_progress(client):
+                live = read_live(client, kinds, beta=beta)
             plan = build_plan(
                 data,
                 live,
@@ -266,7 +269,8 @@ def _apply(
         if saved is None and yes and live is not None:
             current = live
         else:
-            current = read_live(client, kinds, beta=beta)
+            with reading_progress(client, "Re-reading the live tenant"):
+                current = read_live(client, kinds, beta=beta)
         run.before = {key: current.hash_of(key) for key in plan.live_hashes}
         stale = stale_objects(plan, current)
         if stale:
@@ -278,8 +282,15 @@ def _apply(
                 exit_code=EXIT_ERROR,
             )
         writes_before = client.writes_sent
-        executor = Executor(client, plan, concurrency=concurrency, log=log)
-        run.results = executor.run()
+        with progress("Applying", total=len(plan.operations)) as bar:
+            executor = Executor(
+                client,
+                plan,
+                concurrency=concurrency,
+                log=progress_logger(bar),
+                on_operation=lambda result: bar.advance(item=result.op.method),
+            )
+            run.results = executor.run()
         results = {r.op.index: r for r in run.results}
         done = applied_objects(plan, results)
 

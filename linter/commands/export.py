@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from b2blint.commands._graph import EXIT_ERROR, graph_options, open_session
+from b2blint.commands._graph import EXIT_ERROR, graph_options, open_session, reading_progress
 from b2blint.commands._options import common_options, detail, note
 from b2blint.errors import B2BLintError
 from b2blint.treewriter import check_out_dir, render_tree, write_tree
@@ -75,7 +75,8 @@ def export_command(
     cloud_name = cloud or "global"
     session = open_session(tenant_id, cloud_name, graph_url, auth)
     try:
-        live = read_live(session.client, kinds)
+        with reading_progress(session.client):
+            live = read_live(session.client, kinds)
     finally:
         session.close()
     imported = build_policy(live.recognized())

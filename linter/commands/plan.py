@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from b2blint.commands._graph import graph_options, lint_gate, open_session
+from b2blint.commands._graph import graph_options, lint_gate, open_session, reading_progress
 from b2blint.commands._options import common_options, config_option, detail, note
 
 EXIT_CHANGES = 2
@@ -71,7 +71,8 @@ def plan_command(
     tenant_id: str = policy.tenant_id
     session = open_session(tenant_id, cloud or policy.tenant_cloud, graph_url, auth)
     try:
-        live = read_live(session.client, needed_kinds(data), beta=beta_kinds(data))
+        with reading_progress(session.client):
+            live = read_live(session.client, needed_kinds(data), beta=beta_kinds(data))
         plan = build_plan(
             data, live, tenant_id=tenant_id, cloud=session.cloud, prune=prune, sources=[source]
         )

@@ -127,11 +127,13 @@ class Executor:
         *,
         concurrency: int = 4,
         log: Callable[[str], None] | None = None,
+        on_operation: Callable[[OpResult], None] | None = None,
     ) -> None:
         self.client = client
         self.plan = plan
         self.concurrency = max(1, concurrency)
         self.log = log or (lambda _line: None)
+        self.on_operation = on_operation or (lambda _result: None)
         self.results: dict[int, OpResult] = {op.index: OpResult(op) for op in plan.operations}
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -155,6 +157,7 @@ class Executor:
                 result.error = error.as_dict()
                 result.maybe_committed = error.maybe_committed
                 self.log(f"failed: {obj.label}: {error.message}")
+                self.on_operation(result)
                 if error.status in (401, 403):
                     self._stop.set()
                 return False
@@ -170,6 +173,7 @@ class Executor:
                 f"{op.action}d: {obj.label}: {op.method} /{op.api_version}{op.path}"
                 + (f" ({exchange.note})" if exchange.note else "")
             )
+            self.on_operation(result)
         return True
 
     def run(self) -> list[OpResult]:

@@ -261,6 +261,8 @@ class GraphClient:
         self._not_before = 0.0  # monotonic time before which no request may be sent
         self.requests_sent = 0
         self.writes_sent = 0
+        #: Called after every HTTP response (method, status): the commands' progress display.
+        self.on_response: Callable[[str, int], None] | None = None
         limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
@@ -361,6 +363,8 @@ class GraphClient:
             if name in response.headers
         )
         self._emit(f"{method} {_show(url)} -> {response.status_code} ({shown}; {elapsed:.0f} ms)")
+        if self.on_response is not None:
+            self.on_response(method, response.status_code)
         return response, client_request_id
 
     def _error(
