@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -35,6 +36,12 @@ def _excluded(path: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(absolute, p) for p in patterns)
 
 
+def _unreadable(error: OSError) -> None:
+    """os.walk skips a directory it cannot list; its policy files would go unchecked."""
+    name = display_path(Path(error.filename)) if error.filename else "a directory"
+    raise B2BLintError(f"{name}: cannot read: {error.strerror or error}")
+
+
 def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
     """Every YAML file under ``paths`` (files given explicitly are always included).
 
@@ -45,13 +52,19 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
     seen: set[tuple[int, int]] = set()
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise B2BLintError(f"{raw}: no such file or directory")
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise B2BLintError(f"{raw}: no such file or directory") from None
+        except OSError as error:  # e.g. a parent directory that may not be searched
+            raise B2BLintError(f"{raw}: cannot read: {error.strerror or error}") from None
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a FIFO would block the read
+            raise B2BLintError(f"{raw}: not a regular file or directory")
         if path.is_file():
             candidates = [path]
         else:
             candidates = []
-            for directory, subdirectories, files in os.walk(path):
+            for directory, subdirectories, files in os.walk(path, onerror=_unreadable):
                 subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
                 candidates.extend(
                     Path(directory, name)
@@ -62,8 +75,15 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
             if not candidates:
                 raise B2BLintError(f"{raw}: no YAML files (*.yaml, *.yml) found")
         for candidate in candidates:
-            stat = candidate.stat()  # the same file reached twice (a link) is linted once
-            key = (stat.st_dev, stat.st_ino)
+            try:
+                status = candidate.stat()  # the same file reached twice (a link) is linted once
+            except OSError as error:  # a dangling or looping symlink found in a directory
+                raise B2BLintError(
+                    f"{display_path(candidate)}: cannot read: {error.strerror or error}"
+                ) from None
+            if not stat.S_ISREG(status.st_mode):  # a FIFO would block the read
+                raise B2BLintError(f"{display_path(candidate)}: not a regular file")
+            key = (status.st_dev, status.st_ino)
             if key not in seen:
                 seen.add(key)
                 found.append(candidate)

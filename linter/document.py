@@ -181,8 +181,25 @@ def read_document(path: Path, display: str | None = None) -> Document:
     return parse_text(decode(raw), display or str(path))
 
 
+_BARE_CR = re.compile(r"\r(?!\n)")
+
+
 def parse_text(text: str, display: str) -> Document:
     """Parse YAML text into a `Document` (raises `DocumentError` for SYN001/SYN002)."""
+    if "\r" in text:
+        bare = _BARE_CR.search(text)
+        if bare is not None:
+            # libyaml counts a lone CR as a line break, editors and the suppression scanner do
+            # not: positions and fixes would disagree, so such a file is refused up front.
+            raise DocumentError(
+                [
+                    SyntaxProblem(
+                        "SYN001",
+                        _line_col(text, bare.start()),
+                        "line break is a bare CR (classic Mac); save the file with LF or CRLF",
+                    )
+                ]
+            )
     return _Builder(text, display).build()
 
 
@@ -229,6 +246,7 @@ class _Builder:
         self.marks: dict[int, MappingMarks | SequenceMarks] = {}
         self.duplicates: list[SyntaxProblem] = []
         self.string_spans: list[tuple[int, int]] = []
+        self._line_feeds: list[int] | None = None
 
     def build(self) -> Document:
         import yaml
@@ -239,6 +257,8 @@ class _Builder:
             data, root_mark = self._run(parser, yaml)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
+            if mark is not None and self._needs_editor_marks():
+                mark = self._editor_mark(mark)
             position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
             message = error.problem or error.context or "invalid YAML"
             if error.context and error.problem:
@@ -247,11 +267,14 @@ class _Builder:
                 [SyntaxProblem("SYN001", position, _clean_message(message))]
             ) from None
         except yaml.reader.ReaderError as error:
+            offset = max(error.position, 0)
+            if loader_class is not yaml.SafeLoader:  # libyaml reports a UTF-8 byte offset
+                offset = len(self.text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
             raise DocumentError(
                 [
                     SyntaxProblem(
                         "SYN002",
-                        _line_col(self.text, max(error.position, 0)),
+                        _line_col(self.text, offset),
                         f"control character {_char_name(error.character)} is not allowed in YAML",
                     )
                 ]
@@ -275,6 +298,24 @@ class _Builder:
             string_spans=self.string_spans,
         )
 
+    def _needs_editor_marks(self) -> bool:
+        """Whether the text holds a character YAML 1.1 (libyaml) breaks lines at but editors
+        do not (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR): then marks are recomputed from
+        their character index, so positions count lines by '\\n' as editors and suppressions do.
+        """
+        return "\x85" in self.text or "\u2028" in self.text or "\u2029" in self.text
+
+    def _editor_mark(self, mark: Any) -> Any:
+        import bisect
+
+        import yaml
+
+        if self._line_feeds is None:
+            self._line_feeds = [match.start() for match in re.finditer("\n", self.text)]
+        line = bisect.bisect_left(self._line_feeds, mark.index)
+        start = self._line_feeds[line - 1] + 1 if line else 0
+        return yaml.Mark(mark.name, mark.index, line, mark.index - start, None, 0)
+
     def _refuse(self, event: Any, message: str) -> DocumentError:
         mark = event.start_mark
         return DocumentError(
@@ -292,6 +333,16 @@ class _Builder:
         stream_end = yaml.StreamEndEvent
 
         get_event = parser.get_event
+        if self._needs_editor_marks():
+            raw_get_event = get_event
+            editor_mark = self._editor_mark
+
+            def get_event() -> Any:
+                event = raw_get_event()
+                event.start_mark = editor_mark(event.start_mark)
+                event.end_mark = editor_mark(event.end_mark)
+                return event
+
         marks = self.marks
         # Stack frames: [container, marks, pending key or _NO_KEY, key mark]
         stack: list[list[Any]] = []

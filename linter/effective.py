@@ -56,10 +56,15 @@ SERVICE_DEFAULTS: Mapping[str, Any] = {
     "b2bDirectConnectInbound": _b2b("blocked"),
     "b2bDirectConnectOutbound": _b2b("blocked"),
     "tenantRestrictions": _b2b("blocked"),
+    # Microsoft documents the service default order two ways: the default GET example puts
+    # externalFederation first; the B2B redemption-experience page ("Invitation redemption
+    # flow"), the Graph overview's "Prioritize using an external federation" scenario and the
+    # Entra reset-to-default body put Microsoft Entra ID first. Three to one, and the one is
+    # an example response: b2blint shows Entra ID first, and no rule compares against it.
     "invitationRedemptionIdentityProviderConfiguration": {
         "primaryIdentityProviderPrecedenceOrder": [
-            "externalFederation",
             "azureActiveDirectory",
+            "externalFederation",
             "socialIdentityProviders",
         ],
         "fallbackIdentityProvider": "defaultConfiguredIdp",

@@ -235,12 +235,16 @@ def write_fixes(outcome: FixOutcome) -> list[str]:
 
     A file that changed on disk since it was read is left alone (and named in a note).
     """
+    from b2blint.errors import B2BLintError
     from b2blint.fsutil import atomic_write_bytes
 
     written: list[str] = []
     for name in outcome.changed:
         path = Path(name)
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = b""  # gone or unreadable since it was read: not ours to write any more
         bom = raw.startswith(_BOM)
         if (
             raw[len(_BOM) if bom else 0 :].decode("utf-8", errors="replace")
@@ -248,6 +252,12 @@ def write_fixes(outcome: FixOutcome) -> list[str]:
         ):
             outcome.notes.append(f"{name}: changed on disk while fixing; not written")
             continue
-        atomic_write_bytes(path, (_BOM if bom else b"") + outcome.texts[name].encode("utf-8"))
+        try:
+            # Through a symlink to its target: replacing the link would turn it into a copy.
+            atomic_write_bytes(
+                path.resolve(), (_BOM if bom else b"") + outcome.texts[name].encode("utf-8")
+            )
+        except OSError as error:
+            raise B2BLintError(f"{name}: cannot write: {error.strerror or error}") from None
         written.append(name)
     return written

@@ -22,7 +22,7 @@ def register_secret(value: str | None) -> None:
 
 def redact(text: str) -> str:
     """Return ``text`` with every known secret and token-shaped string replaced."""
-    for secret in _registered:
+    for secret in tuple(_registered):  # a worker's token refresh may add one meanwhile
         if secret in text:
             text = text.replace(secret, "***")
     for pattern in _PATTERNS:

@@ -163,7 +163,8 @@ def _value_message(validator: str, error: Any) -> str:
     expected = error.validator_value
     if validator == "type":
         types = expected if isinstance(expected, list) else [expected]
-        message = f"expected {' or '.join(types)}, got {_describe(value)} {_show(value)}".rstrip()
+        shown = "" if value is None or isinstance(value, (dict, list)) else f" {_show(value)}"
+        message = f"expected {' or '.join(types)}, got {_describe(value)}{shown}"
         if isinstance(value, str) and value in YAML11_BOOLEANS and "boolean" in types:
             message += f" (YAML 1.2 reads {value} as a string; write true or false)"
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and "string" in types:

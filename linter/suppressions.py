@@ -433,6 +433,12 @@ def _ran(rule_id: str, config: Config, active: Collection[str] | None) -> bool:
     return rule_id in active if active is not None else config.enabled(rule_id)
 
 
+def _all_ran(config: Config, active: Collection[str] | None) -> bool:
+    from b2blint.rules import ALL_RULES
+
+    return all(_ran(rule.id, config, active) for rule in ALL_RULES if rule.id not in UNSUPPRESSIBLE)
+
+
 def _unused(
     suppression: Suppression,
     index: int,
@@ -443,7 +449,8 @@ def _unused(
     """Where and why a directive is (partly) unused, and the keys to keep; None if used."""
     where = "in this file" if suppression.target is None else f"on line {suppression.target}"
     if not suppression.keys:
-        if (index, -1) in used:
+        # A bare directive covers every rule: unused only if every rule it could cover ran.
+        if (index, -1) in used or not _all_ran(config, active):
             return None
         return (
             Position(suppression.line, suppression.column),

@@ -378,7 +378,22 @@ class YamlText:
             return Splice(start, end, "")
         if index < len(entries) - 1:
             return Splice(start, first(entries[index + 1]).start_mark.index, "")
-        return Splice(self.content_end(last(entries[index - 1])), end, "")
+        previous_end = self.content_end(last(entries[index - 1]))
+        comma = _flow_comma(self.text, previous_end, start)
+        if comma is None:  # nothing but the comma and spaces between: remove it all
+            return Splice(previous_end, end, "")
+        # A comment after the previous entry is its own: keep it, drop only the comma and
+        # this entry (with its line, and the line's comment, when it stands alone on it).
+        rest = self.text[end : self.line_end(end)]
+        own_comma = rest.lstrip(" \t").startswith(",")
+        if own_comma:  # a trailing comma after this entry: the one before takes its place
+            end += rest.index(",") + 1
+        rest = self.text[end : self.line_end(end)].strip()
+        if self.only_spaces_before(start) and (not rest or rest.startswith("#")):
+            start, end = self.line_start(start), self.next_line_start(end)
+        if own_comma:
+            return Splice(start, end, "")
+        return Splice(comma, end, self.text[comma + 1 : start])
 
     def _append(self, path: Sequence[str | int], value: Any) -> list[Splice]:
         chain = self.resolve(path)
@@ -403,6 +418,22 @@ class YamlText:
             lines = render_block([value], column, self.style)
         at = self.line_end(self.content_end(node))
         return [Splice(at, at, self.newline + self.newline.join(lines))]
+
+
+def _flow_comma(text: str, start: int, end: int) -> int | None:
+    """The index of the ',' between two flow entries when a comment stands between them."""
+    gap = text[start:end]
+    if "#" not in gap:
+        return None
+    in_comment = False
+    for offset, char in enumerate(gap):
+        if char == "#":
+            in_comment = True
+        elif char == "\n":
+            in_comment = False
+        elif char == "," and not in_comment:
+            return start + offset
+    return None
 
 
 def node_data(node: _Node) -> Any:

@@ -36,6 +36,15 @@ def test_positions_of_values_keys_and_items() -> None:
     assert doc.position(flow, key=True) == Position(5, 31)
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_do_not_shift_lines(separator: str) -> None:
+    # libyaml breaks lines at them; editors (and suppression comments) count only '\n'.
+    doc = parse_text(f'a: "x{separator}y"\nb: [1, 2]\n', "p.yaml")
+    assert doc.position(("b", 1)) == Position(2, 8)
+    assert doc.position(("b",), key=True) == Position(2, 1)
+    assert _problems(f'a: "x{separator}y"\nb: [1, 2\n')[0][:3] == ("SYN001", 3, 1)
+
+
 def test_missing_path_resolves_to_deepest_existing_container() -> None:
     doc = parse_text(POLICY, "p.yaml")
     assert doc.position(("partners", 0, "settings", "nothing", "deeper")) == Position(5, 15)
@@ -140,6 +149,11 @@ def test_control_character_is_refused_with_position() -> None:
     assert _problems("a: 1\nb: x\x07y\n")[0][:3] == ("SYN002", 2, 5)
 
 
+def test_control_character_column_counts_characters_after_non_ascii() -> None:
+    # libyaml reports a byte offset; editors count characters.
+    assert _problems('a: 1\nname: "é€😀\x01"\n')[0][:3] == ("SYN002", 2, 11)
+
+
 def test_non_utf8_bytes_are_reported_with_position(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes(b"b2blint: 1\nname: caf" + b"\xe9\n")
@@ -169,3 +183,16 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
 def test_empty_file_is_none() -> None:
     assert parse_text("", "e.yaml").data is None
     assert parse_text("# only a comment\n", "e.yaml").data is None
+
+
+def test_bare_cr_line_breaks_are_refused_with_position() -> None:
+    [(rule, line, column, message)] = _problems("b2blint: 1\r\nname: a\rtenant: x\n")
+    assert (rule, line, column) == ("SYN001", 2, 8)
+    assert "bare CR" in message
+
+
+def test_crlf_is_accepted() -> None:
+    assert parse_text("b2blint: 1\r\nname: a\r\n", "crlf.yaml").data == {
+        "b2blint": 1,
+        "name": "a",
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,53 @@ def test_clean_tree_diff_is_silent(tmp_path: Path) -> None:
     )
     result = run(tmp_path, "p.yaml", "--diff")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_fix_through_a_symlink_writes_its_target_and_keeps_the_link(
+    tmp_path: Path, policy: Path
+) -> None:
+    (tmp_path / "tree").mkdir()
+    link = tmp_path / "tree" / "p.yaml"
+    link.symlink_to(policy)
+    result = run(tmp_path, "tree", "--fix")
+    assert result.stderr == "b2blint: fixed 3 findings in 1 file\n"
+    assert link.is_symlink()
+    assert policy.read_text(encoding="utf-8") == FIXED
+
+
+def test_deleting_the_last_flow_item_keeps_the_comment_of_the_one_before(tmp_path: Path) -> None:
+    head = HEAD.replace("partners:\n", "") + (
+        "  b2bCollaborationOutbound:\n"
+        "    usersAndGroups:\n"
+        "      accessType: allowed\n"
+        "      targets: [\n"
+    )
+    text = (
+        head
+        + "        {target: 7ba67bdd-48a1-4827-b4ef-2486c01e13e2, targetType: group}, # finance\n"
+        + "        {target: 7BA67BDD-48a1-4827-b4ef-2486c01e13e2, targetType: group}  # again\n"
+        + "      ]\n"
+    )
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    result = run(tmp_path, "p.yaml", "--fix")
+    assert (result.exit_code, result.stderr) == (0, "b2blint: fixed 1 finding in 1 file\n")
+    assert (tmp_path / "p.yaml").read_text(encoding="utf-8") == (
+        head
+        + "        {target: 7ba67bdd-48a1-4827-b4ef-2486c01e13e2, targetType: group} # finance\n"
+        + "      ]\n"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes any directory")
+def test_fix_in_a_read_only_directory_is_a_usage_error(tmp_path: Path, policy: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    tmp_path.chmod(0o555)
+    try:
+        result = run(tmp_path, "p.yaml", "--fix")
+    finally:
+        tmp_path.chmod(0o755)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "b2blint: error: p.yaml: cannot write: Permission denied\n",
+    )
+    assert policy.read_text(encoding="utf-8") == TEXT

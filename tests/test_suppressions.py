@@ -207,6 +207,17 @@ def test_unused_is_not_reported_for_rules_that_did_not_run(tmp_path: Path) -> No
     assert len(findings(lint(tmp_path, text))) == 1
 
 
+def test_bare_disable_file_is_not_unused_when_some_rules_did_not_run(tmp_path: Path) -> None:
+    text = "# b2blint: disable-file -- generated\n" + HEAD + REDUNDANT + "\n"
+    assert findings(lint(tmp_path, text)) == []
+    assert findings(lint(tmp_path, text, "--ignore", "XTA011")) == []
+    assert findings(lint(tmp_path, text, "--select", "SCH,B2B")) == []
+    lint(tmp_path, text, "--ignore", "XTA011", "--fix")
+    assert (tmp_path / "p.yaml").read_text(encoding="utf-8") == text
+    clean = "# b2blint: disable-file -- generated\n" + HEAD.partition("partners:")[0]
+    assert [f.split(" [")[0] for f in findings(lint(tmp_path, clean))] == ["p.yaml:1:1: B2B001"]
+
+
 def test_unused_is_not_reported_when_the_rules_did_not_see_everything(tmp_path: Path) -> None:
     text = HEAD + REDUNDANT + "  # b2blint: disable=XTA003\n" + "      unknownKey: 1\n"
     run = lint(tmp_path, text)
@@ -235,6 +246,13 @@ def test_suppressions_work_in_crlf_files(tmp_path: Path) -> None:
         .replace("\n", "\r\n")
         .encode()
     )
+
+
+def test_suppression_after_a_unicode_line_separator_in_a_string(tmp_path: Path) -> None:
+    text = HEAD.replace("Contoso", '"Con\u2028toso"') + REDUNDANT + "  # b2blint: disable=XTA011\n"
+    assert findings(lint(tmp_path, text)) == []
+    run = lint(tmp_path, text.replace("  # b2blint: disable=XTA011", ""))
+    assert [f.split(" [")[0] for f in findings(run)] == ["p.yaml:9:7: XTA011"]
 
 
 def test_b2b_rules_follow_the_config(tmp_path: Path) -> None:

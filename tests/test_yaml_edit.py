@@ -368,3 +368,12 @@ def test_text_overlap_defers_even_without_a_common_path() -> None:
     new_text, applied, notes = apply_fixes(text, [comment, value, append, again])
     assert (applied, notes) == ([comment, append, again], [])
     assert new_text == "a: 1\nb: [x, y, z, w]\n"
+
+
+def test_deleting_the_last_flow_item_removes_only_its_own_text_and_comment() -> None:
+    head = "x: [\n  a, # keep a\n  b,  # keep b\n"
+    assert edit(head + "  c, # c\n]\n", Edit("delete", ("x", 2))) == head + "]\n"
+    assert edit(head + "  c  # c\n]\n", Edit("delete", ("x", 2))) == (
+        "x: [\n  a, # keep a\n  b  # keep b\n]\n"
+    )
+    assert edit("x: [a, b]  # keep\n", Edit("delete", ("x", 1))) == "x: [a]  # keep\n"

@@ -358,6 +358,12 @@ def _summary(results: Sequence[Any], checks: Sequence[Any]) -> str:
     for r in skipped:
         lines.append(f"  not attempted: {r.op.index}. {r.op.method} /{r.op.api_version}{r.op.path}")
     for v in unconfirmed:
+        if v.unread:
+            lines.append(
+                f"  unconfirmed: {v.label}: written, but the tenant could not be read back "
+                f"to check ({v.unread}); run b2blint plan later"
+            )
+            continue
         lines.append(
             f"  unconfirmed: {v.label}: the read-back still differs ({', '.join(v.remaining)}); "
             "Graph may not show the write yet (replication lag); run b2blint plan later"

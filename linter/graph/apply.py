@@ -26,11 +26,12 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from b2blint.errors import EXIT_OK, EXIT_PARTIAL
+from b2blint.errors import EXIT_OK, EXIT_PARTIAL, B2BLintError
 from b2blint.graph.client import Exchange, GraphClient, GraphError
 from b2blint.graph.live import LiveTenant
 from b2blint.graph.model import B2B_POLICIES, BETA, PARTNERS, Kind
 from b2blint.graph.plan import ObjectPlan, Operation, Plan
+from b2blint.redact import redact
 
 EXIT_FAILED = 1
 FIRST_KINDS = frozenset({Kind.CROSS_TENANT_ACCESS_POLICY.value, Kind.DEFAULT.value})
@@ -89,6 +90,7 @@ class Verification:
     label: str
     status: str  # confirmed | unconfirmed | failed | not-attempted
     remaining: tuple[str, ...] = ()
+    unread: str | None = None  # why the tenant could not be read back (unconfirmed)
 
 
 def _exists(client: GraphClient, path: str, version: str) -> Callable[[], bool]:
@@ -161,6 +163,24 @@ class Executor:
                 if error.status in (401, 403):
                     self._stop.set()
                 return False
+            except B2BLintError as error:
+                # Not Graph's answer: no token could be had (a refresh failed). The next call
+                # would fail the same way, so stop; the results so far must still be reported.
+                result.finished = now_iso()
+                result.status = "failed"
+                result.error = {
+                    "status": None,
+                    "code": None,
+                    "message": redact(error.message),
+                    "requestId": None,
+                    "clientRequestId": None,
+                    "date": None,
+                    "hint": None,
+                }
+                self.log(f"failed: {obj.label}: {error.message}")
+                self.on_operation(result)
+                self._stop.set()
+                return False
             result.finished = now_iso()
             result.status = "applied"
             result.http_status = exchange.status or None
@@ -209,15 +229,24 @@ def verify(
 
     ``reread`` reads the tenant and re-plans against the YAML. An object still differing after
     the last read is *unconfirmed* (replication lag or a service-side normalisation), not failed.
+    If the read-back itself fails, the writes still landed: what is left is *unconfirmed* too
+    (the error is logged), so the apply is not reported as "failed before any write".
     """
     pending = {obj.key: obj for obj in objects}
     confirmed: list[Verification] = []
     remaining: dict[str, tuple[str, ...]] = {}
     live: LiveTenant | None = None
+    unread: str | None = None
     for attempt in range(1, attempts + 1):
         if not pending:
             break
-        live, again = reread()
+        try:
+            live, again = reread()
+        except B2BLintError as error:  # a GraphError, or a live object that cannot be mapped
+            unread = error.message
+            if log is not None:
+                log(f"verify: cannot read the tenant back: {unread}")
+            break
         left = {obj.key: obj for obj in again.objects}
         for key in list(pending):
             if key in left:
@@ -232,7 +261,8 @@ def verify(
                 log(f"verify: {len(pending)} object(s) not visible yet; re-reading in {wait:.1f} s")
             sleep(wait)
     unconfirmed = [
-        Verification(k, o.label, "unconfirmed", remaining.get(k, ())) for k, o in pending.items()
+        Verification(k, o.label, "unconfirmed", remaining.get(k, ()), unread)
+        for k, o in pending.items()
     ]
     return confirmed + unconfirmed, live
 

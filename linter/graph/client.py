@@ -7,8 +7,9 @@ What Graph asks of a client, and where it says so (apply-guarantees §1):
   than the cap is refused rather than cut short (``concepts/throttling.md``, ``errors.md``;
   msgraph-sdk-design ``RetryHandler.md``). Network errors are retried the same way.
 * A POST (create) or a create-PUT is never blindly re-sent: after an ambiguous failure the
-  object is re-read, and only if it is absent is the create repeated; 409 on a repeated create
-  means the first one landed. A DELETE that answers 404 on a retry has succeeded.
+  object is re-read, and only if it is absent is the create repeated; 409 (or the duplicate-key
+  error code) on a repeated create means the first one landed: the re-read may lag the write.
+  A DELETE that answers 404 on a retry has succeeded.
 * ``@odata.nextLink`` is followed verbatim, on the same origin only, with a loop guard and a
   page cap (``concepts/paging.md``).
 * Each HTTP request carries its own ``client-request-id`` GUID; every error names the code,
@@ -54,6 +55,9 @@ LOGGED_HEADERS = (
 )
 
 Body = dict[str, Any]
+#: Graph's error code for a create whose key exists ("Another object with the same value for
+#: property tenantId already exists") [S39].
+DUPLICATE_CODE = "Request_MultipleObjectsWithSameKeyValue"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,6 +232,7 @@ class _Budget:
     attempt: int = 1
     waited: float = 0.0
     flaky: int = 0
+    maybe_committed: bool = False  # an earlier attempt of this write may have landed
 
 
 class GraphClient:
@@ -456,6 +461,10 @@ class GraphClient:
         """Wait before the next attempt, or raise the failure when the budget is spent."""
         policy = self.retry
         budget.flaky += failure.flaky
+        # The error raised is the last attempt's; a 429 there must not hide that an earlier
+        # attempt's answer was lost (or was a 5xx) and so may have landed.
+        budget.maybe_committed = budget.maybe_committed or failure.error.maybe_committed
+        failure.error.maybe_committed = budget.maybe_committed
         if budget.attempt >= policy.max_attempts or budget.flaky >= policy.max_5xx_attempts:
             raise failure.error from None
         if failure.wait is not None:
@@ -591,7 +600,7 @@ class GraphClient:
                     if error.status == 429:
                         error.maybe_committed = False
                         raise
-                    if exists():
+                    if _recheck(exists, error):
                         return _confirmed(
                             error,
                             method,
@@ -603,7 +612,7 @@ class GraphClient:
                     raise
                 if failure.error.status == 429:
                     continue  # throttled requests "fail" unprocessed (concepts/throttling.md)
-                if exists():
+                if _recheck(exists, failure.error):
                     self._emit(f"{method} {_show(url)}: the object exists; the lost request landed")
                     return _confirmed(
                         failure.error,
@@ -614,13 +623,15 @@ class GraphClient:
                     )
                 continue
             except GraphError as error:
-                if budget.attempt > 1 and error.status == 409:
+                # A repeat refused as a duplicate: 409, or Graph's duplicate-key code, which
+                # the partner POST answers with an undocumented status [S39] (graph-facts §1).
+                if budget.attempt > 1 and (error.status == 409 or error.code == DUPLICATE_CODE):
                     return _confirmed(
                         error,
                         method,
                         url,
                         budget.attempt,
-                        "created (409 on the repeat: the first request landed)",
+                        f"created ({error.status} on the repeat: the first request landed)",
                     )
                 raise
             return exchange
@@ -644,6 +655,25 @@ class GraphClient:
                         "deleted (404 on the retry: the first request landed)",
                     )
                 raise
+
+
+def _recheck(exists: Callable[[], bool], error: GraphError) -> bool:
+    """``exists()``; if that read fails too, raise the write's own error, maybe committed.
+
+    The write's answer was lost or was a 5xx, so it may have landed: a failed re-read must not
+    turn it into "nothing was written" (exit 1), nor report the GET's error as the write's.
+    """
+    try:
+        return exists()
+    except GraphError as read_error:
+        kwargs = _error_kwargs(error)
+        kwargs["maybe_committed"] = True
+        kwargs["hint"] = (
+            "it may have landed: re-reading to check failed "
+            f"({read_error.method} {urlsplit(read_error.url).path}: {read_error.summary}); "
+            "run b2blint plan to see"
+        )
+        raise GraphError(error.summary, **kwargs) from None
 
 
 def _confirmed(error: GraphError, method: str, url: str, attempts: int, note: str) -> Exchange:

@@ -89,17 +89,20 @@ def check_graph_url(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
+    # Errors never echo the credentials or the query (a proxy's key): they may be secrets.
+    shown = parts._replace(netloc=parts.netloc.rpartition("@")[2], query="", fragment="").geturl()
     if parts.scheme not in ("http", "https") or not host:
-        raise B2BLintError(f"--graph-url '{url}' is not an http(s) URL", exit_code=1)
+        raise B2BLintError(f"--graph-url '{shown}' is not an http(s) URL", exit_code=1)
     if parts.scheme == "http" and not _is_loopback(host):
         raise B2BLintError(
-            f"--graph-url '{url}': plain http is refused except on loopback "
+            f"--graph-url '{shown}': plain http is refused except on loopback "
             "(127.0.0.1, ::1, localhost); use https",
             exit_code=1,
         )
     if parts.query or parts.fragment or parts.username or parts.password:
         raise B2BLintError(
-            f"--graph-url '{url}' must not carry credentials, a query or a fragment", exit_code=1
+            f"--graph-url '{shown}' must not carry credentials, a query or a fragment",
+            exit_code=1,
         )
     return url.strip().rstrip("/")
 

@@ -280,6 +280,15 @@ def _changes(
     ]
 
 
+def _patch_version(kind: Kind, body: Mapping[str, Any], resource: GraphResource) -> str:
+    """/beta when the body resets a beta-only property (v1.0 refuses its name [S6][S5]).
+
+    The YAML's own properties chose ``resource.api_version``; a reset to null of a beta-only
+    property the YAML no longer names (read live from /beta) must go to /beta as well.
+    """
+    return BETA if BETA_ONLY.get(kind, frozenset()) & body.keys() else resource.api_version
+
+
 def _body(changes: Sequence[Change], resource: GraphResource) -> dict[str, Any]:
     body = {k: v for k, v in resource.body.items() if "@" in k}  # e.g. email OTP's @odata.type
     body.update((change.name, change.after) for change in changes)
@@ -446,14 +455,14 @@ def _partners(
             b.note_unmanaged(pkey, live_body, PARTNER_OWNED, resource.body)
             changes = _changes(resource.body, live_body, PARTNER_OWNED)
             if changes:
+                body = _body(changes, resource)
+                version = _patch_version(Kind.PARTNER, body, resource)
                 ops.append(
                     b.op(
                         pkey,
                         pkey,
                         "update",
-                        GraphRequest(
-                            "PATCH", resource.path, resource.api_version, _body(changes, resource)
-                        ),
+                        GraphRequest("PATCH", resource.path, version, body),
                         changes,
                     )
                 )
@@ -468,6 +477,9 @@ def _partners(
             ops = []
             path = f"/policies/crossTenantAccessPolicy/partners/{tenant_id}"
             sync = live.get(skey)
+            # The partner DELETE depends on there being no sync policy (Graph refuses it
+            # otherwise [S17]): hash the sync too, so one added since the plan makes it stale.
+            b.touched.add(skey)
             if sync is not None:
                 ops.append(
                     b.op(
@@ -538,15 +550,10 @@ def _sync_ops(
     changes = _changes(resource.body, live_body, SYNC_OWNED)
     if not changes:
         return []
-    return [
-        b.op(
-            pkey,
-            skey,
-            "update",
-            GraphRequest("PATCH", resource.path, resource.api_version, _body(changes, resource)),
-            changes,
-        )
-    ]
+    body = _body(changes, resource)
+    version = _patch_version(Kind.IDENTITY_SYNCHRONIZATION, body, resource)
+    request = GraphRequest("PATCH", resource.path, version, body)
+    return [b.op(pkey, skey, "update", request, changes)]
 
 
 def _unmanaged(

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from b2blint.rules._rule import Rule
 
 _COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+# A quoted YAML key or value can hold any character: escape control characters so a finding
+# stays one line and cannot send terminal escape sequences.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
 
 
 def _plural(count: int, word: str) -> str:
@@ -40,13 +47,14 @@ def summary(result: LintResult) -> str:
 
 
 def _line(d: Diagnostic, color: bool) -> str:
+    file, message = d.file.translate(_CONTROL), d.message.translate(_CONTROL)
     if not color:
-        return f"{d.file}:{d.line}:{d.column}: {d.rule_id} [{d.severity.value}] {d.message}"
+        return f"{file}:{d.line}:{d.column}: {d.rule_id} [{d.severity.value}] {message}"
     hue = _COLOR[d.severity]
     return (
-        f"{click.style(d.file, bold=True)}:{d.line}:{d.column}: "
+        f"{click.style(file, bold=True)}:{d.line}:{d.column}: "
         f"{click.style(d.rule_id, fg=hue, bold=True)} "
-        f"{click.style(f'[{d.severity.value}]', fg=hue)} {d.message}"
+        f"{click.style(f'[{d.severity.value}]', fg=hue)} {message}"
     )
 
 

@@ -52,7 +52,16 @@ def target_value(target: Mapping[str, Any]) -> str | None:
 
 
 def blocking_part(resolved: Resolved) -> Resolved | None:
-    """The half of an effective B2B setting that lets nobody (nothing) through, if any."""
+    """The half of an effective B2B setting that lets nobody (nothing) through, if any.
+
+    None when the setting still lets someone reach something: two block lists block only the
+    pairs they both name, so ``blocked`` for a group plus ``blocked`` for AllApplications
+    blocks that group alone (crossTenantAccessPolicy overview, "Block users in group 'g1'
+    from accessing any application").
+    """
+    users, apps = (resolved.parts.get(half) for half in HALVES)
+    if allows_any(users.value if users else None, apps.value if apps else None) is not False:
+        return None
     for half in HALVES:
         part = resolved.parts.get(half)
         if part is not None and reach(part.value, half) is Reach.NONE:

@@ -5,9 +5,14 @@ service default, each half on its own) while the inbound trust that applies does
 (`inboundTrust.isMfaAccepted` is not `true`).
 
 A partner that sets neither of the two inherits both from the default, so the finding on the
-default covers it. The finding points at the partner's `b2bDirectConnectInbound` when the
-partner sets it (with the inherited default trust as a related location), otherwise at the
-partner's `inboundTrust`.
+default covers it. A partner in another Microsoft cloud is skipped: "B2B direct connect is not
+supported for collaboration with Microsoft Entra tenants in a different Microsoft cloud", so
+its MFA trust only concerns B2B collaboration guests, who can do MFA in your tenant (XTA006
+reports direct connect allowed for it).
+
+The finding points at the partner's `b2bDirectConnectInbound` when the partner sets it (with
+the inherited default trust as a related location), otherwise at the partner's
+`inboundTrust`.
 
 ## Why is this bad?
 B2B direct connect users are never challenged for MFA in your tenant: if your Conditional
@@ -40,6 +45,8 @@ works without the trust; suppress the finding and say so in the comment.
 - Authentication and Conditional Access for external users:
   https://learn.microsoft.com/entra/external-id/authentication-conditional-access
 - Error code lookup: https://login.microsoftonline.com/error?code=90071
+- Cross-tenant access overview, "Microsoft cloud settings" (no B2B direct connect across
+  clouds): https://learn.microsoft.com/entra/external-id/cross-tenant-access-overview
 """
 
 from __future__ import annotations
@@ -106,6 +113,8 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         yield finding
     default_allows = _allows(resolve(policy, None, SETTING))
     for partner in policy.partners:
+        if partner.cloud != policy.tenant_cloud:
+            continue  # no direct connect across clouds at all (XTA006 reports allowing it)
         # A partner setting that is null or absent is the default's [S2]: a partner that sets
         # neither is covered by the default's finding, and one that inherits a blocking
         # default direct connect can't be affected (the resolver would say the same, slower).

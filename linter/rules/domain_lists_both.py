@@ -31,6 +31,10 @@ from b2blint.model import Policy
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 
+def _count(domains: list[object]) -> str:
+    return f"{len(domains)} domain{'' if len(domains) == 1 else 's'}"
+
+
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     section = policy.section("invitationDomains")
     if section is None or not isinstance(section.value, Mapping):
@@ -41,8 +45,8 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         return
     yield Finding(
         section.ref.child("blockedDomains").at_key(),
-        f"invitationDomains has both an allow list ({len(allowed)} domains) and a block list "
-        f"({len(blocked)} domains); Microsoft allows only one of them: keep one list.",
+        f"invitationDomains has both an allow list ({_count(allowed)}) and a block list "
+        f"({_count(blocked)}); Microsoft allows only one of them: keep one list.",
         related=(Related(section.ref.child("allowedDomains").at_key(), "the allow list"),),
     )
 

@@ -12,6 +12,17 @@ leaves it out). A partner that does not set its own applications inherits the de
 finding on the default covers it. A setting that blocks every user but allows some applications
 is left to XTA007 (users-apps-conflict): resolve that contradiction first.
 
+Not reported:
+
+- a `blocked` list of specific users with blocked applications: two block lists block only
+  the pairs they both name ("Block users in group 'g1' from accessing any application",
+  crossTenantAccessPolicy overview), so everyone else still reaches the app, and the named
+  users are kept from it on purpose;
+- a partner that blocks outbound B2B collaboration outright in its own entry (every user and
+  every application): Microsoft's note is about blocking "by default", where mail from any
+  organization is affected; cutting off one organization entirely is a deliberate choice that
+  includes its encrypted mail.
+
 B2B direct connect outbound is not checked: Microsoft's advice is about the outbound B2B
 collaboration settings, and direct connect only serves Teams shared channels today. Its service
 default blocks every application outbound, and encrypted mail opens on a tenant with default
@@ -142,6 +153,11 @@ def check(visit: SettingVisit, ctx: Context) -> Iterator[Finding]:
     app_reach = reach(apps, APPS)
     if users_reach is Reach.UNKNOWN or (users_reach is Reach.NONE and app_reach is not Reach.NONE):
         return  # unknown, or a users/apps contradiction that XTA007 reports
+    both_blocked = access_type(users.value) == access_type(apps) == "blocked"
+    if users_reach is not Reach.NONE and both_blocked:
+        return  # two block lists: only the named users are kept from the app, on purpose
+    if visit.partner is not None and users_reach is Reach.NONE and users.explicit:
+        return  # the partner blocks this organization outright: Microsoft's note is about defaults
     whose = "this partner" if visit.partner is not None else "external organizations"
     related: tuple[Related, ...] = ()
     if users_reach is Reach.NONE and users.source is Source.DEFAULT and users.ref is not None:

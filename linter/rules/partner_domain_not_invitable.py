@@ -1,8 +1,14 @@
 """## What it does
-For every partner whose effective inbound B2B collaboration is allowed (set on the partner or
-inherited from the default; not blocking all users or all applications), checks each of its
-`domains` against `invitationDomains`: a domain on `blockedDomains`, or missing from a
-non-empty `allowedDomains`, is reported.
+For every partner whose own settings allow inbound B2B collaboration (the partner sets
+`b2bCollaborationInbound`, and as it really applies it does not block all users or all
+applications), checks each of its `domains` against `invitationDomains`: a domain on
+`blockedDomains`, or missing from a non-empty `allowedDomains`, is reported.
+
+A partner that inherits inbound B2B collaboration from the default is not checked: the
+default applies to every organization, and restricting invitations below it by domain is
+exactly what the allow/block list is for ("This is a more restrictive configuration. Only
+domains in the allowlist can receive invitations"). A partner entry that exists for B2B
+direct connect, trust settings or tenant restrictions says nothing about wanting guests.
 
 Domains are compared as whole names, case-insensitively. Microsoft documents neither
 wildcards nor whether an entry also covers its subdomains, so b2blint assumes neither:
@@ -23,8 +29,8 @@ comes from cross-tenant access settings blocking the invitation, not from the do
 
 ## How to fix
 Add the partner's domain to the allow list (or take it off the block list). If guests from
-this partner are really unwanted (for example it is configured only for B2B direct connect),
-block its inbound B2B collaboration explicitly, so both settings say the same thing.
+this partner are really unwanted, remove its allowing `b2bCollaborationInbound` (or block it),
+so both settings say the same thing.
 
 ## References
 - Allow or block B2B collaboration with organizations:
@@ -61,8 +67,8 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         if not isinstance(domains, list) or not domains:
             continue
         inbound = resolve(policy, partner, "b2bCollaborationInbound")
-        if not allows(inbound):
-            continue
+        if not inbound.explicit or not allows(inbound):
+            continue  # inherited: the domain list restricts it like any other organization
         how = origin(inbound)
         why = related_for(inbound, "inbound B2B collaboration allowed here")
         for position, domain in enumerate(domains):

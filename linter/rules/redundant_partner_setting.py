@@ -11,6 +11,10 @@ Values are compared by meaning, not by text:
 - every other list keeps its order (`primaryIdentityProviderPrecedenceOrder` *is* an order);
 - a property set to `null` counts as absent, and an absent property is *not* taken to equal
   `false` (Graph does not document that it fills partial objects from the default);
+- a partner's `invitationRedemptionIdentityProviderConfiguration` is compared only with a
+  default that sets it: Microsoft documents the service default order two ways (the default
+  GET example lists `externalFederation` first, the redemption flow and the reset body
+  `azureActiveDirectory` first), so it is never called a repeat of the service default;
 - a B2B-shaped setting is compared after inheritance of each half (`usersAndGroups`,
   `applications`), the way `b2blint effective` resolves it, plus any other property it has
   (`devices` of `tenantRestrictions`).
@@ -32,6 +36,8 @@ comment saying so.
   https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicyconfigurationpartner
 - Cross-tenant access overview (partner settings override the defaults):
   https://learn.microsoft.com/entra/external-id/cross-tenant-access-overview
+- B2B collaboration invitation redemption (the default redemption order):
+  https://learn.microsoft.com/entra/external-id/redemption-experience#invitation-redemption-flow
 - Troubleshooting B2B collaboration (policy object size):
   https://learn.microsoft.com/entra/external-id/troubleshoot
 """
@@ -48,6 +54,16 @@ from b2blint.model import B2B_SETTINGS, PARTNER_SETTINGS, Partner, Policy
 from b2blint.rules._rule import Context, Edit, Finding, Fix, Related, Rule, Visit
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+#: Settings whose service default Microsoft's pages disagree on, so a partner value can't be
+#: called a repeat of it. The redemption order: the default GET example lists
+#: externalFederation first, while the redemption flow ("B2B collaboration invitation
+#: redemption": Entra ID, then SAML/WS-Fed, then Google), the Graph overview's "Prioritize
+#: using an external federation over Entra ID" and the Entra reset body put
+#: azureActiveDirectory first. Pinning externalFederation first on a partner is the documented
+#: way to prefer its federation; deleting it (the fix) could silently undo that.
+UNSURE_SERVICE_DEFAULTS = frozenset({"invitationRedemptionIdentityProviderConfiguration"})
 
 
 def canonical(value: Any, key: str | None = None) -> Any:
@@ -140,6 +156,8 @@ def _check_partner(
         value = partner.settings.get(name)
         if value is None or _clearly_differs(name, value, inherited[name]):
             continue
+        if name in UNSURE_SERVICE_DEFAULTS and inherited[name].resolved.source is Source.SERVICE:
+            continue  # can't tell it repeats a service default Microsoft documents two ways
         if not same_as_default(value, resolve(policy, partner, name), inherited[name]):
             continue
         ref = partner.settings_ref.child(name)

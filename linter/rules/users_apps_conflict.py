@@ -7,6 +7,11 @@ two halves contradict each other:
 - some users are allowed (all, or a list) but no application is (`blocked` for
   `AllApplications`, or an empty `allowed` list).
 
+A `blocked` list of specific users or groups with `blocked` for `AllApplications` is not a
+contradiction: Graph documents it as "Block users in group 'g1' from accessing any
+application" (those users are shut out, everyone else is not), because two block lists
+block only the pairs they both name.
+
 Each half is taken as it really applies: a partner that sets only `usersAndGroups` gets the
 default's `applications` (and the default gets the service default for a half it leaves out),
 so the contradiction may come from the combination. The finding then points at the half that
@@ -44,10 +49,11 @@ b2bCollaborationInbound:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from b2blint.diagnostics import Severity
 from b2blint.effective import Resolved, Source, resolve
-from b2blint.rules._access import APPS, USERS, Reach, describe, reach
+from b2blint.rules._access import APPS, USERS, Reach, access_type, describe, reach
 from b2blint.rules._rule import Context, Finding, Related, Rule, SettingVisit, Visit
 
 
@@ -60,24 +66,36 @@ def _phrase(part: Resolved, name: str) -> str:
     return text
 
 
+def _conflicts(users: Any, apps: Any) -> bool:
+    """Whether one half blocks everything while the other half lets something through."""
+    user_reach, app_reach = reach(users, USERS), reach(apps, APPS)
+    if Reach.UNKNOWN in (user_reach, app_reach):
+        return False
+    if (user_reach is Reach.NONE) == (app_reach is Reach.NONE):
+        return False
+    # Blocked users plus blocked AllApplications is the documented "Block users in group 'g1'
+    # from accessing any application": two block lists block only the pairs they both name,
+    # so the named users are shut out and everyone else is not (crossTenantAccessPolicy
+    # overview, "Interpreting the API response"). Only *allowing* users conflicts with
+    # blocking every application (Example 2 of the Entra overview).
+    return not (
+        app_reach is Reach.NONE
+        and access_type(users) == "blocked"
+        and access_type(apps) == "blocked"
+    )
+
+
 def check(visit: SettingVisit, ctx: Context) -> Iterator[Finding]:
     own = [part for part in (USERS, APPS) if isinstance(visit.value.get(part), dict)]
     if not own:
         return  # both halves inherited: the default's own visit reports it
-    if len(own) == 2:  # both set here: no inheritance to resolve
-        user_reach = reach(visit.value[USERS], USERS)
-        app_reach = reach(visit.value[APPS], APPS)
-        if Reach.UNKNOWN in (user_reach, app_reach):
-            return
-        if (user_reach is Reach.NONE) == (app_reach is Reach.NONE):
-            return
+    if len(own) == 2 and not _conflicts(visit.value[USERS], visit.value[APPS]):
+        return  # both set here: no inheritance to resolve
     parts = resolve(ctx.policy, visit.partner, visit.name).parts
     users, apps = parts[USERS], parts[APPS]
-    user_reach, app_reach = reach(users.value, USERS), reach(apps.value, APPS)
-    if Reach.UNKNOWN in (user_reach, app_reach):
+    if not _conflicts(users.value, apps.value):
         return
-    if (user_reach is Reach.NONE) == (app_reach is Reach.NONE):
-        return
+    user_reach = reach(users.value, USERS)
     if user_reach is Reach.NONE:
         problem = (
             f"usersAndGroups is {_phrase(users, USERS)} but applications is "

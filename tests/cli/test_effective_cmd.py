@@ -61,7 +61,7 @@ b2bDirectConnectOutbound
 tenantRestrictions
   usersAndGroups                                   service default         -                                  blocked: AllUsers
   applications                                     service default         -                                  blocked: AllApplications
-invitationRedemptionIdentityProviderConfiguration  service default         -                                  {{primaryIdentityProviderPrecedenceOrder: [externalFederation, azureActiveDirectory, socialIdentityProviders], fallbackIdentityProvider: defaultConfiguredIdp}}
+invitationRedemptionIdentityProviderConfiguration  service default         -                                  {{primaryIdentityProviderPrecedenceOrder: [azureActiveDirectory, externalFederation, socialIdentityProviders], fallbackIdentityProvider: defaultConfiguredIdp}}
 m365CollaborationInbound                           service default         -                                  (not documented)
 m365CollaborationOutbound                          service default         -                                  (not documented)
 appServiceConnectInbound                           service default         -                                  (not documented)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -185,6 +186,74 @@ def test_directory_without_yaml_is_usage_error(tmp_path: Path) -> None:
     result = run_cli(["lint", "empty"], cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stderr == "b2blint: error: empty: no YAML files (*.yaml, *.yml) found\n"
+
+
+@pytest.mark.parametrize("target", ["nowhere.yaml", "self.yaml"])
+def test_broken_symlink_in_a_directory_is_usage_error(tmp_path: Path, target: str) -> None:
+    _write(tmp_path, "tree/p.yaml", VALID)
+    (tmp_path / "tree" / "self.yaml").symlink_to(target)  # dangling, or a loop to itself
+    result = run_cli(["lint", "tree"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("b2blint: error: tree/self.yaml: cannot read: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any directory")
+def test_unreadable_directories_are_usage_errors_not_skipped(tmp_path: Path) -> None:
+    _write(tmp_path, "tree/p.yaml", VALID)
+    _write(tmp_path, "tree/sub/bad.yaml", "b2blint: 1\nnot-a-key: 1\n")
+    _write(tmp_path, "locked/x.yaml", VALID)
+    (tmp_path / "tree" / "sub").chmod(0o311)  # can be entered, not listed
+    (tmp_path / "locked").chmod(0o000)
+    try:
+        listed = run_cli(["lint", "tree"], cwd=tmp_path)
+        searched = run_cli(["lint", "locked/x.yaml"], cwd=tmp_path)
+    finally:
+        (tmp_path / "tree" / "sub").chmod(0o755)
+        (tmp_path / "locked").chmod(0o755)
+    assert (listed.exit_code, listed.stderr) == (
+        2,
+        "b2blint: error: tree/sub: cannot read: Permission denied\n",
+    )
+    assert (searched.exit_code, searched.stderr) == (
+        2,
+        "b2blint: error: locked/x.yaml: cannot read: Permission denied\n",
+    )
+
+
+def test_fifo_is_refused_instead_of_blocking(tmp_path: Path) -> None:
+    _write(tmp_path, "tree/p.yaml", VALID)
+    os.mkfifo(tmp_path / "tree" / "pipe.yaml")
+    in_tree = run_cli(["lint", "tree"], cwd=tmp_path)
+    named = run_cli(["lint", "tree/pipe.yaml"], cwd=tmp_path)
+    assert (in_tree.exit_code, in_tree.stderr) == (
+        2,
+        "b2blint: error: tree/pipe.yaml: not a regular file\n",
+    )
+    assert (named.exit_code, named.stderr) == (
+        2,
+        "b2blint: error: tree/pipe.yaml: not a regular file or directory\n",
+    )
+
+
+def test_wrong_type_message_names_the_type_once(tmp_path: Path) -> None:
+    _write(tmp_path, "f.yaml", "b2blint: 1\ntenant:\npartners: {}\n")
+    result = run_cli(["lint", "f.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "f.yaml:2:8: SCH001 [error] expected object, got null",
+        "f.yaml:3:11: SCH001 [error] expected array, got a mapping",
+    ]
+
+
+def test_control_characters_in_a_key_stay_on_one_escaped_line(tmp_path: Path) -> None:
+    _write(tmp_path, "f.yaml", 'b2blint: 1\n"a\\nb\\u001b[31m": 1\n')
+    result = run_cli(["lint", "f.yaml"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "f.yaml:2:1: SCH002 [error] unknown property 'a\\nb\\x1b[31m'",
+        "Found 1 error and 0 warnings in 1 file.",
+    ]
 
 
 def test_unknown_rule_in_select_is_usage_error(tmp_path: Path) -> None:

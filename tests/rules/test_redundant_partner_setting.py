@@ -50,6 +50,15 @@ def _lint(tmp_path: Path, default: str, settings: str) -> list[str]:
         ),
         pytest.param(
             "",
+            "      invitationRedemptionIdentityProviderConfiguration:\n"
+            f"        {ORDER}:\n"
+            "          [externalFederation, azureActiveDirectory, socialIdentityProviders]\n"
+            "        fallbackIdentityProvider: defaultConfiguredIdp\n",
+            # the service default order is documented both ways: prefer federation on purpose
+            id="redemption-order-vs-unsure-service-default",
+        ),
+        pytest.param(
+            "",
             "      tenantRestrictions:\n"
             f"        usersAndGroups: {BLOCK_USERS}\n"
             f"        applications: {BLOCK_APPS}\n"

@@ -156,6 +156,38 @@ def test_rms_inherited_apps_are_reported_once_on_the_default(tmp_path: Path) -> 
     ]
 
 
+def test_rms_block_lists_block_pairs_but_an_allow_list_intersects(tmp_path: Path) -> None:
+    # Two block lists block only the pairs they both name: a group blocked from every app is
+    # kept from Rights Management on purpose and everyone else reaches it (not reported). A
+    # blocked group with an allow list of apps lets the others reach only those apps.
+    text = (
+        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        "      b2bCollaborationOutbound:\n"
+        f"        usersAndGroups: {{accessType: blocked, targets: [{{target: {GROUP}, "
+        "targetType: group}]}\n"
+        f"        applications: {NO_APPS}\n"
+        f"  - tenantId: {NORTHWIND}\n    settings:\n      b2bCollaborationOutbound:\n"
+        f"        usersAndGroups: {{accessType: blocked, targets: [{{target: {GROUP}, "
+        "targetType: group}]}\n"
+        f"        applications: {OFFICE}\n"
+    )
+    _write(tmp_path, text)
+    [finding] = _findings(tmp_path, "XTA002")
+    assert finding["line"] == 13
+    assert finding["message"].startswith(f"partner {NORTHWIND}: outbound B2B collaboration allows")
+
+
+def test_rms_partner_blocked_outright_is_not_reported(tmp_path: Path) -> None:
+    # Microsoft's note is about blocking by default; cutting one organization off is deliberate.
+    text = (
+        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        f"      b2bCollaborationOutbound:\n        usersAndGroups: {NO_USERS}\n"
+        f"        applications: {NO_APPS}\n"
+    )
+    _write(tmp_path, text)
+    assert _findings(tmp_path, "XTA002") == []
+
+
 def test_rms_skips_a_users_apps_contradiction(tmp_path: Path) -> None:
     text = HEAD + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {NO_USERS}\n"
     _write(tmp_path, text + f"    applications: {OFFICE}\n")
@@ -225,6 +257,24 @@ def test_mfa_inherited_everything_is_reported_once_on_the_default(tmp_path: Path
     assert "is false (service default);" in finding["message"]
 
 
+def test_mfa_trust_of_a_partner_in_another_cloud_is_not_about_direct_connect(
+    tmp_path: Path,
+) -> None:
+    # Direct connect doesn't exist across clouds: a GCC High partner that pins its MFA trust
+    # to false (its guests do MFA here) is fine under a default that allows direct connect.
+    text = (
+        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
+        "default:\n  inboundTrust: {isMfaAccepted: true}\n  b2bDirectConnectInbound:\n"
+        + DIRECT
+        + f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n    settings:\n"
+        "      inboundTrust: {isMfaAccepted: false}\n"
+        f"  - tenantId: {NORTHWIND}\n    settings:\n"
+        "      inboundTrust: {isMfaAccepted: false}\n"
+    )
+    _write(tmp_path, text)
+    assert [f["line"] for f in _findings(tmp_path, "XTA003")] == [17]  # Northwind only
+
+
 # --------------------------------------------------------------------------- XTA004-XTA006
 
 
@@ -251,6 +301,27 @@ def test_blocked_direct_connect_across_clouds_is_fine(tmp_path: Path) -> None:
     assert _findings(tmp_path, "XTA006") == []
 
 
+def test_cross_cloud_partner_may_keep_an_allowing_default(tmp_path: Path) -> None:
+    # Microsoft: a cross-cloud partner may keep the defaults; direct connect just doesn't apply.
+    # Only a direct connect setting the partner writes itself is reported, with the half it
+    # inherits from the default as related.
+    text = (
+        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
+        "default:\n  inboundTrust: {isMfaAccepted: true}\n  b2bDirectConnectInbound:\n"
+        f"    usersAndGroups: {ALL_USERS}\n    applications: {OFFICE}\n"
+        f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n"
+        f"  - tenantId: {NORTHWIND}\n    cloud: usgov\n    settings:\n"
+        f"      b2bDirectConnectInbound:\n        usersAndGroups: {ONE_GROUP}\n"
+    )
+    _write(tmp_path, text)
+    [finding] = _findings(tmp_path, "XTA006")
+    assert finding["line"] == 16
+    assert finding["message"].startswith(f"partner {NORTHWIND} is in Azure Government")
+    assert [(r["line"], r["message"]) for r in finding["related"]] == [
+        (9, "inherited from the default here")
+    ]
+
+
 # --------------------------------------------------------------------------- XTA007
 
 
@@ -273,6 +344,24 @@ def test_conflict_with_an_inherited_half_names_it(tmp_path: Path) -> None:
     assert [(r["line"], r["message"]) for r in finding["related"]] == [
         (6, "inherited from the default here")
     ]
+
+
+def test_blocked_users_with_all_apps_blocked_is_graphs_block_a_group(tmp_path: Path) -> None:
+    # Graph: "Block users in group 'g1' from accessing any application" (not a conflict), but
+    # blocking AllUsers with only some apps blocked is Example 1 of the Entra overview.
+    text = (
+        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        "      b2bCollaborationInbound:\n"
+        f"        usersAndGroups: {{accessType: blocked, targets: [{{target: {GROUP}, "
+        "targetType: group}]}\n"
+        f"        applications: {NO_APPS}\n"
+        "      b2bCollaborationOutbound:\n"
+        f"        usersAndGroups: {NO_USERS}\n"
+        f"        applications: {{accessType: blocked, targets: [{{target: {RMS}, "
+        "targetType: application}]}\n"
+    )
+    _write(tmp_path, text)
+    assert [f["line"] for f in _findings(tmp_path, "XTA007")] == [9]  # the outbound one
 
 
 # --------------------------------------------------------------------------- XTA008
