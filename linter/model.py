@@ -106,6 +106,8 @@ class Partner(NamedTuple):
     tenant_id: str
     entry: Mapping[str, Any]
     ref: Ref
+    settings: Mapping[str, Any]  # the Graph partner body ({} when absent); read by most rules
+    settings_ref: Ref
 
     @property
     def name(self) -> str | None:
@@ -126,15 +128,6 @@ class Partner(NamedTuple):
     def domains(self) -> list[str]:
         domains = self.entry.get("domains")
         return [d for d in domains if isinstance(d, str)] if isinstance(domains, list) else []
-
-    @property
-    def settings(self) -> Mapping[str, Any]:
-        settings = self.entry.get("settings")
-        return settings if isinstance(settings, dict) else {}
-
-    @property
-    def settings_ref(self) -> Ref:
-        return self.ref.child("settings")
 
     @property
     def identity_synchronization(self) -> Mapping[str, Any] | None:
@@ -231,7 +224,14 @@ def build_policy(documents: Sequence[Document]) -> Policy:
                     )
                 )
                 continue
-            partners[key] = Partner(tenant_id, entry, ref)
+            settings = entry.get("settings")
+            partners[key] = Partner(
+                tenant_id,
+                entry,
+                ref,
+                settings if isinstance(settings, dict) else {},
+                ref.child("settings"),
+            )
     return Policy(tuple(documents), sections, tuple(partners.values()), tuple(conflicts))
 
 

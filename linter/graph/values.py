@@ -30,9 +30,14 @@ def without_unset(policy: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# One encoder for every call: json.dumps with non-default options builds a new encoder each
+# time, which was a third of the size rule's cost on a 1,000-partner tenant.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def compact_json(value: Any) -> str:
     """JSON as Graph puts it on the wire: no whitespace, non-ASCII left as UTF-8 text."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(value)
 
 
 def plain(value: Any) -> Any:

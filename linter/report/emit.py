@@ -36,8 +36,6 @@ def write_report(
     result: LintResult, rules: Sequence[Rule], output_format: str, output: str | None = None
 ) -> None:
     """Render ``result`` and send it to ``output`` (atomically) or to stdout."""
-    from b2blint.fsutil import atomic_write_text
-
     name = resolve_format(output_format)
     detail(f"linted {len(result.files)} files with {len(rules)} rules; format {name}")
     for file in result.files:
@@ -47,6 +45,8 @@ def write_report(
         report = get_reporter(name, color=color, quiet=is_quiet())(result, rules)
         click.echo(report, nl=False, color=True)
         return
+    from b2blint.fsutil import atomic_write_text  # tempfile costs 3 ms: only for --output
+
     report = get_reporter(name, quiet=is_quiet())(result, rules)
     try:
         atomic_write_text(Path(output), report)

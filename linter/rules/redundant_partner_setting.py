@@ -68,7 +68,7 @@ UNSURE_SERVICE_DEFAULTS = frozenset({"invitationRedemptionIdentityProviderConfig
 
 def canonical(value: Any, key: str | None = None) -> Any:
     """A hashable form of a Graph value in which equal meanings compare equal."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):  # plain data from the loader; dict is far cheaper than Mapping
         return (
             "map",
             frozenset((k, canonical(v, k)) for k, v in value.items() if v is not None),
@@ -152,8 +152,9 @@ def _source_text(inherited: Resolved) -> str:
 def _check_partner(
     policy: Policy, partner: Partner, inherited: Mapping[str, Inherited]
 ) -> Iterator[Finding]:
+    settings = partner.settings
     for name in PARTNER_SETTINGS:
-        value = partner.settings.get(name)
+        value = settings.get(name)
         if value is None or _clearly_differs(name, value, inherited[name]):
             continue
         if name in UNSURE_SERVICE_DEFAULTS and inherited[name].resolved.source is Source.SERVICE:
