@@ -60,6 +60,14 @@ def _diagnostic(rule_id: str, config: Config, location: Location, message: str) 
     )
 
 
+def _syntax_diagnostics(name: str, error: DocumentError, config: Config) -> list[Diagnostic]:
+    """SYN001/SYN002 findings for a file that could not be turned into data."""
+    return [
+        _diagnostic(problem.rule_id, config, Location(name, problem.position), problem.message)
+        for problem in error.problems
+    ]
+
+
 def load_documents(
     paths: Sequence[Path], config: Config
 ) -> tuple[list[Document], list[Diagnostic], list[str]]:
@@ -73,10 +81,7 @@ def load_documents(
         try:
             documents.append(read_document(path, name))
         except DocumentError as error:
-            diagnostics.extend(
-                _diagnostic(p.rule_id, config, Location(name, p.position), p.message)
-                for p in error.problems
-            )
+            diagnostics.extend(_syntax_diagnostics(name, error, config))
         except OSError as error:
             raise B2BLintError(f"{name}: cannot read: {error.strerror or error}") from None
     return documents, diagnostics, names
@@ -236,10 +241,7 @@ def lint_sources(
         try:
             documents.append(parse_text(text, name))
         except DocumentError as error:
-            diagnostics.extend(
-                _diagnostic(p.rule_id, config, Location(name, p.position), p.message)
-                for p in error.problems
-            )
+            diagnostics.extend(_syntax_diagnostics(name, error, config))
     names = [name for name, _ in sources] + list(unreadable)
     return _finish(names, documents, diagnostics, config, rules)
 

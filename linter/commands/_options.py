@@ -45,6 +45,18 @@ def _store(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     return callback
 
 
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` (parameter ``output_format``) with ``choices``; the first is the default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
 def config_option(function: F) -> F:
     """``--config FILE`` (parameter ``config_file``), the same on every command that lints."""
     option = click.option(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from b2blint.commands._options import common_options, note
+from b2blint.commands._options import common_options, format_option, note
 
 if TYPE_CHECKING:
     from b2blint.document import Document
@@ -27,13 +27,7 @@ if TYPE_CHECKING:
 @click.option(
     "--base", "revision", help="Compare PATH (default policies/) with PATH at this git revision."
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "markdown")
 @click.option(
     "--exit-code", is_flag=True, help="Exit 1 when access or a policy test verdict changes."
 )

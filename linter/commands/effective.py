@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from b2blint.commands._options import common_options, config_option
+from b2blint.commands._options import common_options, config_option, format_option
 from b2blint.effective import Resolved, Source, effective_settings
 from b2blint.errors import EXIT_USAGE, B2BLintError
 from b2blint.model import PARTNER_SETTINGS, Partner, Policy
@@ -188,14 +188,7 @@ def render_json(policy: Policy, partner: Partner) -> str:
     metavar="ID|NAME",
     help="The partner: its tenant ID or its name (case-insensitive).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json")
 @config_option
 @common_options
 def effective_command(

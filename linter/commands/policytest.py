@@ -10,19 +10,13 @@ import json
 
 import click
 
-from b2blint.commands._options import common_options, note
+from b2blint.commands._options import common_options, format_option, note
 
 
 @click.command("test")
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json")
 def test_command(*, paths: tuple[str, ...], output_format: str) -> int:
     """Run the policy tests found under PATH (default: policies/) against its policy.
 

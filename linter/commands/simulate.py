@@ -11,7 +11,7 @@ import json
 
 import click
 
-from b2blint.commands._options import common_options, note
+from b2blint.commands._options import common_options, format_option, note
 
 KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
 
@@ -45,13 +45,7 @@ KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
     show_default=True,
     help="Whether Conditional Access requires MFA (then inbound direct connect needs MFA trust).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json")
 def simulate_command(
     *,
     paths: tuple[str, ...],

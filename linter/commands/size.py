@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from b2blint.commands._options import common_options, config_option
+from b2blint.commands._options import common_options, config_option, format_option
 from b2blint.model import Policy
 
 TOP = 10
@@ -72,14 +72,7 @@ def render_text(report: dict[str, Any]) -> str:
 
 @click.command("size")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json")
 @config_option
 @common_options
 def size_command(paths: Sequence[str], output_format: str, config_file: str | None) -> int:

@@ -36,7 +36,7 @@ from b2blint.graph.mapping import (
     resources_from_policy,
     without_unset,
 )
-from b2blint.graph.model import BETA, BETA_ONLY, SINGLETONS, Kind
+from b2blint.graph.model import BETA, BETA_ONLY, POLICY_KEY, SINGLETONS, Kind
 from b2blint.model import PARTNER_SETTINGS
 
 PLAN_FORMAT = "b2blint-plan"
@@ -46,14 +46,6 @@ PLAN_VERSION = 1
 PARTNER_OWNED = frozenset(PARTNER_SETTINGS)
 SYNC_OWNED = frozenset({"userSyncInbound", "groupSyncInbound"})
 
-_POLICY_KEY = {
-    Kind.CROSS_TENANT_ACCESS_POLICY: "crossTenantAccessPolicy",
-    Kind.DEFAULT: "default",
-    Kind.AUTHORIZATION_POLICY: "authorizationPolicy",
-    Kind.B2B_MANAGEMENT_POLICY: "invitationDomains",
-    Kind.EMAIL_OTP: "emailOtp",
-    Kind.EXTERNAL_IDENTITIES_POLICY: "externalIdentitiesPolicy",
-}
 _DEFAULT_INBOUND = frozenset(
     {
         "b2bCollaborationInbound",
@@ -196,7 +188,7 @@ def desired_resources(policy: Mapping[str, Any]) -> dict[str, GraphResource]:
 def needed_kinds(policy: Mapping[str, Any]) -> set[Kind]:
     """The live resources a plan of ``policy`` must read (partners are always read)."""
     kinds = {Kind.PARTNER}
-    for kind, key in _POLICY_KEY.items():
+    for kind, key in POLICY_KEY.items():
         if key in policy:
             kinds.add(kind)
     return kinds
@@ -355,7 +347,7 @@ def _singleton(
         return
     live_res = b.live_resources.get(key)
     live_body = live_res.body if live_res is not None else {}
-    label = _POLICY_KEY[kind] if kind is not Kind.B2B_MANAGEMENT_POLICY else "invitationDomains"
+    label = POLICY_KEY[kind] if kind is not Kind.B2B_MANAGEMENT_POLICY else "invitationDomains"
     if kind is Kind.B2B_MANAGEMENT_POLICY:
         _b2b(b, resource, live_res, live, label)
         return
