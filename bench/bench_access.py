@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import statistics
@@ -30,27 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_lint import find_tool, measure  # one runner and tool lookup for every benchmark
+
 HERE = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
-
-
-def _tool(name: str) -> str:
-    candidate = BIN / name
-    found = str(candidate) if candidate.exists() else shutil.which(name)
-    if not found:
-        raise SystemExit(f"{name} is not installed in this environment")
-    return found
-
-
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB and exit code of one run of ``command``."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def median_run(
@@ -132,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = args.corpus or work / "corpus"
     if args.corpus is None:
         subprocess.run([sys.executable, str(HERE / "corpus.py"), str(corpus)], check=True)
-    b2blint = _tool("b2blint")
+    b2blint = find_tool("b2blint")
     big = corpus / "one-big" / "policy.yaml"
     figures: dict[str, dict[str, float]] = {}
 

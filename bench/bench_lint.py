@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 
-def _tool(name: str) -> str:
+def find_tool(name: str) -> str:
     candidate = BIN / name
     found = str(candidate) if candidate.exists() else shutil.which(name)
     if not found:
@@ -36,14 +36,15 @@ def _tool(name: str) -> str:
     return found
 
 
-def measure(command: list[str]) -> tuple[float, float, int]:
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MiB and exit code of one run of ``command``."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, process.returncode
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def compare(name: str, ours: list[str], theirs: list[str], runs: int) -> dict[str, float]:
@@ -86,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     schema_file = work / "b2blint-policy.bundle.json"
     schema_file.write_text(json.dumps(full_bundle()), "utf-8")
 
-    b2blint = _tool("b2blint")
-    check = _tool("check-jsonschema")
+    b2blint = find_tool("b2blint")
+    check = find_tool("check-jsonschema")
     many_files = sorted(str(p) for p in (corpus / "many").rglob("*.yaml"))
     cases = {
         "single": ([str(corpus / "single" / "partner.yaml")]),
