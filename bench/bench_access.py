@@ -75,8 +75,8 @@ def changed_copy(source: Path, target: Path) -> None:
 
 def evaluation_only(policy_file: Path) -> dict[str, float]:
     """Seconds per simulate() call, with the policy loaded once."""
-    from b2blint.access import KINDS_IN_ORDER, Question, simulate
-    from b2blint.access_tree import read_tree
+    from b2blint.access.simulate import KINDS_IN_ORDER, Question, simulate
+    from b2blint.lint.tree import read_tree
 
     policy = read_tree([str(policy_file)], lint=False).policy
     questions = [

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
 
-    from b2blint.schema_bundle import full_bundle
+    from b2blint.schema.bundle import full_bundle
 
     work = Path(tempfile.mkdtemp(prefix="b2blint-bench-"))
     corpus = args.corpus or work / "corpus"

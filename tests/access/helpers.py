@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from b2blint.access import Direction, Kind, Question, Verdict, simulate
-from b2blint.access_invite import InviteQuestion, simulate_invite
-from b2blint.access_match import ANYONE, Subject
-from b2blint.document import parse_text
-from b2blint.model import Policy, build_policy
+from b2blint.access.invite import InviteQuestion, simulate_invite
+from b2blint.access.simulate import Direction, Kind, Question, Verdict, simulate
+from b2blint.files.document import parse_text
+from b2blint.policy.model import Policy, build_policy
+from b2blint.policy.targets import ANYONE, Subject
 
 TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
 PARTNER = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"

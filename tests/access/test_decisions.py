@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from b2blint.access import Direction, Kind
-from b2blint.access_match import Subject
+from b2blint.access.simulate import Direction, Kind
+from b2blint.policy.targets import Subject
 from tests.access.helpers import (
     A1,
     G1,

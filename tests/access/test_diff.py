@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from b2blint.access_diff import access_diff_section, policy_from_data
-from b2blint.access_tree import read_tree
+from b2blint.access.diff import access_diff_section, policy_from_data
+from b2blint.lint.tree import read_tree
 from tests.conftest import POLICIES, run_cli
 
 OLD_GROUP = "fe222329-6889-495b-b149-4e18eb56a3c1"

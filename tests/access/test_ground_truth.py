@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pytest
 
-from b2blint.access import Direction, Kind
-from b2blint.access_match import Subject
-from b2blint.model import Policy
+from b2blint.access.simulate import Direction, Kind
+from b2blint.policy.model import Policy
+from b2blint.policy.targets import Subject
 from tests.access.helpers import (
     A1,
     A2,
@@ -313,7 +313,7 @@ def test_partner_setting_overrides_the_default() -> None:
 
 def test_a_missing_half_inherits_on_its_own() -> None:
     """POST partner example [S17] sends b2bDirectConnectInbound with only applications: the
-    other half comes from the default (b2blint's per-half reading, linter/effective.py)."""
+    other half comes from the default (b2blint's per-half reading, b2blint.policy.effective)."""
     p = policy(
         NO_SETTINGS
         + "    settings:\n      inboundTrust: {isMfaAccepted: true}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from b2blint.access_words import facets, setting_phrase
+from b2blint.access.words import facets, setting_phrase
 
 G1 = "fe222329-6889-495b-b149-4e18eb56a3c1"
 A1 = "efebdfa0-8339-455f-ba47-c1caf7f66d17"

@@ -229,7 +229,10 @@ def test_manifest_entries_parse_with_the_cli(hook: dict[str, object]) -> None:
         ("check-github-actions", ["--all-files"]),
         ("check-github-workflows", ["--all-files"]),
         ("b2blint", ["--all-files"]),
-        ("ruff", ["--files", "linter/progress.py", "linter/report/sarif.py"]),
+        (
+            "ruff",
+            ["--files", "linter/b2blint/commands/_progress.py", "linter/b2blint/report/sarif.py"],
+        ),
     ],
 )
 def test_our_config_hooks_pass_on_this_repository(

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from b2blint.cli import LAZY_COMMANDS
 from tests.conftest import FIXTURES
 from tests.integration._checkout import ROOT, clean_env, copy_checkout
 
@@ -115,7 +114,7 @@ def test_wheel_holds_every_file_of_the_package_and_schemas(installed: Installed)
         [entry_points] = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         assert "b2blint = b2blint.cli:main" in wheel.read(entry_points).decode()
     # Every module and data file (py.typed, rule_examples.json, ...) of the package.
-    package = {f"b2blint/{name}" for name in _source_files(installed.source, "linter")}
+    package = {f"b2blint/{name}" for name in _source_files(installed.source, "linter/b2blint")}
     schemas = {f"b2blint/schemas/{n}" for n in _source_files(installed.source, "schemas", ".json")}
     assert package - names == set(), "missing from the wheel (pyproject packages, package-data?)"
     assert schemas - names == set(), "schemas missing from the wheel (package-data?)"
@@ -129,7 +128,8 @@ def test_sdist_rebuilds_the_same_package(installed: Installed) -> None:
     # sdist is complete; this names what a downstream packager looks for.
     with tarfile.open(installed.sdist) as sdist:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
-    assert {"pyproject.toml", "README.md", "linter/py.typed", "linter/cli.py"} <= names
+    expected = {"pyproject.toml", "README.md", "linter/b2blint/py.typed", "linter/b2blint/cli.py"}
+    assert expected <= names
     assert {f"schemas/{n}" for n in _source_files(installed.source, "schemas", ".json")} <= names
 
 
@@ -184,18 +184,14 @@ def test_installed_schemas_and_sarif_work(installed: Installed) -> None:
 
 
 def _in_tree(installed: Installed, *python_args: str) -> subprocess.CompletedProcess[str]:
-    """The same source, run from its checkout (``b2blint`` -> the copy's ``linter/``).
+    """The same source, run from its checkout (``linter/`` on the path, as the src layout has it).
 
     With the wheel's interpreter: its dependencies, and no editable finder that could quietly
     supply a module from the developer's tree."""
-    shadow = installed.source.parent / "in-tree"
-    if not shadow.exists():
-        shadow.mkdir()
-        (shadow / "b2blint").symlink_to(installed.source / "linter", target_is_directory=True)
     return subprocess.run(
         [str(installed.python), *python_args],
         cwd=installed.elsewhere,
-        env=clean_env({"NO_COLOR": "1", "PYTHONPATH": str(shadow)}),
+        env=clean_env({"NO_COLOR": "1", "PYTHONPATH": str(installed.source / "linter")}),
         capture_output=True,
         text=True,
         timeout=300,
@@ -206,10 +202,8 @@ def _in_tree(installed: Installed, *python_args: str) -> subprocess.CompletedPro
 def test_rules_command_prints_the_same_pages_installed(installed: Installed) -> None:
     """``b2blint rules ID`` from the wheel (no tests/ or docs/ there) prints what the same
     source prints from its checkout, examples (the rule's fixtures) included."""
-    if not (installed.source / "linter" / "commands" / "rules.py").exists():
-        pytest.skip(f"the rules command ({LAZY_COMMANDS['rules']}) is not in this checkout yet")
-    where = _in_tree(installed, "-c", "import b2blint.ruledocs as m; print(m.__file__)")
-    assert where.stdout.startswith(str(installed.source.parent / "in-tree")), where
+    where = _in_tree(installed, "-c", "import b2blint.lint.ruledocs as m; print(m.__file__)")
+    assert where.stdout.startswith(str(installed.source / "linter")), where
     catalog = installed.run("rules")
     assert catalog.returncode == 0, catalog.stderr
     assert catalog.stdout == _in_tree(installed, "-m", "b2blint", "rules").stdout

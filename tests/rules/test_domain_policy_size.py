@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from b2blint.config import Config
-from b2blint.engine import lint_paths
+from b2blint.lint.config import Config
+from b2blint.lint.engine import lint_paths
 from b2blint.rules.domain_policy_size import definition_length
 from tests.conftest import run_cli
 

@@ -1,1 +1,0 @@
-"""Generated validators (see b2blint.schema_codegen)."""

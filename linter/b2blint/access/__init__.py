@@ -1,0 +1,1 @@
+"""The access simulator: sign-in and invitation verdicts, access diffs, policy tests."""

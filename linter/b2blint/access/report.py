@@ -1,0 +1,49 @@
+"""Verdicts and policy-test results as people read them on a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from b2blint.access.policytest import TestResult
+from b2blint.access.simulate import ERROR_TEXT, Verdict
+
+_WIDTH = 12
+
+
+def _field(label: str, lines: Sequence[str]) -> list[str]:
+    out = []
+    for index, line in enumerate(lines):
+        head = f"{label}:" if index == 0 else ""
+        out.append(f"  {head:<{_WIDTH}}{line}")
+    return out
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """``BLOCKED  <question>`` then error, why, decided by and notes, one per line."""
+    lines = [f"{verdict.verdict.upper()}  {verdict.question}"]
+    if verdict.error:
+        meaning = ERROR_TEXT.get(verdict.error)
+        lines += _field("error", [f"{verdict.error} ({meaning})" if meaning else verdict.error])
+    lines += _field("why", [verdict.reason])
+    lines += _field("decided by", [decider.text() for decider in verdict.decided_by])
+    if verdict.notes:
+        lines += _field("note", list(verdict.notes))
+    return "\n".join(lines) + "\n"
+
+
+def results_text(results: Sequence[TestResult]) -> str:
+    """One line per test (PASS/FAIL file:line name), the reason under each failure, a summary."""
+    lines: list[str] = []
+    for result in results:
+        location = result.case.expect_ref.location()
+        where = f"{location.file}:{location.position.line}"
+        if result.passed:
+            lines.append(f"PASS  {where}  {result.case.name}")
+            continue
+        lines.append(f"FAIL  {where}  {result.case.name}")
+        lines.append(f"      {result.detail()}")
+        if result.verdict is not None:
+            lines.extend(f"      decided by: {d.text()}" for d in result.verdict.decided_by)
+    failed = sum(1 for r in results if not r.passed)
+    lines.append(f"{len(results) - failed} passed, {failed} failed.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,444 @@
+"""The access simulator: would this cross-tenant sign-in get through our policy, and why not?
+
+It answers from the policy files alone, with Microsoft's documented semantics, and names the
+setting (file:line) that decided. [Sn] keys refer to ../shared/reference/graph-facts.md §7;
+the user-facing summary is docs/simulate.md. Invitations: `b2blint.access.invite`.
+
+Order of the checks for a sign-in (the first that blocks decides):
+
+1. Microsoft cloud settings (B2B collaboration and direct connect). A partner in another
+   Microsoft cloud is blocked unless ``allowedCloudEndpoints`` enables its cloud; Azure
+   Government <-> 21Vianet is not supported at all; and "B2B direct connect is not supported
+   for collaboration with Microsoft Entra tenants in a different Microsoft cloud" [S29]. No
+   error code is documented for these, so ``error`` is null.
+2. The effective B2B setting (partner, else default, else service default, per half:
+   `b2blint.policy.effective.resolve`), read with the documented users x applications table
+   (`b2blint.policy.targets`). Blocked inbound: AADSTS500213 NotAllowedByInboundPolicyTenant;
+   blocked outbound: AADSTS500212 NotAllowedByOutboundPolicyTenant [S42].
+3. Inbound B2B direct connect only: MFA trust. Direct-connect users cannot do MFA in the
+   resource tenant, so when Conditional Access requires MFA the effective
+   ``inboundTrust.isMfaAccepted`` must be true, or they get AADSTS90071 [S26][S30][S31].
+   b2blint cannot see Conditional Access: it assumes MFA is required unless the question
+   says otherwise (``mfa_required=False``, ``--no-mfa-required``).
+
+Tenant restrictions v2 are separate from inbound/outbound settings: they govern *external*
+accounts (issued by the partner) used on our devices and networks to reach the partner's
+apps, and apply only where the TRv2 signal is sent [S35]. Blocked: AADSTS5000211.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from b2blint.access.words import EVERYONE_BLOCKED, setting_phrase
+from b2blint.errors import B2BLintError
+from b2blint.policy.clouds import ENDPOINTS, LABELS, allowed_endpoints, supported
+from b2blint.policy.effective import Resolved, Source, resolve
+from b2blint.policy.model import MICROSOFT_ACCOUNTS_TENANT, Partner, Policy, Ref
+from b2blint.policy.targets import (
+    ALL_APPLICATIONS,
+    ANYONE,
+    APPS,
+    OFFICE_365,
+    USERS,
+    SettingResult,
+    Subject,
+    depends_on,
+    evaluate,
+)
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+#: How ``--partner`` names "an organization without a partner entry" (the default applies).
+DEFAULT_PARTNER = "default"
+
+ALLOWED, BLOCKED, DEPENDS = "allowed", "blocked", "depends"
+
+#: Error codes [S42][S31][S35] and Microsoft's text for them.
+INBOUND_ERROR = "AADSTS500213"
+OUTBOUND_ERROR = "AADSTS500212"
+MFA_ERROR = "AADSTS90071"
+TENANT_RESTRICTIONS_ERROR = "AADSTS5000211"
+ERROR_TEXT: Mapping[str, str] = {
+    INBOUND_ERROR: "NotAllowedByInboundPolicyTenant - The resource tenant's cross-tenant access "
+    "policy doesn't allow this user to access this tenant.",
+    OUTBOUND_ERROR: "NotAllowedByOutboundPolicyTenant - The user's administrator has set an "
+    "outbound access policy that doesn't allow access to the resource tenant.",
+    MFA_ERROR: "An admin from <organization> must update their access settings to accept "
+    "inbound multifactor authentication.",
+    TENANT_RESTRICTIONS_ERROR: "A tenant restrictions policy added to this request by a device "
+    "or network administrator does not allow access to '<tenant>'.",
+}
+
+
+class Kind(str, enum.Enum):
+    B2B_COLLABORATION = "b2b-collaboration"
+    B2B_DIRECT_CONNECT = "b2b-direct-connect"
+    TENANT_RESTRICTIONS = "tenant-restrictions"
+
+
+class Direction(str, enum.Enum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+#: (kind, direction) -> the partner/default property that governs it.
+SETTINGS: Mapping[tuple[Kind, Direction | None], str] = {
+    (Kind.B2B_COLLABORATION, Direction.INBOUND): "b2bCollaborationInbound",
+    (Kind.B2B_COLLABORATION, Direction.OUTBOUND): "b2bCollaborationOutbound",
+    (Kind.B2B_DIRECT_CONNECT, Direction.INBOUND): "b2bDirectConnectInbound",
+    (Kind.B2B_DIRECT_CONNECT, Direction.OUTBOUND): "b2bDirectConnectOutbound",
+    (Kind.TENANT_RESTRICTIONS, None): "tenantRestrictions",
+}
+
+#: Every (kind, direction), in the order reports list them.
+KINDS_IN_ORDER: tuple[tuple[Kind, Direction | None], ...] = tuple(SETTINGS)
+
+
+def kind_label(kind: Kind, direction: Direction | None) -> str:
+    """``inbound B2B collaboration``, ``tenant restrictions``."""
+    noun = {
+        Kind.B2B_COLLABORATION: "B2B collaboration",
+        Kind.B2B_DIRECT_CONNECT: "B2B direct connect",
+        Kind.TENANT_RESTRICTIONS: "tenant restrictions",
+    }[kind]
+    return f"{direction.value} {noun}" if direction is not None else noun
+
+
+# ---------------------------------------------------------------------------------------------
+# Questions and answers
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    """One sign-in: whose users, which kind and direction, who, which application."""
+
+    partner: str  # name, tenant ID or DEFAULT_PARTNER
+    kind: Kind
+    direction: Direction | None  # None only for tenant restrictions
+    subject: Subject = ANYONE
+    app: str | None = None  # lower-case app ID, Office365 or AllApplications; None: not given
+    mfa_required: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Decider:
+    """A setting that decided a verdict: where it is written, or which service default."""
+
+    ref: Ref | None
+    service_default: str = ""  # e.g. "b2bDirectConnectInbound.usersAndGroups"
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ref is None:
+            return {"file": None, "line": None, "path": f"service default: {self.service_default}"}
+        location = self.ref.location()
+        return {"file": location.file, "line": location.position.line, "path": location.json_path}
+
+    def text(self) -> str:
+        if self.ref is None:
+            return f"(service default) {self.service_default}"
+        location = self.ref.location()
+        return f"{location.file}:{location.position.line}  {location.json_path}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """The answer: allowed, blocked or depends; the error met; why; what decided; caveats.
+
+    ``error`` is what a user meets when blocked; for ``depends`` it is what they meet if the
+    unknown turns out against them.
+    """
+
+    verdict: str
+    error: str | None
+    reason: str
+    decided_by: tuple[Decider, ...]
+    question: str = ""  # the question in one line, for reports
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "error": self.error,
+            "reason": self.reason,
+            "decidedBy": [d.to_json() for d in self.decided_by],
+            "question": self.question,
+            "notes": list(self.notes),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# What people type (CLI options, policy-test fields)
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_guid(value: str, what: str) -> str:
+    """A user or group object ID, lower-cased; anything else is a usage error."""
+    if not GUID.match(value):
+        raise B2BLintError(f"{what}: '{value}' is not an object ID (a GUID)")
+    return value.lower()
+
+
+def parse_app(value: str, what: str = "--app") -> str:
+    """An app ID (GUID) or the keyword Office365 / AllApplications (any letter case)."""
+    for keyword in (OFFICE_365, ALL_APPLICATIONS):
+        if value.lower() == keyword.lower():
+            return keyword
+    if GUID.match(value):
+        return value.lower()
+    raise B2BLintError(
+        f"{what}: '{value}' is not an application ID (a GUID), Office365 or AllApplications"
+    )
+
+
+def find_partner(policy: Policy, key: str, what: str = "--partner") -> Partner | None:
+    """The partner named ``key`` (tenant ID or name); None for `DEFAULT_PARTNER`.
+
+    Raises `B2BLintError` (exit 2) when there is no such partner or the name is ambiguous.
+    """
+    if key.lower() == DEFAULT_PARTNER:
+        return None
+    partner = policy.partner(key)
+    if partner is not None:
+        return partner
+    same_name = [p for p in policy.partners if p.name and p.name.lower() == key.lower()]
+    if len(same_name) > 1:
+        ids = ", ".join(p.tenant_id for p in same_name)
+        raise B2BLintError(f"{what}: '{key}' names several partners ({ids}); use the tenant ID")
+    noun = "tenant ID" if GUID.match(key) else "name"
+    raise B2BLintError(
+        f"{what}: no partner with {noun} '{key}' in the policy (use '{DEFAULT_PARTNER}' "
+        "for an organization without a partner entry)"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+
+def partner_label(partner: Partner | None) -> str:
+    return partner.label if partner is not None else "organizations without a partner entry"
+
+
+def org_name(partner: Partner | None) -> str:
+    return (partner.name or partner.tenant_id) if partner is not None else "the other organization"
+
+
+def possessive(name: str) -> str:
+    return name + ("'" if name.endswith("s") else "'s")
+
+
+def subject_text(subject: Subject) -> str:
+    parts = []
+    if subject.user:
+        parts.append(f"user {subject.user}")
+    if subject.groups:
+        parts.append("in group " + ", ".join(sorted(subject.groups)))
+    return " ".join(parts) if parts else "any user"
+
+
+def app_text(app: str | None) -> str:
+    if app is None:
+        return "any application"
+    return app if app in (OFFICE_365, ALL_APPLICATIONS) else f"app {app}"
+
+
+def source_words(resolved: Resolved, partner: Partner | None) -> str:
+    """Where an effective B2B setting comes from: the partner entry, the default, ..."""
+    sources = {part.source for part in resolved.parts.values()}
+    if sources == {Source.SERVICE}:
+        return "the service default"
+    if partner is None:
+        return "the default"
+    entry = f"{possessive(org_name(partner))} entry"
+    if sources == {Source.EXPLICIT}:
+        return entry
+    if Source.EXPLICIT in sources:
+        return f"{entry}, the rest inherited"
+    return "inherited from the default" if Source.DEFAULT in sources else "the service default"
+
+
+def setting_sentence(setting: str, resolved: Resolved, partner: Partner | None) -> str:
+    """``b2bCollaborationInbound (Fabrikam's entry) allows users: ...; apps: ...``."""
+    phrase = setting_phrase(resolved.value)
+    where = source_words(resolved, partner)
+    if phrase == EVERYONE_BLOCKED:
+        return f"{setting} ({where}) blocks everyone"
+    return f"{setting} ({where}) allows {phrase}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------------
+
+
+def half_deciders(resolved: Resolved, result: SettingResult) -> tuple[Decider, ...]:
+    """The lines of the halves that decided: the matching target, else the whole half."""
+    matches = {USERS: result.users.target_index, APPS: result.apps.target_index}
+    found = []
+    for half in result.deciding:
+        part = resolved.parts[half]
+        index = matches[half]
+        if part.ref is None:
+            found.append(Decider(None, f"{resolved.name}.{half}"))
+        elif index is not None:
+            found.append(Decider(part.ref.child("targets", index)))
+        else:
+            found.append(Decider(part.ref))
+    return tuple(found)
+
+
+@dataclasses.dataclass(frozen=True)
+class CloudBlock:
+    """Microsoft cloud settings block the partner: why (long and short) and what decided."""
+
+    reason: str
+    short: str
+    deciders: tuple[Decider, ...]
+
+
+def cloud_block(policy: Policy, partner: Partner | None, kind: Kind) -> CloudBlock | None:
+    """Why Microsoft cloud settings block this partner [S29]; None if they don't."""
+    if partner is None or kind is Kind.TENANT_RESTRICTIONS:
+        return None
+    ours, theirs = policy.tenant_cloud, partner.cloud
+    if ours == theirs or theirs not in ENDPOINTS or ours not in ENDPOINTS:
+        return None
+    cloud = Decider(partner.ref.child("cloud"))
+    where = f"{partner.label} is in {LABELS[theirs]}, this tenant in {LABELS[ours]}"
+    if kind is Kind.B2B_DIRECT_CONNECT:
+        short = "not supported across Microsoft clouds"
+        return CloudBlock(f"{where}; B2B direct connect is {short}", short, (cloud,))
+    if not supported(ours, theirs):
+        short = f"not supported between {LABELS[ours]} and {LABELS[theirs]}"
+        return CloudBlock(f"{where}; B2B collaboration is {short}", short, (cloud,))
+    endpoint = ENDPOINTS[theirs]
+    if endpoint in allowed_endpoints(policy):
+        return None
+    section = policy.section("crossTenantAccessPolicy")
+    if section is None:
+        deciders: tuple[Decider, ...] = (cloud,)
+    elif isinstance(section.value, Mapping) and "allowedCloudEndpoints" in section.value:
+        deciders = (Decider(section.ref.child("allowedCloudEndpoints").at_key()), cloud)
+    else:
+        deciders = (Decider(section.ref.at_key()), cloud)
+    short = f"{endpoint} not in allowedCloudEndpoints"
+    return CloudBlock(
+        f"{where}, and allowedCloudEndpoints does not enable {endpoint}", short, deciders
+    )
+
+
+def _notes(
+    policy: Policy, partner: Partner | None, kind: Kind, direction: Direction | None
+) -> tuple[str, ...]:
+    if kind is Kind.TENANT_RESTRICTIONS:
+        notes = [
+            "tenant restrictions apply only on devices and networks that send the tenant "
+            "restrictions v2 signal (Global Secure Access, a proxy header or Windows policy)"
+        ]
+        if partner is not None and partner.tenant_id.lower() == MICROSOFT_ACCOUNTS_TENANT:
+            notes.append("per-user tenant restrictions are not supported for Microsoft accounts")
+        return tuple(notes)
+    other = "outbound" if direction is Direction.INBOUND else "inbound"
+    notes = [
+        f"{possessive(org_name(partner))} own {other} {kind_label(kind, None)} settings must "
+        "allow it too (they are not in these files)"
+    ]
+    if partner is not None and partner.cloud != policy.tenant_cloud:
+        notes.append(
+            f"{org_name(partner)} must also enable this tenant's cloud in its Microsoft cloud "
+            "settings"
+        )
+    return tuple(notes)
+
+
+def simulate(policy: Policy, question: Question) -> Verdict:
+    """The verdict for one sign-in (see the module docstring for the order of the checks)."""
+    partner = find_partner(policy, question.partner)
+    kind = question.kind
+    direction = None if kind is Kind.TENANT_RESTRICTIONS else question.direction
+    if kind is not Kind.TENANT_RESTRICTIONS and direction is None:
+        raise B2BLintError(f"--direction is required for {kind.value}")
+    setting = SETTINGS[(kind, direction)]
+    line = (
+        f"{partner_label(partner)} · {kind_label(kind, direction)} · "
+        f"{subject_text(question.subject)} · {app_text(question.app)}"
+    )
+    notes = _notes(policy, partner, kind, direction)
+    by_cloud = cloud_block(policy, partner, kind)
+    if by_cloud is not None:
+        reason = by_cloud.reason + " (no error code is documented)"
+        return Verdict(BLOCKED, None, reason, by_cloud.deciders, line, notes)
+    resolved = resolve(policy, partner, setting)
+    result = evaluate(
+        resolved.parts[USERS].value, resolved.parts[APPS].value, question.subject, question.app
+    )
+    deciders = half_deciders(resolved, result)
+    sentence = setting_sentence(setting, resolved, partner)
+    error = (
+        TENANT_RESTRICTIONS_ERROR
+        if direction is None
+        else (INBOUND_ERROR if direction is Direction.INBOUND else OUTBOUND_ERROR)
+    )
+    if result.problem is not None:
+        return Verdict(DEPENDS, error, f"{setting}: {result.problem}", deciders, line, notes)
+    if result.passes is False:
+        if not sentence.endswith("blocks everyone"):
+            sentence += f"; not {subject_text(question.subject)} with {app_text(question.app)}"
+        return Verdict(BLOCKED, error, sentence, deciders, line, notes)
+    if kind is Kind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
+        untrusted = _mfa_trust(
+            policy, partner, question=question, result=result, deciders=deciders, sentence=sentence
+        )
+        if untrusted is not None:
+            return dataclasses.replace(untrusted, question=line, notes=notes)
+    if result.passes is None:
+        reason = f"{sentence}; the verdict depends on {depends_on(result)}"
+        return Verdict(DEPENDS, error, reason, deciders, line, notes)
+    return Verdict(ALLOWED, None, sentence, deciders, line, notes)
+
+
+def _mfa_trust(
+    policy: Policy,
+    partner: Partner | None,
+    *,
+    question: Question,
+    result: SettingResult,
+    deciders: tuple[Decider, ...],
+    sentence: str,
+) -> Verdict | None:
+    """Inbound direct connect got through the setting: is the partner's MFA trusted? [S26][S31]"""
+    trust = resolve(policy, partner, "inboundTrust")
+    accepted = trust.value.get("isMfaAccepted") if isinstance(trust.value, Mapping) else None
+    if accepted is True:
+        return None
+    if trust.ref is None:
+        trust_decider = Decider(None, "inboundTrust.isMfaAccepted")
+    elif isinstance(trust.value, Mapping) and "isMfaAccepted" in trust.value:
+        trust_decider = Decider(trust.ref.child("isMfaAccepted"))
+    else:
+        trust_decider = Decider(trust.ref)
+    org = org_name(partner)
+    if not question.mfa_required:
+        if result.passes is None:
+            return None
+        reason = (
+            f"{sentence}; MFA from {org} is not trusted, which matters only when Conditional "
+            "Access requires MFA (the question says it does not)"
+        )
+        return Verdict(ALLOWED, None, reason, (*deciders, trust_decider))
+    shown = "not set" if accepted is None else str(accepted).lower()
+    reason = (
+        f"{sentence}, but inboundTrust.isMfaAccepted is {shown} for {org}: B2B direct connect "
+        "users cannot do MFA in this tenant, so they are blocked when Conditional Access "
+        "requires MFA (assumed; see --no-mfa-required)"
+    )
+    if result.passes is None:
+        reason += f"; users the setting does not let through meet {INBOUND_ERROR} instead"
+    return Verdict(BLOCKED, MFA_ERROR, reason, (trust_decider, *deciders))

@@ -1,0 +1,57 @@
+"""Write a lint report where the user asked: stdout, or a file written atomically.
+
+Shared by every command that reports findings (lint, and apply's lint gate), so ``--format
+auto``, ``--output``, colour and ``--quiet`` behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from b2blint.commands._options import detail, is_quiet, note, use_color
+from b2blint.report import get_reporter
+from b2blint.report.text import summary
+
+if TYPE_CHECKING:
+    from b2blint.lint.engine import LintResult
+    from b2blint.rules._rule import Rule
+
+AUTO = "auto"
+
+
+def resolve_format(name: str) -> str:
+    """``auto``: GitHub annotations under GitHub Actions (``GITHUB_ACTIONS=true``), else text."""
+    if name != AUTO:
+        return name
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def write_report(
+    result: LintResult, rules: Sequence[Rule], output_format: str, output: str | None = None
+) -> None:
+    """Render ``result`` and send it to ``output`` (atomically) or to stdout."""
+    name = resolve_format(output_format)
+    detail(f"linted {len(result.files)} files with {len(rules)} rules; format {name}")
+    for file in result.files:
+        detail(f"  {file}", level=2)
+    if output is None:
+        color = use_color(sys.stdout)
+        report = get_reporter(name, color=color, quiet=is_quiet())(result, rules)
+        click.echo(report, nl=False, color=True)
+        return
+    from b2blint.files.fsutil import atomic_write_text  # tempfile costs 3 ms: only for --output
+
+    report = get_reporter(name, quiet=is_quiet())(result, rules)
+    try:
+        atomic_write_text(Path(output), report)
+    except OSError as error:
+        from b2blint.errors import B2BLintError
+
+        raise B2BLintError(f"{output}: cannot write: {error.strerror or error}") from None
+    note(f"wrote the {name} report to {output}: {summary(result)}")

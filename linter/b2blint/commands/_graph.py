@@ -1,0 +1,165 @@
+"""What `export`, `plan` and `apply` share: Graph options, the session, the lint gate.
+
+Every Graph command exits 1 on an error it can explain (unreachable Graph, 401/403, a token
+for another tenant, malformed responses, lint errors in the YAML), so that ``plan
+--detailed-exitcode`` keeps 2 for "changes" (Terraform's convention, DESIGN.md §5).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from b2blint.commands._options import VERBOSE, verbosity
+from b2blint.errors import EXIT_FAILED, B2BLintError
+from b2blint.redact import redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CLOUD_CHOICES = ("global", "usgov", "usgov-dod", "china")
+AUTH_CHOICES = ("secret", "certificate", "workload-identity", "managed-identity", "azure-cli")
+
+if TYPE_CHECKING:
+    from b2blint.commands._progress import Progress
+
+
+def graph_options(function: F) -> F:
+    """``--graph-url``, ``--auth`` and ``--cloud``, each also settable from the environment."""
+    options = (
+        click.option(
+            "--graph-url",
+            envvar="B2BLINT_GRAPH_URL",
+            metavar="URL",
+            help="Graph root to use instead of the cloud's (https; http only on loopback). "
+            "Env: B2BLINT_GRAPH_URL.",
+        ),
+        click.option(
+            "--auth",
+            type=click.Choice(AUTH_CHOICES),
+            envvar="B2BLINT_AUTH",
+            help="How to get a token with azure-identity (needs b2blint[azure]); without it, "
+            "the token in B2BLINT_ACCESS_TOKEN is used. Env: B2BLINT_AUTH.",
+        ),
+        click.option(
+            "--cloud",
+            type=click.Choice(CLOUD_CHOICES),
+            envvar="B2BLINT_CLOUD",
+            help="Microsoft cloud of the tenant (default: tenant.cloud in the YAML, else global); "
+            "usgov-dod is US Government L5. Env: B2BLINT_CLOUD.",
+        ),
+    )
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def stderr_logger() -> Callable[[str], None] | None:
+    """A thread-safe ``-v`` request log on stderr (None without ``-v``).
+
+    Worker threads have no click context, so the level is read here, once, on the main thread.
+    """
+    if verbosity() < VERBOSE:
+        return None
+    lock = threading.Lock()
+
+    def log(line: str) -> None:
+        with lock:
+            click.echo(f"b2blint: {redact(line)}", err=True)
+
+    return log
+
+
+def progress_logger(bar: Progress | None = None) -> Callable[[str], None]:
+    """Progress lines on stderr (suppressed by ``-q``), thread-safe.
+
+    With an active progress display (``bar``), lines are printed above it, not through it.
+    """
+    quiet = verbosity() < 0
+    lock = threading.Lock()
+
+    def log(line: str) -> None:
+        if quiet:
+            return
+        if bar is not None and bar.enabled:
+            bar.echo(f"b2blint: {redact(line)}")
+            return
+        with lock:
+            click.echo(f"b2blint: {redact(line)}", err=True)
+
+    return log
+
+
+@contextlib.contextmanager
+def reading_progress(client: Any, label: str = "Reading the live tenant") -> Iterator[None]:
+    """Count Graph responses on a TTY while ``client`` reads (requests, not objects)."""
+    from b2blint.commands._progress import progress
+
+    with progress(label) as bar:
+        client.on_response = lambda _method, _status: bar.advance(item="requests")
+        try:
+            yield
+        finally:
+            client.on_response = None
+
+
+@dataclasses.dataclass
+class Session:
+    """An authenticated Graph client for one tenant."""
+
+    client: Any  # GraphClient (imported lazily)
+    tenant_id: str
+    cloud: str
+    token: Any  # TokenInfo
+    source: Any  # TokenSource
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def open_session(
+    tenant_id: str, cloud_name: str, graph_url: str | None, auth: str | None
+) -> Session:
+    """Get a token, check it is for ``tenant_id``, and connect (nothing is sent to Graph yet)."""
+    from b2blint.tenant.auth import check_tenant, token_info, token_source
+    from b2blint.tenant.client import GraphClient
+    from b2blint.tenant.clouds import get_cloud, graph_root
+
+    cloud = get_cloud(cloud_name)
+    root = graph_root(cloud, graph_url)
+    source = token_source(auth, tenant_id, cloud)
+    info = token_info(source)
+    check_tenant(info, tenant_id, source)
+    client = GraphClient(root, source, log=stderr_logger())
+    return Session(client, tenant_id, cloud.name, info, source)
+
+
+def lint_gate(paths: Sequence[str], config_file: str | None = None) -> Any:
+    """Lint the tree; refuse (exit 1) on any error-level finding, showing the findings."""
+    from b2blint.lint.config import load_config
+    from b2blint.lint.engine import lint_paths
+    from b2blint.report import get_reporter
+    from b2blint.rules import ALL_RULES
+
+    try:
+        config = load_config(config_file)
+    except B2BLintError as error:
+        raise B2BLintError(error.message, exit_code=EXIT_FAILED) from None
+    result = lint_paths(list(paths), config)
+    if result.exit_code() != 0:
+        sys.stderr.write(get_reporter("text")(result, ALL_RULES))
+        raise B2BLintError(
+            f"{', '.join(paths)} has lint errors (above); fix them before talking to Graph",
+            exit_code=EXIT_FAILED,
+        )
+    if result.policy.tenant_id is None:
+        raise B2BLintError(
+            f"{', '.join(paths)}: no tenant.id; the tree must say which tenant it is for",
+            exit_code=EXIT_FAILED,
+        )
+    return result

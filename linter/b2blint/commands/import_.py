@@ -1,0 +1,149 @@
+"""``b2blint import``: saved Graph JSON responses -> a lint-ready policy tree (offline).
+
+Reads the response bodies an admin saved from Graph Explorer or ``az rest`` (see
+`b2blint.graph.recognize` for which ones), converts them with `b2blint.graph.mapping`, and
+writes ``DIR/tenant.yaml`` plus one ``DIR/partners/<slug>.yaml`` per partner. Everything is
+read, checked and rendered before the first byte is written, so bad input leaves nothing
+behind; each file is then written atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from b2blint.errors import EXIT_OK, B2BLintError
+from b2blint.files.jsonpos import JsonDocument, JsonPath, JsonTextError, decode_text, load_json
+from b2blint.graph.kinds import Kind
+from b2blint.graph.mapping import (
+    GraphMappingError,
+    ImportedPolicy,
+    Recognized,
+    UnrecognizedBody,
+    build_policy,
+    recognize,
+    without_unset,
+)
+from b2blint.graph.treewriter import TreeFile, check_out_dir, render_tree, write_tree
+
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+CLOUD_ENDPOINTS = {"microsoftonline.us": "usgov", "partner.microsoftonline.cn": "china"}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Input:
+    """One input file: its name as given, and the parsed JSON with positions."""
+
+    name: str
+    document: JsonDocument
+
+    def where(self, path: JsonPath) -> str:
+        line, column = self.document.position(path)
+        return f"{self.name}:{line}:{column}"
+
+
+@click.command("import")
+@click.option("--tenant-id", required=True, help="The id (GUID) of the tenant the files are from.")
+@click.option(
+    "--cloud",
+    type=click.Choice(["global", "usgov", "china"]),
+    default="global",
+    show_default=True,
+    help="The tenant's Microsoft cloud.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="New or empty directory to write the policy tree into.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Path]) -> int:
+    """Convert saved Graph JSON responses (FILE...) into policy YAML under --out.
+
+    Save each response body unchanged, e.g. `az rest --method get --url
+    https://graph.microsoft.com/v1.0/policies/crossTenantAccessPolicy/partners > partners.json`.
+    """
+    if not GUID.fullmatch(tenant_id):
+        raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID (the tenant's directory id)")
+    check_out_dir(out_dir, "import")
+    inputs = [_read(path) for path in files]
+    found: list[Recognized] = []
+    for index, item in enumerate(inputs):
+        try:
+            objects = recognize(item.document.data)
+        except UnrecognizedBody as error:
+            raise B2BLintError(f"{item.where(error.path)}: {error.message}") from None
+        found.extend(_with_origin(objects, index))
+        if isinstance(item.document.data, dict) and "@odata.nextLink" in item.document.data:
+            click.echo(
+                f"note: {item.name} is one page of a longer list (@odata.nextLink): "
+                "pass every page, or partners will be missing"
+            )
+    try:
+        imported = build_policy(found)
+    except GraphMappingError as error:
+        where = inputs[error.origin].where(error.path)
+        message = f"{where}: {error.message}"
+        if error.first is not None:
+            message += f" (first at {inputs[error.first[0]].where(error.first[1])})"
+        raise B2BLintError(message) from None
+    sources = [Path(item.name).name for item in inputs]
+    outputs = render_tree(
+        without_unset(imported.policy),
+        tenant_id=tenant_id,
+        cloud=cloud,
+        origin=[
+            "Tenant-wide settings, imported by `b2blint import` from saved Microsoft Graph "
+            "responses:",
+            *(f"  {source}" for source in sources),
+        ],
+        verb="imported",
+        b2b_policy=imported.unmanaged.get(Kind.B2B_MANAGEMENT_POLICY.value),
+    )
+    write_tree(out_dir, outputs)
+    _summary(out_dir, outputs, imported, len(inputs))
+    return EXIT_OK
+
+
+def _with_origin(objects: list[Recognized], origin: int) -> list[Recognized]:
+    return [dataclasses.replace(obj, origin=origin) for obj in objects]
+
+
+def _read(path: Path) -> _Input:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise B2BLintError(f"{name}: cannot read: {error.strerror or error}") from None
+    try:
+        document = load_json(decode_text(raw))
+    except JsonTextError as error:
+        raise B2BLintError(f"{name}:{error.line}:{error.column}: {error.message}") from None
+    return _Input(name, document)
+
+
+def _summary(out_dir: Path, outputs: list[TreeFile], imported: ImportedPolicy, count: int) -> None:
+    for output in outputs:
+        click.echo(f"wrote {out_dir / output.relative}: {output.what}")
+    if imported.dropped:
+        click.echo(f"left out (read-only or not managed): {', '.join(imported.dropped)}")
+    base = imported.policy.get("crossTenantAccessPolicy") or {}
+    endpoints = base.get("allowedCloudEndpoints") if isinstance(base, dict) else None
+    for endpoint in endpoints if isinstance(endpoints, list) else ():
+        cloud = CLOUD_ENDPOINTS.get(str(endpoint))
+        if cloud is not None:
+            click.echo(
+                f"note: allowedCloudEndpoints lists {endpoint}: set `cloud: {cloud}` on the "
+                "partners in that cloud (Graph does not record it)"
+            )
+    partners = len(outputs) - 1
+    click.echo(
+        f"imported {count} file{'s' if count != 1 else ''} into {out_dir}: tenant.yaml and "
+        f"{partners} partner file{'s' if partners != 1 else ''}; next: b2blint lint {out_dir}"
+    )

@@ -1,0 +1,94 @@
+"""``b2blint plan``: live tenant vs YAML, as an ordered list of changes.
+
+Exit codes: 0 success (with ``--detailed-exitcode``: no changes), 1 error, 2 changes present
+(``--detailed-exitcode`` only; Terraform's convention). click's own usage errors also exit 2,
+so scripts using ``--detailed-exitcode`` should check the options once by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from b2blint.commands._graph import graph_options, lint_gate, open_session, reading_progress
+from b2blint.commands._options import common_options, config_option, detail, note
+from b2blint.errors import EXIT_CHANGES
+
+
+@click.command("plan")
+@click.argument("path", required=False, type=click.Path())
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, json for programs, markdown for pull-request comments.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Save the plan (JSON, with hashes of the live state and the YAML) for `apply --plan`.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)
+@click.option(
+    "--prune", is_flag=True, help="Plan to delete live partners that the YAML does not declare."
+)
+@graph_options
+@config_option
+@common_options
+def plan_command(
+    *,
+    path: str | None,
+    output_format: str,
+    out_path: Path | None,
+    detailed_exitcode: bool,
+    prune: bool,
+    graph_url: str | None,
+    auth: str | None,
+    cloud: str | None,
+    config_file: str | None,
+) -> int:
+    """Compare the live tenant with the policy YAML at PATH (default: policies/)."""
+    from b2blint.files.fsutil import atomic_write_text
+    from b2blint.tenant.live import read_live
+    from b2blint.tenant.plan import beta_kinds, build_plan, needed_kinds, plan_to_dict
+    from b2blint.tenant.planaccess import access_section
+    from b2blint.tenant.planformat import render
+
+    source = path or "policies"
+    lint = lint_gate([source], config_file)
+    policy = lint.policy
+    data = policy.to_data()
+    tenant_id: str = policy.tenant_id
+    session = open_session(tenant_id, cloud or policy.tenant_cloud, graph_url, auth)
+    try:
+        with reading_progress(session.client):
+            live = read_live(session.client, needed_kinds(data), beta=beta_kinds(data))
+        plan = build_plan(
+            data, live, tenant_id=tenant_id, cloud=session.cloud, prune=prune, sources=[source]
+        )
+    finally:
+        session.close()
+    tenant_name = policy.section_value("tenant").get("name")
+    access = ""
+    if output_format != "json":
+        access = access_section(data, live.policy(), prune=prune, fmt=output_format)
+    name = tenant_name if isinstance(tenant_name, str) else None
+    click.echo(render(plan, output_format, name, access), nl=False)
+    if out_path is not None:
+        atomic_write_text(
+            out_path, json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
+        )
+        note(f"wrote the plan to {out_path}")
+    detail(f"read the live tenant in {live.requests} request{'s' if live.requests != 1 else ''}")
+    if detailed_exitcode and plan.has_changes:
+        return EXIT_CHANGES
+    return 0

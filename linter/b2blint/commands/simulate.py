@@ -1,0 +1,114 @@
+"""``b2blint simulate``: would this cross-tenant sign-in or invitation get through, and if not why?
+
+Exit codes: 0 when it answered (whatever the verdict: read it from the output), 2 for bad
+usage (unknown partner, an ID that is not a GUID, a missing option). Semantics and the
+decisions where Microsoft's docs are silent: docs/simulate.md.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from b2blint.commands._options import common_options, format_option, note
+
+KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
+
+
+@click.command("simulate")
+@common_options
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--partner",
+    help="Partner name or tenant ID; 'default' for an organization without a partner entry.",
+)
+@click.option("--kind", type=click.Choice(KINDS), help="What is accessed.")
+@click.option(
+    "--direction",
+    type=click.Choice(["inbound", "outbound"]),
+    help="inbound: the partner's users come here; outbound: our users go there.",
+)
+@click.option(
+    "--user", help="Object ID of the user (a user given without --group is in no listed group)."
+)
+@click.option(
+    "--group", "groups", multiple=True, help="Object ID of a group the user is in (repeatable)."
+)
+@click.option(
+    "--app", help="Application ID, Office365 or AllApplications (default: any application)."
+)
+@click.option("--invite", help="Simulate an invitation to this email address instead of a sign-in.")
+@click.option(
+    "--mfa-required/--no-mfa-required",
+    default=True,
+    show_default=True,
+    help="Whether Conditional Access requires MFA (then inbound direct connect needs MFA trust).",
+)
+@format_option("text", "json")
+def simulate_command(
+    *,
+    paths: tuple[str, ...],
+    partner: str | None,
+    kind: str | None,
+    direction: str | None,
+    user: str | None,
+    groups: tuple[str, ...],
+    app: str | None,
+    invite: str | None,
+    mfa_required: bool,
+    output_format: str,
+) -> int:
+    """Predict whether a cross-tenant access attempt is allowed (default PATH: policies/).
+
+    \b
+    b2blint simulate --partner Fabrikam --kind b2b-direct-connect --direction inbound \\
+        --group 5e3a1b2c-... --app Office365
+    b2blint simulate --invite someone@fabrikam.com
+    """
+    from b2blint.access.invite import InviteQuestion, simulate_invite
+    from b2blint.access.simulate import Direction, Kind, Question, parse_app, parse_guid, simulate
+    from b2blint.errors import B2BLintError
+    from b2blint.lint.tree import read_tree
+    from b2blint.policy.targets import Subject
+
+    subject = Subject(
+        parse_guid(user, "--user") if user else None,
+        frozenset(parse_guid(group, "--group") for group in groups),
+    )
+    if invite is not None:
+        for name, value in (("--kind", kind), ("--direction", direction), ("--app", app)):
+            if value is not None:
+                raise B2BLintError(f"{name} does not apply to --invite")
+        asked: Question | InviteQuestion = InviteQuestion(invite, partner, subject)
+    else:
+        if partner is None or kind is None:
+            raise B2BLintError("give --partner and --kind (or --invite EMAIL)")
+        chosen = Kind(kind)
+        if chosen is Kind.TENANT_RESTRICTIONS and direction is not None:
+            raise B2BLintError("--direction does not apply to tenant-restrictions")
+        if chosen is not Kind.TENANT_RESTRICTIONS and direction is None:
+            raise B2BLintError(f"--direction is required for {kind} (inbound or outbound)")
+        asked = Question(
+            partner,
+            chosen,
+            Direction(direction) if direction else None,
+            subject,
+            parse_app(app) if app else None,
+            mfa_required,
+        )
+    tree = read_tree(paths, lint=True)
+    if tree.lint_errors:
+        note(tree.lint_warning("the verdict may differ from what Graph would do"))
+    verdict = (
+        simulate_invite(tree.policy, asked)
+        if isinstance(asked, InviteQuestion)
+        else simulate(tree.policy, asked)
+    )
+    if output_format == "json":
+        click.echo(json.dumps(verdict.to_json(), indent=2, ensure_ascii=False))
+    else:
+        from b2blint.access.report import verdict_text
+
+        click.echo(verdict_text(verdict), nl=False)
+    return 0

@@ -1,0 +1,473 @@
+"""Read one policy file into plain data plus an exact position index.
+
+This is the only module that parses YAML on the lint path. It drives libyaml's event parser
+(PyYAML's ``CSafeLoader``; the pure-Python parser when libyaml is missing) and builds plain
+``dict``/``list``/scalars in one pass, recording for every key and value its 1-based line and
+column. That is about 14x faster than ruamel.yaml's round-trip loader on a 1,000-partner file
+(docs/performance.md), and it sees what a loader hides:
+
+* every key, so duplicate keys are reported instead of silently overwritten (SYN001);
+* every anchor, alias and explicit tag, which are refused before anything is built (SYN002):
+  a billion-laughs file fails at its first anchor, in microseconds;
+* the nesting depth, capped at `MAX_DEPTH` without recursion.
+
+Scalars are resolved with the YAML 1.2 core schema (``yes``/``on`` stay strings, ``0777`` is
+decimal), as ruamel.yaml and Microsoft's JSON both expect. ruamel.yaml's round-trip mode is
+used only where files are rewritten (``--fix``, ``import``, ``export``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from b2blint.diagnostics import PathSegment, Position
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 100
+
+_NULL = frozenset({"~", "null", "Null", "NULL", ""})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT_DEC = re.compile(r"[-+]?[0-9]+")
+_INT_OCT = re.compile(r"0o[0-7]+")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)")
+# Characters that can start a non-string plain scalar; anything else is a string at once.
+_NUMERIC_START = frozenset("0123456789-+.")
+
+#: Plain scalars that YAML 1.1 tools (PyYAML, older parsers) read as booleans.
+YAML11_BOOLEANS = frozenset(
+    {
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+    }
+)
+
+
+class SyntaxProblem(NamedTuple):
+    """A problem found while reading: SYN001 (not valid YAML) or SYN002 (refused as unsafe)."""
+
+    rule_id: str
+    position: Position
+    message: str
+
+
+class DocumentError(Exception):
+    """The file could not be turned into data; ``problems`` say where and why."""
+
+    def __init__(self, problems: Sequence[SyntaxProblem]) -> None:
+        super().__init__(problems[0].message if problems else "unreadable")
+        self.problems = tuple(problems)
+
+
+# Per container: for a mapping, key -> (key line, key col, value line, value col);
+# for a sequence, one (line, col) per item. 0-based internally, 1-based when asked.
+MappingMarks = dict[str, tuple[int, int, int, int]]
+SequenceMarks = list[tuple[int, int]]
+
+
+@dataclasses.dataclass(eq=False)  # identity: two reads of one file are two documents
+class Document:
+    """One parsed policy file: its data, its text and where every key and value stands."""
+
+    path: str
+    text: str
+    data: Any
+    marks: dict[int, MappingMarks | SequenceMarks]
+    root_mark: tuple[int, int] = (0, 0)
+    duplicate_problems: tuple[SyntaxProblem, ...] = ()
+    #: (start, end) character offsets of every quoted or block scalar, in document order: the
+    #: only places where a '#' after whitespace is text, not a comment (b2blint.lint.suppressions).
+    #: None when unknown (a Document built by hand).
+    string_spans: list[tuple[int, int]] | None = None
+
+    def position(self, path: Sequence[PathSegment], *, key: bool = False) -> Position:
+        """The 1-based position of the value at ``path`` (of its key with ``key=True``).
+
+        A path that leaves the data (a missing property) resolves to the deepest container
+        that exists, which is where a "missing" finding belongs.
+        """
+        node: Any = self.data
+        line, column = self.root_mark
+        for index, segment in enumerate(path):
+            marks = self.marks.get(id(node))
+            if marks is None:
+                break
+            last = index == len(path) - 1
+            if isinstance(node, dict) and isinstance(marks, dict) and segment in marks:
+                key_line, key_col, value_line, value_col = marks[str(segment)]
+                if last and key:
+                    return Position(key_line + 1, key_col + 1)
+                line, column = value_line, value_col
+                node = node[segment]
+            elif (
+                isinstance(node, list)
+                and isinstance(marks, list)
+                and isinstance(segment, int)
+                and 0 <= segment < len(marks)
+            ):
+                line, column = marks[segment]
+                node = node[segment]
+            else:
+                break
+        return Position(line + 1, column + 1)
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def decode(raw: bytes) -> str:
+    """Strict UTF-8 (an optional BOM is accepted); raise `DocumentError` with the position."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DocumentError(
+            [SyntaxProblem("SYN002", Position(1, 1), "file is UTF-16; save it as UTF-8")]
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        byte = raw[error.start]
+        raise DocumentError(
+            [
+                SyntaxProblem(
+                    "SYN002",
+                    Position(line, column),
+                    f"file is not valid UTF-8 (byte 0x{byte:02x}); save it as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def read_document(path: Path, display: str | None = None) -> Document:
+    """Read, size-check, decode and parse one file. Raises `DocumentError` or `OSError`."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DocumentError(
+            [
+                SyntaxProblem(
+                    "SYN002",
+                    Position(1, 1),
+                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                    "for a policy file",
+                )
+            ]
+        )
+    raw = path.read_bytes()
+    return parse_text(decode(raw), display or str(path))
+
+
+_BARE_CR = re.compile(r"\r(?!\n)")
+
+
+def parse_text(text: str, display: str) -> Document:
+    """Parse YAML text into a `Document` (raises `DocumentError` for SYN001/SYN002)."""
+    if "\r" in text:
+        bare = _BARE_CR.search(text)
+        if bare is not None:
+            # libyaml counts a lone CR as a line break, editors and the suppression scanner do
+            # not: positions and fixes would disagree, so such a file is refused up front.
+            raise DocumentError(
+                [
+                    SyntaxProblem(
+                        "SYN001",
+                        _line_col(text, bare.start()),
+                        "line break is a bare CR (classic Mac); save the file with LF or CRLF",
+                    )
+                ]
+            )
+    return _Builder(text, display).build()
+
+
+def resolve_plain(value: str) -> Any:
+    """YAML 1.2 core-schema resolution of a plain (unquoted) scalar."""
+    if value in _NULL:
+        return None
+    first = value[0]
+    if first in "tTfF":
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        return value
+    if first not in _NUMERIC_START:
+        return value
+    if _INT_DEC.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    if _INF.fullmatch(value):
+        return float("-inf") if value.startswith("-") else float("inf")
+    if _NAN.fullmatch(value):
+        return float("nan")
+    if _INT_OCT.fullmatch(value):
+        return int(value[2:], 8)
+    if _INT_HEX.fullmatch(value):
+        return int(value[2:], 16)
+    return value
+
+
+def _line_col(text: str, index: int) -> Position:
+    before = text[:index]
+    line = before.count("\n") + 1
+    return Position(line, index - (before.rfind("\n") + 1) + 1)
+
+
+class _Builder:
+    """Turns libyaml events into plain data and marks, refusing unsafe constructs."""
+
+    def __init__(self, text: str, display: str) -> None:
+        self.text = text
+        self.display = display
+        self.marks: dict[int, MappingMarks | SequenceMarks] = {}
+        self.duplicates: list[SyntaxProblem] = []
+        self.string_spans: list[tuple[int, int]] = []
+        self._line_feeds: list[int] | None = None
+
+    def build(self) -> Document:
+        import yaml
+
+        loader_class: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+        parser = loader_class(self.text)
+        try:
+            data, root_mark = self._run(parser, yaml)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            if mark is not None and self._needs_editor_marks():
+                mark = self._editor_mark(mark)
+            position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+            message = error.problem or error.context or "invalid YAML"
+            if error.context and error.problem:
+                message = f"{error.problem} ({error.context})"
+            raise DocumentError(
+                [SyntaxProblem("SYN001", position, _clean_message(message))]
+            ) from None
+        except yaml.reader.ReaderError as error:
+            offset = max(error.position, 0)
+            if loader_class is not yaml.SafeLoader:  # libyaml reports a UTF-8 byte offset
+                offset = len(self.text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+            raise DocumentError(
+                [
+                    SyntaxProblem(
+                        "SYN002",
+                        _line_col(self.text, offset),
+                        f"control character {_char_name(error.character)} is not allowed in YAML",
+                    )
+                ]
+            ) from None
+        except yaml.YAMLError as error:  # e.g. libyaml's memory or reader errors
+            raise DocumentError(
+                [SyntaxProblem("SYN001", Position(1, 1), _clean_message(str(error)))]
+            ) from None
+        finally:
+            dispose = getattr(parser, "dispose", None)
+            if dispose is not None:
+                dispose()
+        if self.duplicates:
+            raise DocumentError(self.duplicates)
+        return Document(
+            path=self.display,
+            text=self.text,
+            data=data,
+            marks=self.marks,
+            root_mark=root_mark,
+            string_spans=self.string_spans,
+        )
+
+    def _needs_editor_marks(self) -> bool:
+        """Whether the text holds a character YAML 1.1 (libyaml) breaks lines at but editors
+        do not (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR): then marks are recomputed from
+        their character index, so positions count lines by '\\n' as editors and suppressions do.
+        """
+        return "\x85" in self.text or "\u2028" in self.text or "\u2029" in self.text
+
+    def _editor_mark(self, mark: Any) -> Any:
+        import bisect
+
+        import yaml
+
+        if self._line_feeds is None:
+            self._line_feeds = [match.start() for match in re.finditer("\n", self.text)]
+        line = bisect.bisect_left(self._line_feeds, mark.index)
+        start = self._line_feeds[line - 1] + 1 if line else 0
+        return yaml.Mark(mark.name, mark.index, line, mark.index - start, None, 0)
+
+    def _refuse(self, event: Any, message: str) -> DocumentError:
+        mark = event.start_mark
+        return DocumentError(
+            [SyntaxProblem("SYN002", Position(mark.line + 1, mark.column + 1), message)]
+        )
+
+    def _run(self, parser: Any, yaml: Any) -> tuple[Any, tuple[int, int]]:
+        scalar_event = yaml.ScalarEvent
+        mapping_start = yaml.MappingStartEvent
+        sequence_start = yaml.SequenceStartEvent
+        mapping_end = yaml.MappingEndEvent
+        sequence_end = yaml.SequenceEndEvent
+        alias_event = yaml.AliasEvent
+        document_start = yaml.DocumentStartEvent
+        stream_end = yaml.StreamEndEvent
+
+        get_event = parser.get_event
+        if self._needs_editor_marks():
+            raw_get_event = get_event
+            editor_mark = self._editor_mark
+
+            def get_event() -> Any:
+                event = raw_get_event()
+                event.start_mark = editor_mark(event.start_mark)
+                event.end_mark = editor_mark(event.end_mark)
+                return event
+
+        marks = self.marks
+        # Stack frames: [container, marks, pending key or _NO_KEY, key mark]
+        stack: list[list[Any]] = []
+        root: Any = None
+        root_mark = (0, 0)
+        documents = 0
+        no_key = _NO_KEY
+        string_spans = self.string_spans
+
+        while True:
+            event = get_event()
+            cls = type(event)
+            if cls is scalar_event or cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None:
+                    raise self._refuse(
+                        event,
+                        f"anchor '&{event.anchor}' is not allowed: "
+                        "write each value where it is used",
+                    )
+                if event.tag is not None:
+                    raise self._refuse(
+                        event, f"explicit tag '{event.tag}' is not allowed in policy files"
+                    )
+                mark = event.start_mark
+                if cls is scalar_event:
+                    if event.style:
+                        value: Any = event.value
+                        string_spans.append((mark.index, event.end_mark.index))
+                    else:
+                        value = resolve_plain(event.value)
+                else:
+                    value = {} if cls is mapping_start else []
+                    marks[id(value)] = {} if cls is mapping_start else []
+                    if len(stack) >= MAX_DEPTH:
+                        raise self._refuse(
+                            event, f"nesting deeper than {MAX_DEPTH} levels is not allowed"
+                        )
+                if not stack:
+                    root = value
+                    root_mark = (mark.line, mark.column)
+                else:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if type(container) is list:
+                        container.append(value)
+                        frame[1].append((mark.line, mark.column))
+                    elif frame[2] is no_key:
+                        if cls is not scalar_event:
+                            raise DocumentError(
+                                [
+                                    SyntaxProblem(
+                                        "SYN001",
+                                        Position(mark.line + 1, mark.column + 1),
+                                        "a mapping key must be a plain value, "
+                                        "not a mapping or list",
+                                    )
+                                ]
+                            )
+                        key = event.value
+                        if key in container:
+                            first = frame[1][key]
+                            self.duplicates.append(
+                                SyntaxProblem(
+                                    "SYN001",
+                                    Position(mark.line + 1, mark.column + 1),
+                                    f"duplicate key '{key}' (first defined at line {first[0] + 1})",
+                                )
+                            )
+                            frame[2] = _DUPLICATE
+                        else:
+                            frame[2] = key
+                        frame[3] = (mark.line, mark.column)
+                        continue
+                    else:
+                        key = frame[2]
+                        if key is not _DUPLICATE:
+                            container[key] = value
+                            key_line, key_col = frame[3]
+                            frame[1][key] = (key_line, key_col, mark.line, mark.column)
+                        frame[2] = no_key
+                if cls is not scalar_event:
+                    stack.append([value, marks[id(value)], no_key, None])
+            elif cls is mapping_end or cls is sequence_end:
+                stack.pop()
+            elif cls is alias_event:
+                raise self._refuse(
+                    event,
+                    f"alias '*{event.anchor}' is not allowed: write each value where it is used",
+                )
+            elif cls is document_start:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise DocumentError(
+                        [
+                            SyntaxProblem(
+                                "SYN001",
+                                Position(mark.line + 1, mark.column + 1),
+                                "a policy file holds one YAML document; split this one into files",
+                            )
+                        ]
+                    )
+            elif cls is stream_end:
+                return root, root_mark
+
+
+class _Sentinel:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_NO_KEY: Any = _Sentinel("<no key>")
+_DUPLICATE: Any = _Sentinel("<duplicate>")
+
+
+def _clean_message(message: str) -> str:
+    message = " ".join(message.split())
+    if "cannot start any token" in message:
+        message += "; YAML indentation must use spaces, not tabs"
+    return message
+
+
+def _char_name(character: int | str) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X}"

@@ -1,0 +1,2 @@
+"""YAML <-> Graph JSON translation only: resource kinds, mapping, import recognition, tree
+writer."""

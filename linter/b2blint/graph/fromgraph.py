@@ -1,0 +1,233 @@
+"""Graph objects -> policy data: the inverse of `b2blint.graph.mapping.resources_from_policy`.
+
+Read-only, service and unmanaged fields (`model.NOT_IMPORTED`) and ``@``-annotations are left
+out, the former named in `ImportedPolicy.dropped`; unknown or miscased properties are carried
+over untouched so that `lint` reports them (SCH002) instead of b2blint dropping them silently.
+A partner's
+``tenantId`` becomes the entry key, its ``displayName`` (undocumented, seen in real responses
+[S39]) or else its identitySynchronization ``displayName`` seeds ``name``.
+
+A partner may arrive in pieces (a partner list, plus a ``$select=tenantId&$expand=
+identitySynchronization`` list, plus single identitySynchronization GETs): pieces merge, but
+the same piece twice is an error, as is any tenant-wide resource twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from b2blint.files.jsonpos import JsonPath
+from b2blint.graph.b2bdefinition import DefinitionError, parse_definition, split_definition
+from b2blint.graph.kinds import ALL_KINDS, NOT_IMPORTED, POLICY_KEY, SINGLETONS, Kind
+from b2blint.graph.recognize import Recognized, recognize
+
+#: Partner fields that leave ``settings``: the key, the name seed, the sync policy.
+PARTNER_FIELDS_MOVED = frozenset({"tenantId", "displayName", "identitySynchronization"})
+
+
+
+class GraphMappingError(ValueError):
+    """Objects that cannot form one policy (a singleton twice, a partner twice, no tenantId).
+
+    ``origin``/``path`` say where: the `Recognized.origin` of the object and a JSON path in its
+    body. ``first`` is the (origin, path) of the object it clashes with, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        origin: Any = None,
+        path: JsonPath = (),
+        first: tuple[Any, JsonPath] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.origin = origin
+        self.path = path
+        self.first = first
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportedPolicy:
+    """`build_policy`'s result.
+
+    ``dropped`` names each read-only or unmanaged field left out, as ``<resource>.<property>``.
+    ``unmanaged`` holds whole Graph objects b2blint manages only in part: today the
+    b2bManagementPolicy (annotations removed), of which only the domain list is in the policy.
+    """
+
+    policy: dict[str, Any]
+    dropped: tuple[str, ...]
+    unmanaged: dict[str, Any]
+
+
+def policy_from_graph(objects: Iterable[Recognized | Mapping[str, Any]]) -> dict[str, Any]:
+    """Policy data from Graph objects: response bodies, list items or `Recognized`."""
+    return build_policy(objects).policy
+
+
+def build_policy(objects: Iterable[Recognized | Mapping[str, Any]]) -> ImportedPolicy:
+    """Like `policy_from_graph`, and say what was left out. Raises `GraphMappingError`.
+
+    A plain mapping goes through `recognize` (so it may be a whole response body); its
+    `Recognized.origin` is its index in ``objects``.
+    """
+    builder = _Builder()
+    for index, item in enumerate(objects):
+        if isinstance(item, Recognized):
+            builder.add(item)
+        else:
+            for found in recognize(dict(item)):
+                builder.add(dataclasses.replace(found, origin=index))
+    return builder.result()
+
+
+def strip_annotations(value: Any) -> Any:
+    """A plain copy of ``value`` without OData annotations (keys that contain ``@``)."""
+    if isinstance(value, Mapping):
+        return {key: strip_annotations(item) for key, item in value.items() if "@" not in key}
+    if isinstance(value, (list, tuple)):
+        return [strip_annotations(item) for item in value]
+    return value
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.singletons: dict[Kind, tuple[Recognized, Any]] = {}
+        self.partners: dict[str, dict[str, Any]] = {}  # by lower-cased tenantId, first seen first
+        self.settings_from: dict[str, Recognized] = {}
+        self.sync_from: dict[str, tuple[Any, JsonPath]] = {}
+        self.dropped: set[str] = set()
+        self.unmanaged: dict[str, Any] = {}
+
+    def add(self, found: Recognized) -> None:
+        kind = found.kind
+        if kind in SINGLETONS:
+            if kind in self.singletons:
+                first = self.singletons[kind][0]
+                raise GraphMappingError(
+                    f"a second {kind.value} body (a tenant has one)",
+                    found.origin,
+                    found.path,
+                    (first.origin, first.path),
+                )
+            self.singletons[kind] = (found, self._convert(found))
+        elif kind is Kind.PARTNER:
+            self._partner(found)
+        else:
+            tenant_id = found.data.get("tenantId", found.tenant_hint)
+            if not isinstance(tenant_id, str):
+                raise GraphMappingError(
+                    "identitySynchronization without a tenantId: save the response of "
+                    "GET .../partners/{tenantId}/identitySynchronization unchanged",
+                    found.origin,
+                    found.path,
+                )
+            self._sync(tenant_id, found.data, found.origin, found.path)
+
+    def _convert(self, found: Recognized) -> Any:
+        if found.kind is not Kind.B2B_MANAGEMENT_POLICY:
+            return self._fields(found.kind, found.data)
+        data = found.data
+        self.unmanaged[Kind.B2B_MANAGEMENT_POLICY.value] = strip_annotations(data)
+        definition = data.get("definition")
+        strings = [definition] if isinstance(definition, str) else definition
+        if not isinstance(strings, list) or not strings:
+            return None
+        where = (*found.path, "definition") + (() if isinstance(definition, str) else (0,))
+        if not isinstance(strings[0], str):
+            raise GraphMappingError("definition[0] is not a string", found.origin, where)
+        try:
+            domains, _ = split_definition(parse_definition(strings[0]))
+        except DefinitionError as error:
+            raise GraphMappingError(f"b2bManagementPolicy {error}", found.origin, where) from None
+        return domains
+
+    def _fields(
+        self, kind: Kind, data: Mapping[str, Any], skip: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if "@" in key or key in skip:
+                continue
+            if key in NOT_IMPORTED[kind]:
+                self.dropped.add(f"{kind.value}.{key}")
+                continue
+            out[key] = strip_annotations(value)
+        return out
+
+    def _entry(self, tenant_id: str) -> dict[str, Any]:
+        entry = self.partners.get(tenant_id.lower())
+        if entry is None:
+            entry = {"tenantId": tenant_id}
+            self.partners[tenant_id.lower()] = entry
+        return entry
+
+    def _partner(self, found: Recognized) -> None:
+        data = found.data
+        tenant_id = data.get("tenantId")
+        if not isinstance(tenant_id, str):
+            raise GraphMappingError("partner without a tenantId", found.origin, found.path)
+        entry = self._entry(tenant_id)
+        name = data.get("displayName")
+        if isinstance(name, str) and name:
+            entry["name"] = name
+        if any("@" not in key and key not in PARTNER_FIELDS_MOVED for key in data):
+            first = self.settings_from.get(tenant_id.lower())
+            if first is not None:
+                raise GraphMappingError(
+                    f"partner {tenant_id} appears twice",
+                    found.origin,
+                    (*found.path, "tenantId"),
+                    (first.origin, (*first.path, "tenantId")),
+                )
+            self.settings_from[tenant_id.lower()] = found
+            entry["settings"] = self._fields(Kind.PARTNER, data, skip=PARTNER_FIELDS_MOVED)
+        sync = data.get("identitySynchronization")
+        sync_path = (*found.path, "identitySynchronization")
+        if isinstance(sync, Mapping):
+            self._sync(tenant_id, sync, found.origin, sync_path)
+        elif sync is not None:
+            raise GraphMappingError(
+                "identitySynchronization is not an object", found.origin, sync_path
+            )
+
+    def _sync(self, tenant_id: str, data: Mapping[str, Any], origin: Any, path: JsonPath) -> None:
+        entry = self._entry(tenant_id)
+        first = self.sync_from.get(tenant_id.lower())
+        if first is not None:
+            raise GraphMappingError(
+                f"identitySynchronization of partner {tenant_id} appears twice",
+                origin,
+                path,
+                first,
+            )
+        self.sync_from[tenant_id.lower()] = (origin, path)
+        entry["identitySynchronization"] = self._fields(
+            Kind.IDENTITY_SYNCHRONIZATION, data, skip=frozenset({"tenantId"})
+        )
+        name = data.get("displayName")
+        if "name" not in entry and isinstance(name, str) and name:
+            entry["name"] = name
+
+    def result(self) -> ImportedPolicy:
+        policy: dict[str, Any] = {}
+        for kind in ALL_KINDS:
+            if kind is Kind.PARTNER:
+                if self.partners:
+                    policy["partners"] = [_entry_in_order(e) for e in self.partners.values()]
+            elif kind in self.singletons and self.singletons[kind][1] is not None:
+                policy[POLICY_KEY[kind]] = self.singletons[kind][1]
+        return ImportedPolicy(policy, tuple(sorted(self.dropped)), self.unmanaged)
+
+
+def _entry_in_order(entry: dict[str, Any]) -> dict[str, Any]:
+    out = {"tenantId": entry["tenantId"]}
+    if "name" in entry:
+        out["name"] = entry["name"]
+    out["settings"] = entry.get("settings", {})
+    if "identitySynchronization" in entry:
+        out["identitySynchronization"] = entry["identitySynchronization"]
+    return out

@@ -1,0 +1,256 @@
+"""THE correspondence between the policy-file format and Microsoft Graph JSON.
+
+`import`, `export`, `plan`, `apply` and the size rule all go through this module, so they can
+never disagree about what a YAML file means in Graph terms. Pure functions: no HTTP, no files.
+
+Policy data is the plain-dict form of docs/format.md (one merged tree): top-level resource keys
+(``crossTenantAccessPolicy``, ``default``, ``partners``, ``authorizationPolicy``,
+``invitationDomains``, ``emailOtp``, ``externalIdentitiesPolicy``) whose contents are Graph's
+own property names and values, plus metadata (``b2blint``, ``tenant``, a partner's ``name``,
+``cloud``, ``domains``) that is never sent.
+
+* `resources_from_policy` gives, per `ResourceKey`, the Graph entity URL, the exact request
+  body (camelCase as written; nothing renamed, nothing invented except the ``@odata.type`` the
+  email-OTP PATCH requires [S23]) and how to create the object when it does not exist.
+* `policy_from_graph` (and `build_policy`, which also reports what it left out) is the inverse:
+  Graph objects -> policy data. Read-only, service and unmanaged fields (`model.NOT_IMPORTED`) and
+  ``@``-annotations are left out; unknown or miscased properties are carried over untouched so
+  that `lint` reports them. For every managed field, policy -> graph -> policy is the identity.
+* Absent and ``null`` mean the same for a partner setting (inherit the default [S2]);
+  `without_unset` drops the nulls Graph prints for every unset property.
+* invitationDomains <-> b2bManagementPolicy ``definition``: see `b2bdefinition`.
+* `serialized_policy_bytes` / `policy_size`: what the size rule (XTA001) counts; exactly what
+  is in it is documented in `b2blint.graph.size`.
+
+Everything others need is importable from here (see ``__all__``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from b2blint.graph.b2bdefinition import (
+    format_definition,
+    merge_definition,
+    parse_definition,
+    split_definition,
+)
+from b2blint.graph.fromgraph import (
+    GraphMappingError,
+    ImportedPolicy,
+    build_policy,
+    policy_from_graph,
+)
+from b2blint.graph.kinds import (
+    AUTHORIZATION_POLICY_BETA_PATH,
+    B2B_POLICIES,
+    BETA,
+    BETA_ONLY,
+    ODATA_TYPE,
+    PARTNERS,
+    POLICY_KEY,
+    SINGLETON_PATH,
+    V1,
+    Kind,
+)
+from b2blint.graph.recognize import Recognized, UnrecognizedBody, classify, recognize
+from b2blint.graph.size import PolicySize, policy_size, serialized_policy_bytes
+from b2blint.graph.values import compact_json, plain, without_unset
+
+__all__ = [
+    "GraphMappingError",
+    "GraphRequest",
+    "GraphResource",
+    "ImportedPolicy",
+    "Kind",
+    "PolicySize",
+    "Recognized",
+    "ResourceKey",
+    "UnrecognizedBody",
+    "b2b_update_request",
+    "build_policy",
+    "classify",
+    "compact_json",
+    "identity_sync_key",
+    "parse_resource_key",
+    "partner_key",
+    "policy_from_graph",
+    "policy_size",
+    "recognize",
+    "resources_from_policy",
+    "serialized_policy_bytes",
+    "without_unset",
+]
+
+ResourceKey = str
+"""``crossTenantAccessPolicy``, ``default``, ``partner:<tenantId>``,
+``identitySynchronization:<tenantId>``, ``authorizationPolicy``, ``b2bManagementPolicy``,
+``emailOtp`` or ``externalIdentitiesPolicy``."""
+
+B2B_CREATE_NAME = "B2B management policy"
+B2B_CREATE_DESCRIPTION = "Domain allow or block list for B2B invitations (managed by b2blint)"
+
+
+def partner_key(tenant_id: str) -> ResourceKey:
+    return f"{Kind.PARTNER.value}:{tenant_id}"
+
+
+def identity_sync_key(tenant_id: str) -> ResourceKey:
+    return f"{Kind.IDENTITY_SYNCHRONIZATION.value}:{tenant_id}"
+
+
+def parse_resource_key(key: ResourceKey) -> tuple[Kind, str | None]:
+    """``"partner:<id>"`` -> (Kind.PARTNER, id); ``"default"`` -> (Kind.DEFAULT, None)."""
+    name, _, tenant = key.partition(":")
+    return Kind(name), tenant or None
+
+
+@dataclasses.dataclass(frozen=True)
+class GraphRequest:
+    """One HTTP request: method, path below ``/{api_version}``, JSON body (or None)."""
+
+    method: str
+    path: str
+    api_version: str
+    body: dict[str, Any] | None
+
+
+@dataclasses.dataclass(frozen=True)
+class GraphResource:
+    """The desired state of one Graph object, as the YAML declares it.
+
+    ``path`` is the entity URL (GET, PATCH, DELETE); for the b2bManagementPolicy it ends in
+    ``{id}``, known only from the live object (see `b2b_update_request`). ``body`` is the PATCH
+    body; ``entity`` is the object as a GET returns it (key and ``@odata.type`` included), so
+    `policy_from_graph` reads it back; ``create`` is the request that makes a missing object.
+    """
+
+    key: ResourceKey
+    kind: Kind
+    path: str
+    api_version: str
+    body: dict[str, Any]
+    entity: dict[str, Any]
+    create: GraphRequest | None
+
+    def update_request(self) -> GraphRequest:
+        return GraphRequest("PATCH", self.path, self.api_version, self.body)
+
+
+# --------------------------------------------------------------------------- policy -> Graph
+
+
+def resources_from_policy(policy: Mapping[str, Any]) -> dict[ResourceKey, GraphResource]:
+    """The Graph objects ``policy`` declares, keyed by `ResourceKey`, in apply order."""
+    out: dict[ResourceKey, GraphResource] = {}
+    seen: set[str] = set()
+    for kind in (Kind.CROSS_TENANT_ACCESS_POLICY, Kind.DEFAULT):
+        if POLICY_KEY[kind] in policy:
+            out[kind.value] = _singleton(kind, _settings(policy, POLICY_KEY[kind]))
+    for index, entry in enumerate(policy.get("partners") or ()):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("tenantId"), str):
+            raise GraphMappingError(f"partners[{index}] has no tenantId", path=("partners", index))
+        tenant_id: str = entry["tenantId"]
+        if tenant_id.lower() in seen:
+            message = f"partner {tenant_id} is declared twice"
+            raise GraphMappingError(message, path=("partners", index))
+        seen.add(tenant_id.lower())
+        settings = plain(entry.get("settings") or {})
+        out[partner_key(tenant_id)] = _partner(tenant_id, settings)
+        sync = entry.get("identitySynchronization")
+        if sync is not None:
+            out[identity_sync_key(tenant_id)] = _identity_sync(tenant_id, plain(sync))
+    if POLICY_KEY[Kind.AUTHORIZATION_POLICY] in policy:
+        out[Kind.AUTHORIZATION_POLICY.value] = _singleton(
+            Kind.AUTHORIZATION_POLICY, _settings(policy, "authorizationPolicy")
+        )
+    if "invitationDomains" in policy:
+        out[Kind.B2B_MANAGEMENT_POLICY.value] = _b2b(_settings(policy, "invitationDomains"))
+    for kind in (Kind.EMAIL_OTP, Kind.EXTERNAL_IDENTITIES_POLICY):
+        if POLICY_KEY[kind] in policy:
+            out[kind.value] = _singleton(kind, _settings(policy, POLICY_KEY[kind]))
+    return out
+
+
+def b2b_update_request(resource: GraphResource, live: Mapping[str, Any]) -> GraphRequest:
+    """The PATCH for the live b2bManagementPolicy: its other definition sections are kept."""
+    base: dict[str, Any] | None = None
+    definition = live.get("definition")
+    strings = [definition] if isinstance(definition, str) else list(definition or ())
+    if strings and isinstance(strings[0], str):
+        base = parse_definition(strings[0])
+    wanted = parse_definition(resource.body["definition"][0])
+    domains, _ = split_definition(wanted)
+    merged = merge_definition(domains or {}, base)
+    body = {"definition": [format_definition(merged), *strings[1:]]}
+    path = f"{B2B_POLICIES}/{live['id']}"
+    return GraphRequest("PATCH", path, BETA, body)
+
+
+def _settings(policy: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = policy[key]
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise GraphMappingError(f"'{key}' is not a mapping", path=(key,))
+    out: dict[str, Any] = plain(value)
+    return out
+
+
+def _version(kind: Kind, body: Mapping[str, Any], default: str) -> str:
+    return BETA if BETA_ONLY.get(kind, frozenset()) & body.keys() else default
+
+
+def _singleton(kind: Kind, body: dict[str, Any]) -> GraphResource:
+    path, default_version = SINGLETON_PATH[kind]
+    version = _version(kind, body, default_version)
+    if kind is Kind.AUTHORIZATION_POLICY and version == BETA:
+        path = AUTHORIZATION_POLICY_BETA_PATH
+    if kind is Kind.EMAIL_OTP:
+        # "@odata.type ... must be included in the body" of this PATCH [S23].
+        body = {"@odata.type": ODATA_TYPE[kind], **body}
+    entity = {"@odata.type": ODATA_TYPE[kind], **plain(body)}
+    return GraphResource(kind.value, kind, path, version, body, entity, None)
+
+
+def _partner(tenant_id: str, settings: dict[str, Any]) -> GraphResource:
+    version = _version(Kind.PARTNER, settings, V1)
+    entity = {"@odata.type": ODATA_TYPE[Kind.PARTNER], "tenantId": tenant_id, **plain(settings)}
+    create_body = {"tenantId": tenant_id, **plain(settings)}
+    return GraphResource(
+        partner_key(tenant_id),
+        Kind.PARTNER,
+        f"{PARTNERS}/{tenant_id}",
+        version,
+        settings,
+        entity,
+        GraphRequest("POST", PARTNERS, version, create_body),
+    )
+
+
+def _identity_sync(tenant_id: str, sync: dict[str, Any]) -> GraphResource:
+    kind = Kind.IDENTITY_SYNCHRONIZATION
+    version = _version(kind, sync, V1)
+    path = f"{PARTNERS}/{tenant_id}/identitySynchronization"
+    entity = {"@odata.type": ODATA_TYPE[kind], "tenantId": tenant_id, **plain(sync)}
+    # Created with PUT on the same URL [S17]; 409 if it already exists [S39].
+    create = GraphRequest("PUT", path, version, plain(sync))
+    return GraphResource(identity_sync_key(tenant_id), kind, path, version, sync, entity, create)
+
+
+def _b2b(domains: dict[str, Any]) -> GraphResource:
+    kind = Kind.B2B_MANAGEMENT_POLICY
+    body = {"definition": [format_definition(merge_definition(domains))]}
+    create = {
+        "displayName": B2B_CREATE_NAME,  # displayName, description and definition are
+        "description": B2B_CREATE_DESCRIPTION,  # required on create [S25]
+        "definition": body["definition"],
+        "isOrganizationDefault": True,
+    }
+    entity = {"@odata.type": ODATA_TYPE[kind], **body}
+    path = f"{B2B_POLICIES}/{{id}}"
+    return GraphResource(
+        kind.value, kind, path, BETA, body, entity, GraphRequest("POST", B2B_POLICIES, BETA, create)
+    )

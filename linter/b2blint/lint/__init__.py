@@ -1,0 +1,2 @@
+"""The lint pipeline: engine, configuration, suppressions, fixes, changed-file filter, rule
+docs, tree reader."""

@@ -1,0 +1,277 @@
+"""The lint pipeline: files -> documents -> schema pass -> model -> one rule pass -> findings.
+
+Each stage is a plain function; `lint_paths` wires them. The rule pass walks the model once
+and hands each object to every enabled rule that visits that kind of object (sqlfluff's
+crawler idea), so adding a rule never adds a traversal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from b2blint.diagnostics import (
+    Diagnostic,
+    Fix,
+    Location,
+    Position,
+    RelatedLocation,
+    Severity,
+    sort_diagnostics,
+)
+from b2blint.errors import B2BLintError
+from b2blint.files.discovery import discover, display_path
+from b2blint.files.document import Document, DocumentError, parse_text, read_document
+from b2blint.lint import suppressions
+from b2blint.lint.config import Config
+from b2blint.policy.model import Policy, build_policy, is_test_document, iter_b2b_settings
+from b2blint.rules import ALL_RULES, find_rule
+from b2blint.rules._rule import Context, Finding, Rule, SettingVisit, Visit
+
+#: Schema findings that mean the document's shape cannot be trusted by the rules.
+_STRUCTURAL = frozenset({"SCH001", "SCH002"})
+
+
+class LintResult(NamedTuple):
+    """Everything a reporter or `--fix` needs from one run."""
+
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    documents: tuple[Document, ...]
+    policy: Policy
+    fixes: tuple[tuple[Diagnostic, Fix], ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    def exit_code(self, strict: bool = False) -> int:
+        worst = {d.severity for d in self.diagnostics}
+        if Severity.ERROR in worst or (strict and Severity.WARNING in worst):
+            return 1
+        return 0
+
+
+def _diagnostic(rule_id: str, config: Config, location: Location, message: str) -> Diagnostic:
+    rule = find_rule(rule_id)
+    if rule is None:  # pragma: no cover - a programming error caught by test_registry
+        raise KeyError(rule_id)
+    return Diagnostic(
+        rule.id, rule.name, config.severity(rule.id, rule.severity), location, message
+    )
+
+
+def _syntax_diagnostics(name: str, error: DocumentError, config: Config) -> list[Diagnostic]:
+    """SYN001/SYN002 findings for a file that could not be turned into data."""
+    return [
+        _diagnostic(problem.rule_id, config, Location(name, problem.position), problem.message)
+        for problem in error.problems
+    ]
+
+
+def load_documents(
+    paths: Sequence[Path], config: Config
+) -> tuple[list[Document], list[Diagnostic], list[str]]:
+    """Read and parse every file; syntax problems become SYN diagnostics."""
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    names: list[str] = []
+    for path in paths:
+        name = display_path(path)
+        names.append(name)
+        try:
+            documents.append(read_document(path, name))
+        except DocumentError as error:
+            diagnostics.extend(_syntax_diagnostics(name, error, config))
+        except OSError as error:
+            raise B2BLintError(f"{name}: cannot read: {error.strerror or error}") from None
+    return documents, diagnostics, names
+
+
+def schema_pass(
+    documents: Sequence[Document], config: Config
+) -> tuple[list[Document], list[Diagnostic]]:
+    """Validate each document; return the ones the rules can trust, and the findings.
+
+    Policy-test files (top-level ``b2blint-tests``) are validated by `b2blint.access.policytest`
+    against their own schema, never as policy files.
+    """
+    from b2blint.schema import check as schema
+
+    trusted: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    for document in documents:
+        if document.data is None:
+            diagnostics.append(
+                _diagnostic(
+                    "SCH001",
+                    config,
+                    Location(document.path, Position(1, 1)),
+                    "empty file: a policy file is a mapping that starts with 'b2blint: 1'",
+                )
+            )
+            continue
+        if is_test_document(document):
+            from b2blint.access import policytest  # only a tree with policy tests pays for it
+
+            findings = policytest.validate(document.data)
+        else:
+            findings = schema.validate(document.data, config.api_version)
+        for finding in findings:
+            position = document.position(finding.path, key=finding.at_key)
+            diagnostics.append(
+                _diagnostic(
+                    finding.rule_id,
+                    config,
+                    Location(document.path, position, finding.path),
+                    finding.message,
+                )
+            )
+        if not any(f.rule_id in _STRUCTURAL for f in findings):
+            trusted.append(document)
+    return trusted, diagnostics
+
+
+def _visits(policy: Policy, visit: Visit, tests: Sequence[Document]) -> Iterable[object]:
+    if visit is Visit.TESTS:
+        return tests
+    if visit is Visit.POLICY:
+        return (policy,)
+    if visit is Visit.PARTNER:
+        return policy.partners
+    if visit is Visit.SETTING:
+        return (SettingVisit(*item) for item in iter_b2b_settings(policy))
+    return ()
+
+
+def rule_pass(
+    policy: Policy, rules: Sequence[Rule], config: Config, tests: Sequence[Document] = ()
+) -> list[tuple[Rule, Finding]]:
+    """Run every rule's check over the model in one walk per kind of object.
+
+    ``tests``: the policy-test documents, for the rules that visit them (TST001).
+    """
+    by_visit: dict[Visit, list[tuple[Rule, Context]]] = {}
+    for rule in rules:
+        if rule.check is None or rule.visits is Visit.BUILTIN:
+            continue
+        context = Context(policy, config.rule_options(rule.id, rule.options))
+        by_visit.setdefault(rule.visits, []).append((rule, context))
+    results: list[tuple[Rule, Finding]] = []
+    for visit, checks in by_visit.items():
+        for node in _visits(policy, visit, tests):
+            for rule, context in checks:
+                assert rule.check is not None
+                results.extend((rule, finding) for finding in rule.check(node, context))
+    return results
+
+
+def _conflict_diagnostics(policy: Policy, config: Config) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for conflict in policy.conflicts:
+        first = conflict.first.location()
+        diagnostic = _diagnostic(
+            "SCH005",
+            config,
+            conflict.ref.location(),
+            f"{conflict.what} is already declared at {first.file}:{first.position.line}",
+        )
+        found.append(diagnostic._replace(related=(RelatedLocation(first, "first declaration"),)))
+    return found
+
+
+def _finding_diagnostic(rule: Rule, finding: Finding, config: Config) -> Diagnostic:
+    return Diagnostic(
+        rule.id,
+        rule.name,
+        config.severity(rule.id, finding.severity or rule.severity),
+        finding.ref.location(),
+        finding.message,
+        tuple(RelatedLocation(r.ref.location(), r.message) for r in finding.related),
+        fixable=finding.fix is not None,
+    )
+
+
+def lint_documents(
+    documents: Sequence[Document],
+    config: Config,
+    rules: Sequence[Rule] = ALL_RULES,
+) -> tuple[list[Diagnostic], Policy, list[tuple[Diagnostic, Fix]]]:
+    """Schema pass, model and rule pass over already-parsed documents."""
+    trusted, diagnostics = schema_pass(documents, config)
+    tests = [document for document in trusted if is_test_document(document)]
+    policy = build_policy([document for document in trusted if not is_test_document(document)])
+    diagnostics.extend(_conflict_diagnostics(policy, config))
+    enabled = [rule for rule in rules if config.enabled(rule.id)]
+    fixes: list[tuple[Diagnostic, Fix]] = []
+    for rule, finding in rule_pass(policy, enabled, config, tests):
+        diagnostic = _finding_diagnostic(rule, finding, config)
+        diagnostics.append(diagnostic)
+        if finding.fix is not None:
+            fixes.append((diagnostic, finding.fix))
+    return diagnostics, policy, fixes
+
+
+def _builtin_ids() -> frozenset[str]:
+    return frozenset(rule.id for rule in ALL_RULES if rule.visits is Visit.BUILTIN)
+
+
+def lint_paths(
+    paths: Sequence[str], config: Config, rules: Sequence[Rule] = ALL_RULES
+) -> LintResult:
+    """Lint every policy file under ``paths`` as one tenant."""
+    files = discover(paths, config.exclude)
+    documents, diagnostics, names = load_documents(files, config)
+    return _finish(names, documents, diagnostics, config, rules)
+
+
+def lint_sources(
+    sources: Sequence[tuple[str, str]],
+    config: Config,
+    rules: Sequence[Rule] = ALL_RULES,
+    unreadable: Sequence[str] = (),
+) -> LintResult:
+    """Lint in-memory texts as one tree (``--fix`` re-lints its edits before writing them).
+
+    ``sources`` are (display path, text); ``unreadable`` names files of the tree that are not
+    in ``sources`` because they could not be parsed (they make the run incomplete).
+    """
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    for name, text in sources:
+        try:
+            documents.append(parse_text(text, name))
+        except DocumentError as error:
+            diagnostics.extend(_syntax_diagnostics(name, error, config))
+    names = [name for name, _ in sources] + list(unreadable)
+    return _finish(names, documents, diagnostics, config, rules)
+
+
+def _finish(
+    names: list[str],
+    documents: list[Document],
+    diagnostics: list[Diagnostic],
+    config: Config,
+    rules: Sequence[Rule],
+) -> LintResult:
+    found, policy, fixes = lint_documents(documents, config, rules)
+    diagnostics.extend(found)
+    # Rules saw everything only if every file parsed and passed the structural checks.
+    complete = len(documents) == len(names) and not any(
+        d.rule_id in _STRUCTURAL for d in diagnostics
+    )
+    diagnostics = [d for d in diagnostics if config.enabled(d.rule_id)]
+    ran = {rule.id for rule in rules} | _builtin_ids()
+    active = frozenset(rule_id for rule_id in ran if config.enabled(rule_id))
+    diagnostics, suppression_fixes = suppressions.apply(
+        diagnostics, documents, config, active=active, complete=complete
+    )
+    kept = set(map(id, diagnostics))
+    fixes.extend(suppression_fixes)
+    return LintResult(
+        tuple(names),
+        tuple(sort_diagnostics(diagnostics)),
+        tuple(documents),
+        policy,
+        tuple((d, f) for d, f in fixes if id(d) in kept),
+    )

@@ -1,0 +1,78 @@
+"""Read a policy tree for the access commands (simulate, test, diff): policy and policy tests.
+
+The policy is built from every document that parsed, including those the schema pass would
+reject, so the commands answer about what the files say (as ``effective`` does); ``simulate``
+and ``test`` lint first and warn when there are errors, because then Graph would refuse the
+policy or read it differently. ``diff`` does not lint (two trees must compare in seconds).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from b2blint.diagnostics import Severity
+from b2blint.files.discovery import discover
+from b2blint.files.document import Document
+from b2blint.lint.config import Config
+from b2blint.policy.model import Policy, build_policy, is_test_document
+
+DEFAULT_PATHS = ("policies",)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tree:
+    """A policy tree: the tenant policy, the policy-test files, and the policy's lint errors."""
+
+    policy: Policy
+    tests: tuple[Document, ...]
+    lint_errors: int = 0
+    first_error: str = ""  # "file:line:col RULE" of the first lint error
+    unreadable: tuple[str, ...] = ()  # files that did not parse (their findings are lint's)
+
+    def lint_warning(self, consequence: str) -> str:
+        """``warning: the policy has 2 lint errors (first: ...; run 'b2blint lint'); ...``."""
+        plural = "s" if self.lint_errors != 1 else ""
+        return (
+            f"warning: the policy has {self.lint_errors} lint error{plural} (first: "
+            f"{self.first_error}; run 'b2blint lint'); {consequence}"
+        )
+
+
+def split(documents: Sequence[Document]) -> tuple[Policy, tuple[Document, ...]]:
+    """The policy of the policy files, and the policy-test files."""
+    tests = tuple(d for d in documents if is_test_document(d))
+    return build_policy([d for d in documents if not is_test_document(d)]), tests
+
+
+def read_tree(paths: Sequence[str], *, lint: bool) -> Tree:
+    """Load ``paths`` (default ``policies/``); with ``lint``, count the policy's lint errors.
+
+    Raises `B2BLintError` (exit 2) for a missing path or a directory without YAML.
+    """
+    chosen = list(paths) or list(DEFAULT_PATHS)
+    if lint:
+        from b2blint.lint.engine import lint_paths
+
+        result = lint_paths(chosen, Config(ignore=frozenset({"TST001"})))
+        policy, tests = split(result.documents)
+        test_files = {d.path for d in tests}
+        errors = [
+            d
+            for d in result.diagnostics
+            if d.severity is Severity.ERROR and d.file not in test_files
+        ]
+        first = (
+            f"{errors[0].file}:{errors[0].line}:{errors[0].column} {errors[0].rule_id}"
+            if errors
+            else ""
+        )
+        parsed = {d.path for d in result.documents}
+        unreadable = tuple(f for f in result.files if f not in parsed)
+        return Tree(policy, tests, len(errors), first, unreadable)
+    from b2blint.lint.engine import load_documents
+
+    documents, _, names = load_documents(discover(chosen), Config())
+    policy, tests = split(documents)
+    parsed = {d.path for d in documents}
+    return Tree(policy, tests, 0, "", tuple(n for n in names if n not in parsed))

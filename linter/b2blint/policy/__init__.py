@@ -1,0 +1,2 @@
+"""The tenant model: policy assembled from files, effective settings, users x applications
+targets, clouds."""

@@ -1,0 +1,54 @@
+"""Machine-readable findings: ``{"version": 1, "findings": [...], "summary": {...}}``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from b2blint.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from b2blint.lint.engine import LintResult
+    from b2blint.rules._rule import Rule
+
+FORMAT_VERSION = 1
+
+
+def render(result: LintResult, rules: Sequence[Rule]) -> str:
+    findings: list[dict[str, Any]] = []
+    for d in result.diagnostics:
+        item: dict[str, Any] = {
+            "rule": d.rule_id,
+            "name": d.rule_name,
+            "severity": d.severity.value,
+            "file": d.file,
+            "line": d.line,
+            "column": d.column,
+            "message": d.message,
+            "path": d.location.json_path,
+        }
+        if d.related:
+            item["related"] = [
+                {
+                    "file": r.location.file,
+                    "line": r.location.position.line,
+                    "column": r.location.position.column,
+                    "path": r.location.json_path,
+                    "message": r.message,
+                }
+                for r in d.related
+            ]
+        if d.fixable:
+            item["fixable"] = True
+        findings.append(item)
+    payload = {
+        "version": FORMAT_VERSION,
+        "findings": findings,
+        "summary": {
+            "files": len(result.files),
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+        },
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,72 @@
+"""``file:line:col: RULE [severity] message`` — one line per finding, editor-clickable.
+
+With ``color=True`` (the lint command decides: a terminal, no ``NO_COLOR``, no ``--no-color``)
+the same lines are styled; the characters are otherwise identical, so a copied line still
+parses. ``quiet=True`` drops the summary line: a clean run prints nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+from b2blint.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from b2blint.lint.engine import LintResult
+    from b2blint.rules._rule import Rule
+
+_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+# A quoted YAML key or value can hold any character: escape control characters so a finding
+# stays one line and cannot send terminal escape sequences.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(result: LintResult) -> str:
+    """The last line: counts, or "All checks passed"."""
+    errors = result.count(Severity.ERROR)
+    warnings = result.count(Severity.WARNING)
+    files = _plural(len(result.files), "file")
+    if errors or warnings:
+        fixable = sum(1 for d in result.diagnostics if d.fixable)
+        text = f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')} in {files}."
+        if fixable:
+            text += f" {fixable} fixable with --fix."
+        return text
+    return f"All checks passed ({files})."
+
+
+def _line(d: Diagnostic, color: bool) -> str:
+    file, message = d.file.translate(_CONTROL), d.message.translate(_CONTROL)
+    if not color:
+        return f"{file}:{d.line}:{d.column}: {d.rule_id} [{d.severity.value}] {message}"
+    hue = _COLOR[d.severity]
+    return (
+        f"{click.style(file, bold=True)}:{d.line}:{d.column}: "
+        f"{click.style(d.rule_id, fg=hue, bold=True)} "
+        f"{click.style(f'[{d.severity.value}]', fg=hue)} {message}"
+    )
+
+
+def render(
+    result: LintResult, rules: Sequence[Rule], *, color: bool = False, quiet: bool = False
+) -> str:
+    lines = [_line(d, color) for d in result.diagnostics]
+    if not quiet:
+        last = summary(result)
+        if color:
+            errors = result.count(Severity.ERROR)
+            hue = "red" if errors else "yellow" if result.diagnostics else "green"
+            last = click.style(last, fg=hue, bold=True)
+        lines.append(last)
+    return "\n".join(lines) + "\n" if lines else ""

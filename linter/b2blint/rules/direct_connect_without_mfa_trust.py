@@ -1,0 +1,138 @@
+"""## What it does
+Reports the default and every partner for which inbound B2B direct connect is allowed (some
+users may reach some application, as the settings really apply: partner, else default, else
+service default, each half on its own) while the inbound trust that applies does not accept MFA
+(`inboundTrust.isMfaAccepted` is not `true`).
+
+A partner that sets neither of the two inherits both from the default, so the finding on the
+default covers it. A partner in another Microsoft cloud is skipped: "B2B direct connect is not
+supported for collaboration with Microsoft Entra tenants in a different Microsoft cloud", so
+its MFA trust only concerns B2B collaboration guests, who can do MFA in your tenant (XTA006
+reports direct connect allowed for it).
+
+The finding points at the partner's `b2bDirectConnectInbound` when the partner sets it (with
+the inherited default trust as a related location), otherwise at the partner's
+`inboundTrust`.
+
+## Why is this bad?
+B2B direct connect users are never challenged for MFA in your tenant: if your Conditional
+Access requires MFA and you don't trust the MFA of their home tenant, they are blocked. They
+see "AADSTS90071: An admin from <organization> must update their access settings to accept
+inbound multifactor authentication" when they open your Teams shared channel. Microsoft: "If you
+want to allow B2B direct connect with an external organization and your Conditional Access
+policies require MFA, you must configure your trust settings to accept MFA claims from the
+external organization."
+
+## How to fix
+Trust the partner's MFA where direct connect is allowed (or stop allowing direct connect):
+
+```yaml
+settings:
+  inboundTrust: {isMfaAccepted: true}
+  b2bDirectConnectInbound: {...}
+```
+
+If none of your Conditional Access policies requires MFA for external users, the sign-in
+works without the trust; suppress the finding and say so in the comment.
+
+## References
+- Troubleshooting, "B2B direct connect user is unable to access a shared channel (error
+  AADSTS90071)": https://learn.microsoft.com/entra/external-id/troubleshoot
+- Cross-tenant access overview, "Important considerations":
+  https://learn.microsoft.com/entra/external-id/cross-tenant-access-overview
+- B2B direct connect overview (trust settings and MFA):
+  https://learn.microsoft.com/entra/external-id/b2b-direct-connect-overview
+- Authentication and Conditional Access for external users:
+  https://learn.microsoft.com/entra/external-id/authentication-conditional-access
+- Error code lookup: https://login.microsoftonline.com/error?code=90071
+- Cross-tenant access overview, "Microsoft cloud settings" (no B2B direct connect across
+  clouds): https://learn.microsoft.com/entra/external-id/cross-tenant-access-overview
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from b2blint.diagnostics import Severity
+from b2blint.policy.effective import Resolved, Source, resolve
+from b2blint.policy.model import Partner, Policy, Ref
+from b2blint.policy.reach import APPS, USERS, allows_any
+from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
+
+SETTING = "b2bDirectConnectInbound"
+TRUST = "inboundTrust"
+
+
+def _trust_text(trust: Resolved) -> str:
+    value = trust.value.get("isMfaAccepted") if isinstance(trust.value, Mapping) else None
+    shown = "not set" if value is None else str(value).lower()
+    if trust.source is Source.SERVICE:
+        return f"{shown} (service default)"
+    if trust.source is Source.DEFAULT:
+        return f"{shown} (inherited from the default)"
+    return shown
+
+
+def _inherited(resolved: Resolved, what: str) -> tuple[Related, ...]:
+    if resolved.source is Source.DEFAULT and resolved.ref is not None:
+        return (Related(resolved.ref.at_key(), f"{what} inherited from the default here"),)
+    return ()
+
+
+def _allows(direct: Resolved) -> bool:
+    return allows_any(direct.parts[USERS].value, direct.parts[APPS].value) is True
+
+
+def _check_owner(policy: Policy, partner: Partner | None) -> Finding | None:
+    direct = resolve(policy, partner, SETTING)
+    if not _allows(direct):
+        return None
+    trust = resolve(policy, partner, TRUST)
+    if isinstance(trust.value, Mapping) and trust.value.get("isMfaAccepted") is True:
+        return None
+    if partner is not None and not (direct.explicit or trust.explicit):
+        return None  # both inherited: reported once, on the default
+    owner = f"partner {partner.label}" if partner is not None else "the default"
+    message = (
+        f"{owner}: inbound B2B direct connect is allowed but inboundTrust.isMfaAccepted is "
+        f"{_trust_text(trust)}; if your Conditional Access requires MFA, these users are blocked "
+        "with AADSTS90071: set isMfaAccepted: true"
+    )
+    if direct.explicit and direct.ref is not None:
+        return Finding(direct.ref.at_key(), message, _inherited(trust, "inboundTrust"))
+    assert trust.ref is not None  # explicit
+    target: Ref = trust.ref.child("isMfaAccepted", key=True)
+    if not (isinstance(trust.value, Mapping) and "isMfaAccepted" in trust.value):
+        target = trust.ref.at_key()
+    return Finding(target, message, _inherited(direct, SETTING))
+
+
+def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    finding = _check_owner(policy, None)
+    if finding is not None:
+        yield finding
+    default_allows = _allows(resolve(policy, None, SETTING))
+    for partner in policy.partners:
+        if partner.cloud != policy.tenant_cloud:
+            continue  # no direct connect across clouds at all (XTA006 reports allowing it)
+        # A partner setting that is null or absent is the default's [S2]: a partner that sets
+        # neither is covered by the default's finding, and one that inherits a blocking
+        # default direct connect can't be affected (the resolver would say the same, slower).
+        settings = partner.settings
+        if settings.get(SETTING) is None and (settings.get(TRUST) is None or not default_allows):
+            continue
+        finding = _check_owner(policy, partner)
+        if finding is not None:
+            yield finding
+
+
+RULE = Rule(
+    id="XTA003",
+    name="direct-connect-without-mfa-trust",
+    severity=Severity.ERROR,
+    summary="Inbound B2B direct connect is allowed but the partner's MFA is not trusted.",
+    doc=__doc__ or "",
+    visits=Visit.POLICY,
+    check=check,
+    prevents=("AADSTS90071",),
+)

@@ -1,0 +1,197 @@
+"""## What it does
+Reports a partner setting (`inboundTrust`, `b2bCollaborationInbound`, `tenantRestrictions`,
+...) whose effective value is identical to what the partner would inherit without it: the
+tenant default, or the service default where the default is not set. The fix deletes that
+setting from the partner.
+
+Values are compared by meaning, not by text:
+
+- the order of `targets` does not matter (Graph evaluates a target list as a set), nor does
+  a repeated target, nor the case of an object-ID GUID; keywords stay case-sensitive;
+- every other list keeps its order (`primaryIdentityProviderPrecedenceOrder` *is* an order);
+- a property set to `null` counts as absent, and an absent property is *not* taken to equal
+  `false` (Graph does not document that it fills partial objects from the default);
+- a partner's `invitationRedemptionIdentityProviderConfiguration` is compared only with a
+  default that sets it: Microsoft documents the service default order two ways (the default
+  GET example lists `externalFederation` first, the redemption flow and the reset body
+  `azureActiveDirectory` first), so it is never called a repeat of the service default;
+- a B2B-shaped setting is compared after inheritance of each half (`usersAndGroups`,
+  `applications`), the way `b2blint effective` resolves it, plus any other property it has
+  (`devices` of `tenantRestrictions`).
+
+## Why is this bad?
+A partner property that is `null` inherits the default ("Any properties ... that are null
+inherit settings from the default configuration"), so the repeated copy changes nothing
+today. It does cost bytes toward the cross-tenant access policy size limit (XTA001), and it
+hides intent: a reader cannot tell "this partner deliberately pins this value" from "someone
+copied the default". It also silently stops following the default when the default changes.
+
+## How to fix
+Delete the setting from the partner (`b2blint lint --fix` does it). If the partner really
+must keep this value when the default changes, keep it and suppress this finding with a
+comment saying so.
+
+## References
+- crossTenantAccessPolicyConfigurationPartner (null properties inherit the default):
+  https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicyconfigurationpartner
+- Cross-tenant access overview (partner settings override the defaults):
+  https://learn.microsoft.com/entra/external-id/cross-tenant-access-overview
+- B2B collaboration invitation redemption (the default redemption order):
+  https://learn.microsoft.com/entra/external-id/redemption-experience#invitation-redemption-flow
+- Troubleshooting B2B collaboration (policy object size):
+  https://learn.microsoft.com/entra/external-id/troubleshoot
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+from b2blint.diagnostics import Edit, Fix, Severity
+from b2blint.policy.effective import B2B_PARTS, Resolved, Source, resolve
+from b2blint.policy.model import B2B_SETTINGS, PARTNER_SETTINGS, Partner, Policy
+from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
+
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+#: Settings whose service default Microsoft's pages disagree on, so a partner value can't be
+#: called a repeat of it. The redemption order: the default GET example lists
+#: externalFederation first, while the redemption flow ("B2B collaboration invitation
+#: redemption": Entra ID, then SAML/WS-Fed, then Google), the Graph overview's "Prioritize
+#: using an external federation over Entra ID" and the Entra reset body put
+#: azureActiveDirectory first. Pinning externalFederation first on a partner is the documented
+#: way to prefer its federation; deleting it (the fix) could silently undo that.
+UNSURE_SERVICE_DEFAULTS = frozenset({"invitationRedemptionIdentityProviderConfiguration"})
+
+
+def canonical(value: Any, key: str | None = None) -> Any:
+    """A hashable form of a Graph value in which equal meanings compare equal."""
+    if isinstance(value, dict):  # plain data from the loader; dict is far cheaper than Mapping
+        return (
+            "map",
+            frozenset((k, canonical(v, k)) for k, v in value.items() if v is not None),
+        )
+    if isinstance(value, list):
+        items = [canonical(item) for item in value]
+        if key == "targets":
+            return ("set", frozenset(items))
+        return ("list", tuple(items))
+    if key == "target" and isinstance(value, str) and _GUID.fullmatch(value):
+        return value.lower()
+    if isinstance(value, bool):
+        return ("bool", value)  # keep True apart from 1
+    return value
+
+
+def _extras(value: Any) -> Any:
+    """The properties of a B2B-shaped value besides its two halves (e.g. ``devices``)."""
+    if not isinstance(value, Mapping):
+        return canonical({})
+    return canonical({k: v for k, v in value.items() if k not in B2B_PARTS})
+
+
+class Inherited(NamedTuple):
+    """What every partner inherits for one setting, resolved and canonicalized once."""
+
+    resolved: Resolved
+    canonical: Any
+    extras: Any
+
+
+def same_as_default(partner_value: Any, mine: Resolved, inherited: Inherited) -> bool:
+    """True if the partner's setting means exactly what it would inherit."""
+    if canonical(mine.value) != inherited.canonical:
+        return False
+    if mine.name in B2B_SETTINGS:
+        return bool(_extras(partner_value) == inherited.extras)
+    return True
+
+
+def inherited_settings(policy: Policy) -> dict[str, Inherited]:
+    default_section = policy.section("default")
+    default_value = default_section.value if default_section is not None else None
+    found: dict[str, Inherited] = {}
+    for name in PARTNER_SETTINGS:
+        resolved = resolve(policy, None, name)
+        raw = default_value.get(name) if isinstance(default_value, Mapping) else None
+        found[name] = Inherited(resolved, canonical(resolved.value), _extras(raw))
+    return found
+
+
+def _clearly_differs(name: str, value: Any, inherited: Inherited) -> bool:
+    """A cheap look that proves most partner values differ, before the full comparison.
+
+    Only ever answers True for a real difference (a scalar that differs, or a half with
+    another accessType), so skipping the exact comparison never hides a finding.
+    """
+    target = inherited.resolved.value
+    if not isinstance(value, dict) or not isinstance(target, dict):
+        return False
+    if name in B2B_SETTINGS:
+        for part in B2B_PARTS:
+            half, other = value.get(part), target.get(part)
+            if (
+                isinstance(half, dict)
+                and isinstance(other, dict)
+                and half.get("accessType") != other.get("accessType")
+            ):
+                return True
+        return False
+    return any(
+        item is not None and not isinstance(item, (dict, list)) and target.get(key) != item
+        for key, item in value.items()
+    )
+
+
+def _source_text(inherited: Resolved) -> str:
+    return "the service default" if inherited.source is Source.SERVICE else "the default"
+
+
+def _check_partner(
+    policy: Policy, partner: Partner, inherited: Mapping[str, Inherited]
+) -> Iterator[Finding]:
+    settings = partner.settings
+    for name in PARTNER_SETTINGS:
+        value = settings.get(name)
+        if value is None or _clearly_differs(name, value, inherited[name]):
+            continue
+        if name in UNSURE_SERVICE_DEFAULTS and inherited[name].resolved.source is Source.SERVICE:
+            continue  # can't tell it repeats a service default Microsoft documents two ways
+        if not same_as_default(value, resolve(policy, partner, name), inherited[name]):
+            continue
+        ref = partner.settings_ref.child(name)
+        source = _source_text(inherited[name].resolved)
+        default_ref = inherited[name].resolved.ref
+        related = (Related(default_ref.at_key(), "the default it repeats"),) if default_ref else ()
+        yield Finding(
+            ref.at_key(),
+            f"partner {partner.label}: {name} is identical to {source} it would inherit; "
+            "delete it (same effect, fewer bytes toward the policy size limit).",
+            related=related,
+            fix=Fix(
+                file=partner.ref.document.path,
+                description=f"Delete {name} from partner {partner.label} (it repeats {source})",
+                edits=(Edit("delete", ref.path),),
+            ),
+        )
+
+
+def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    # What a partner inherits is the same for every partner: resolve it once.
+    inherited = inherited_settings(policy)
+    for partner in policy.partners:
+        yield from _check_partner(policy, partner, inherited)
+
+
+RULE = Rule(
+    id="XTA011",
+    name="redundant-partner-setting",
+    severity=Severity.WARNING,
+    summary="A partner setting is identical to the default it would inherit anyway.",
+    doc=__doc__ or "",
+    visits=Visit.POLICY,
+    check=check,
+    fixable=True,
+)

@@ -1,0 +1,1 @@
+"""Generated validators (see b2blint.schema.codegen)."""

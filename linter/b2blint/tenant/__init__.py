@@ -1,0 +1,1 @@
+"""The live tenant: Graph client, credentials, clouds, live read, plan, apply."""

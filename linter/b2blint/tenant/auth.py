@@ -1,0 +1,364 @@
+"""Access tokens for Microsoft Graph, and the checks made on them before anything is written.
+
+A token comes from exactly one place, chosen explicitly: a ready token in
+``B2BLINT_ACCESS_TOKEN``, or one azure-identity credential named by ``--auth`` /
+``B2BLINT_AUTH``. b2blint never uses ``DefaultAzureCredential``: Microsoft's own guidance warns
+of "unpredictable behavior" when a chain picks up whatever the environment holds
+(``azure-dev-docs: sdk/authentication/credential-chains.md``). azure-identity is an optional
+extra (``pip install 'b2blint[azure]'``) imported only when a credential is built.
+
+The token's claims are read locally (never verified: Graph does that) to refuse a token for
+another tenant (``tid``) and to name a missing permission (``roles`` / ``scp``) before the
+first write. Every token and secret is registered with `b2blint.redact` the moment it is seen.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from b2blint.errors import EXIT_FAILED, B2BLintError
+from b2blint.redact import redact, register_secret
+from b2blint.tenant.clouds import Cloud
+
+ENV_TOKEN = "B2BLINT_ACCESS_TOKEN"
+ENV_AUTH = "B2BLINT_AUTH"
+AUTH_METHODS = ("secret", "certificate", "workload-identity", "managed-identity", "azure-cli")
+
+#: Environment variables whose values are secrets wherever they appear.
+SECRET_ENV = (
+    ENV_TOKEN,
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+)
+
+# Least-privileged application permissions, per Graph area and access (graph-facts §1, §2.1;
+# apply-guarantees §2.1). A token holding a higher permission of the same area also passes.
+READ_ALL = "Policy.Read.All"
+XTAP_WRITE = "Policy.ReadWrite.CrossTenantAccess"
+AUTHORIZATION_WRITE = "Policy.ReadWrite.Authorization"
+AUTH_METHOD_WRITE = "Policy.ReadWrite.AuthenticationMethod"
+EXTERNAL_IDENTITIES_WRITE = "Policy.ReadWrite.ExternalIdentities"
+B2B_READ = "Policy.Read.B2BManagementPolicy"
+B2B_WRITE = "Policy.ReadWrite.B2BManagementPolicy"
+
+_AREAS: tuple[tuple[str, str, str], ...] = (
+    # (path prefix, read permission, write permission)
+    ("/policies/crossTenantAccessPolicy", READ_ALL, XTAP_WRITE),
+    ("/policies/authorizationPolicy", READ_ALL, AUTHORIZATION_WRITE),
+    ("/policies/authenticationMethodsPolicy", READ_ALL, AUTH_METHOD_WRITE),
+    ("/policies/externalIdentitiesPolicy", READ_ALL, EXTERNAL_IDENTITIES_WRITE),
+    ("/policies/b2bManagementPolicies", B2B_READ, B2B_WRITE),
+)
+_HIGHER: dict[str, frozenset[str]] = {
+    READ_ALL: frozenset({"Policy.ReadWrite.All"}),
+    B2B_READ: frozenset({B2B_WRITE}),
+}
+
+
+def permission_for(method: str, path: str) -> str | None:
+    """The least-privileged permission Graph wants for ``method path`` (None if unknown)."""
+    bare = "/" + path.lstrip("/")
+    for prefix in ("/v1.0/", "/beta/"):
+        if bare.startswith(prefix):
+            bare = bare[len(prefix) - 1 :]
+    lowered = bare.lower()
+    for prefix, read, write in _AREAS:
+        if lowered.startswith(prefix.lower()):
+            return read if method.upper() == "GET" else write
+    return None
+
+
+def _satisfies(granted: frozenset[str], needed: str) -> bool:
+    return needed in granted or bool(granted & _HIGHER.get(needed, frozenset()))
+
+
+def read_claims(token: str) -> dict[str, Any] | None:
+    """The claims of a JWT access token, unverified; None if it is not a readable JWT."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+    except (binascii.Error, ValueError, UnicodeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def granted_permissions(claims: Mapping[str, Any]) -> frozenset[str] | None:
+    """Application ``roles`` or delegated ``scp`` of a token; None if it carries neither."""
+    roles = claims.get("roles")
+    scopes = claims.get("scp")
+    found: set[str] = set()
+    if isinstance(roles, list):
+        found.update(r for r in roles if isinstance(r, str))
+    if isinstance(scopes, str):
+        found.update(scopes.split())
+    if not isinstance(roles, list) and not isinstance(scopes, str):
+        return None
+    return frozenset(found)
+
+
+def missing_permissions(claims: Mapping[str, Any], needed: Iterable[str]) -> list[str]:
+    """The needed permissions the token lacks ([] when it says nothing about its permissions)."""
+    granted = granted_permissions(claims)
+    if granted is None:
+        return []
+    return sorted({p for p in needed if not _satisfies(granted, p)})
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenInfo:
+    """What b2blint learned from a token, without the token itself."""
+
+    tenant_id: str | None
+    app_id: str | None
+    claims: Mapping[str, Any]
+
+
+class TokenSource(Protocol):
+    """Anything that hands out a currently valid Graph access token (thread-safe)."""
+
+    def token(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+
+class StaticToken:
+    """A ready token (``B2BLINT_ACCESS_TOKEN``): used as is, never refreshed."""
+
+    def __init__(self, value: str, origin: str = ENV_TOKEN) -> None:
+        register_secret(value)
+        self._value = value
+        self._origin = origin
+
+    def token(self) -> str:
+        return self._value
+
+    def describe(self) -> str:
+        return f"the token in {self._origin}"
+
+
+class CredentialToken:
+    """An azure-identity credential; tokens are cached until five minutes before expiry."""
+
+    def __init__(self, credential: Any, scope: str, label: str) -> None:
+        self._credential = credential
+        self._scope = scope
+        self._label = label
+        self._lock = threading.Lock()
+        self._value: str | None = None
+        self._expires = 0.0
+
+    def token(self) -> str:
+        with self._lock:
+            if self._value is None or time.time() > self._expires - 300:
+                self._value, self._expires = self._fetch()
+            return self._value
+
+    def _fetch(self) -> tuple[str, float]:
+        from azure.core.exceptions import AzureError  # the optional extra is installed
+
+        try:
+            access = self._credential.get_token(self._scope)
+        except AzureError as error:
+            raise B2BLintError(
+                f"cannot get a Graph token with {self._label}: "
+                f"{redact(str(error)).splitlines()[0] if str(error) else type(error).__name__}",
+                exit_code=EXIT_FAILED,
+            ) from None
+        value = str(access.token)
+        register_secret(value)
+        return value, float(access.expires_on)
+
+    def describe(self) -> str:
+        return self._label
+
+
+def token_info(source: TokenSource) -> TokenInfo:
+    """Read the claims of the source's current token."""
+    claims = read_claims(source.token()) or {}
+    tenant = claims.get("tid")
+    app = claims.get("appid", claims.get("azp"))
+    return TokenInfo(
+        tenant if isinstance(tenant, str) else None,
+        app if isinstance(app, str) else None,
+        claims,
+    )
+
+
+def check_tenant(info: TokenInfo, expected: str, source: TokenSource) -> None:
+    """Refuse (exit 1) unless the token was issued by ``expected`` (the YAML's tenant.id)."""
+    if info.tenant_id is None:
+        raise B2BLintError(
+            f"cannot tell which tenant {source.describe()} is for (no 'tid' claim); "
+            f"refusing to use it for tenant {expected}",
+            exit_code=EXIT_FAILED,
+        )
+    if info.tenant_id.lower() != expected.lower():
+        raise B2BLintError(
+            f"{source.describe()} is for tenant {info.tenant_id}, but the policy is for tenant "
+            f"{expected}; refusing to touch the wrong tenant",
+            exit_code=EXIT_FAILED,
+        )
+    expires = info.claims.get("exp")
+    if isinstance(expires, (int, float)) and expires < time.time():
+        raise B2BLintError(f"{source.describe()} has expired; get a new one", exit_code=EXIT_FAILED)
+
+
+def check_permissions(info: TokenInfo, needed: Iterable[str], why: str) -> None:
+    """Refuse (exit 1) when the token's roles/scopes lack a permission ``why`` needs."""
+    missing = missing_permissions(info.claims, needed)
+    if missing:
+        raise B2BLintError(
+            f"the token lacks the Graph permission{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} needed to {why}; grant it to the app (admin consent) "
+            "and get a new token",
+            exit_code=EXIT_FAILED,
+        )
+
+
+def register_environment_secrets(environ: Mapping[str, str] | None = None) -> None:
+    """Make every secret-bearing environment variable's value redactable."""
+    env = os.environ if environ is None else environ
+    for name in SECRET_ENV:
+        register_secret(env.get(name))
+
+
+def _need(env: Mapping[str, str], name: str, method: str) -> str:
+    value = env.get(name)
+    if not value:
+        raise B2BLintError(
+            f"--auth {method} needs the environment variable {name}", exit_code=EXIT_FAILED
+        )
+    return value
+
+
+def _github_assertion(env: Mapping[str, str]) -> Callable[[], str]:
+    """A callable that fetches a fresh GitHub Actions OIDC token for Entra (per token request).
+
+    ``GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://AzureADTokenExchange`` with the request
+    token as bearer; the job needs ``permissions: id-token: write`` (GitHub's OIDC docs).
+    """
+    url = env["ACTIONS_ID_TOKEN_REQUEST_URL"]
+    request_token = env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "")
+    register_secret(request_token)
+
+    def assertion() -> str:
+        import httpx
+
+        try:
+            response = httpx.get(
+                url,
+                params={"audience": "api://AzureADTokenExchange"},
+                headers={"Authorization": f"Bearer {request_token}"},
+                timeout=30.0,
+            )
+            response.raise_for_status()
+            value = response.json()["value"]
+        except (httpx.HTTPError, KeyError, ValueError, TypeError) as error:
+            raise B2BLintError(
+                f"cannot get the GitHub Actions OIDC token: {redact(str(error))}",
+                exit_code=EXIT_FAILED,
+            ) from None
+        register_secret(value)
+        return str(value)
+
+    return assertion
+
+
+def credential_source(
+    method: str, tenant_id: str, cloud: Cloud, environ: Mapping[str, str] | None = None
+) -> CredentialToken:
+    """Build exactly one azure-identity credential for ``method`` (see `AUTH_METHODS`)."""
+    env = os.environ if environ is None else environ
+    if method not in AUTH_METHODS:
+        raise B2BLintError(
+            f"unknown --auth '{method}' (choose one of: {', '.join(AUTH_METHODS)})",
+            exit_code=EXIT_FAILED,
+        )
+    try:
+        from azure import identity
+    except ImportError:
+        raise B2BLintError(
+            f"--auth {method} needs azure-identity: pip install 'b2blint[azure]' "
+            f"(or pass a ready token in {ENV_TOKEN})",
+            exit_code=EXIT_FAILED,
+        ) from None
+    authority = cloud.authority_host
+    client_id = env.get("AZURE_CLIENT_ID")
+    credential: Any
+    label = f"--auth {method}"
+    if method == "secret":
+        secret = _need(env, "AZURE_CLIENT_SECRET", method)
+        register_secret(secret)
+        credential = identity.ClientSecretCredential(
+            tenant_id, _need(env, "AZURE_CLIENT_ID", method), secret, authority=authority
+        )
+    elif method == "certificate":
+        password = env.get("AZURE_CLIENT_CERTIFICATE_PASSWORD")
+        register_secret(password)
+        credential = identity.CertificateCredential(
+            tenant_id,
+            _need(env, "AZURE_CLIENT_ID", method),
+            _need(env, "AZURE_CLIENT_CERTIFICATE_PATH", method),
+            password=password,
+            authority=authority,
+        )
+    elif method == "workload-identity":
+        if env.get("AZURE_FEDERATED_TOKEN_FILE"):
+            credential = identity.WorkloadIdentityCredential(
+                tenant_id=tenant_id,
+                client_id=_need(env, "AZURE_CLIENT_ID", method),
+                token_file_path=env["AZURE_FEDERATED_TOKEN_FILE"],
+                authority=authority,
+            )
+        elif env.get("ACTIONS_ID_TOKEN_REQUEST_URL"):
+            credential = identity.ClientAssertionCredential(
+                tenant_id,
+                _need(env, "AZURE_CLIENT_ID", method),
+                _github_assertion(env),
+                authority=authority,
+            )
+            label += " (GitHub Actions OIDC)"
+        else:
+            raise B2BLintError(
+                "--auth workload-identity needs AZURE_FEDERATED_TOKEN_FILE, or a GitHub Actions "
+                "job with 'permissions: id-token: write' (ACTIONS_ID_TOKEN_REQUEST_URL)",
+                exit_code=EXIT_FAILED,
+            )
+    elif method == "managed-identity":
+        credential = identity.ManagedIdentityCredential(client_id=client_id)
+    else:
+        credential = identity.AzureCliCredential(tenant_id=tenant_id)
+    return CredentialToken(credential, cloud.scope, label)
+
+
+def token_source(
+    method: str | None, tenant_id: str, cloud: Cloud, environ: Mapping[str, str] | None = None
+) -> TokenSource:
+    """The one token source the user chose: ``--auth`` / ``B2BLINT_AUTH``, else the ready token."""
+    env = os.environ if environ is None else environ
+    register_environment_secrets(env)
+    chosen = method or env.get(ENV_AUTH) or None
+    if chosen:
+        return credential_source(chosen, tenant_id, cloud, env)
+    ready = env.get(ENV_TOKEN, "").strip()
+    if ready:
+        if ready.lower().startswith("bearer "):
+            ready = ready[7:].strip()
+        return StaticToken(ready)
+    raise B2BLintError(
+        f"no Graph credentials: set {ENV_TOKEN} to an access token, or choose "
+        f"--auth {{{'|'.join(AUTH_METHODS)}}} (see docs/graph.md)",
+        exit_code=EXIT_FAILED,
+    )

@@ -1,0 +1,170 @@
+"""Read the live tenant with a constant number of requests, whatever the number of partners.
+
+One GET per managed singleton and one paged list of partners with
+``$expand=identitySynchronization`` (graph-facts §1: the list "supports ``$select``,
+``$expand=identitySynchronization``"), never one GET per partner. The singletons are read
+concurrently. Only the resources the caller names are read, so a plan of cross-tenant access
+settings needs no permission on, say, the authentication methods policy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from b2blint.graph.kinds import (
+    ALL_KINDS,
+    AUTHORIZATION_POLICY_BETA_PATH,
+    B2B_POLICIES,
+    BETA,
+    PARTNERS,
+    SINGLETON_PATH,
+    Kind,
+)
+from b2blint.graph.mapping import ResourceKey, build_policy, without_unset
+from b2blint.graph.recognize import Recognized
+from b2blint.tenant.client import GraphClient
+
+
+def object_key(kind: Kind, tenant_id: str | None = None) -> ResourceKey:
+    """b2blint's key of one live object: ``default``, ``partner:<id lower-case>``, ..."""
+    return f"{kind.value}:{tenant_id.lower()}" if tenant_id else kind.value
+
+
+def strip_annotations(value: Any) -> Any:
+    """A plain copy without ``@odata.*`` annotations (they change without the object changing)."""
+    if isinstance(value, Mapping):
+        return {k: strip_annotations(v) for k, v in value.items() if "@" not in k}
+    if isinstance(value, list):
+        return [strip_annotations(v) for v in value]
+    return value
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(value: Any) -> str:
+    """``sha256:<hex>`` of the canonical JSON of ``value``."""
+    return "sha256:" + hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveTenant:
+    """The live objects b2blint read, keyed by `object_key`, annotations stripped.
+
+    A partner's object excludes its identitySynchronization, which has its own key; an object
+    that does not exist is absent from ``objects``. ``kinds`` says what was read, so that
+    "absent" and "not read" are never confused.
+    """
+
+    kinds: frozenset[Kind]
+    objects: Mapping[ResourceKey, dict[str, Any]]
+    partner_ids: tuple[str, ...]  # as Graph spells them, in listing order
+    b2b_policy: dict[str, Any] | None  # the live b2bManagementPolicy, with its id
+    requests: int
+
+    def get(self, key: ResourceKey) -> dict[str, Any] | None:
+        return self.objects.get(key)
+
+    def hash_of(self, key: ResourceKey) -> str:
+        return digest(self.objects.get(key))
+
+    def partner_list_hash(self) -> str:
+        return digest(sorted(tenant.lower() for tenant in self.partner_ids))
+
+    def partner_name(self, tenant_id: str) -> str | None:
+        found = self.objects.get(object_key(Kind.PARTNER, tenant_id), {})
+        name = found.get("displayName")
+        return name if isinstance(name, str) and name else None
+
+    def recognized(self) -> list[Recognized]:
+        """The objects as `mapping.build_policy` takes them (the kind is known, not guessed)."""
+        found: list[Recognized] = []
+        for key, data in self.objects.items():
+            kind = Kind(key.partition(":")[0])
+            if kind is Kind.B2B_MANAGEMENT_POLICY:
+                continue
+            found.append(Recognized(kind=kind, data=data))
+        if self.b2b_policy is not None:
+            found.append(Recognized(kind=Kind.B2B_MANAGEMENT_POLICY, data=self.b2b_policy))
+        return found
+
+    def policy(self) -> dict[str, Any]:
+        """The live tenant as policy data (the same mapping `import` uses), unset values dropped."""
+        return without_unset(build_policy(self.recognized()).policy)
+
+
+def _singleton(client: GraphClient, kind: Kind, beta: bool) -> tuple[Kind, dict[str, Any] | None]:
+    if kind is Kind.B2B_MANAGEMENT_POLICY:
+        items = client.list(B2B_POLICIES, BETA)
+        chosen = next((i for i in items if i.get("isOrganizationDefault") is True), None)
+        return kind, chosen or (items[0] if items else None)
+    path, version = SINGLETON_PATH[kind]
+    if beta and kind is Kind.AUTHORIZATION_POLICY:
+        path, version = AUTHORIZATION_POLICY_BETA_PATH, BETA
+    elif beta:
+        version = BETA
+    return kind, client.get_optional(path, version)
+
+
+def read_live(
+    client: GraphClient,
+    kinds: Iterable[Kind] = ALL_KINDS,
+    *,
+    beta: Iterable[Kind] = (),
+    concurrency: int = 4,
+    progress: Callable[[str], None] | None = None,
+) -> LiveTenant:
+    """Read ``kinds`` from Graph (``beta``: the kinds to read from /beta, for beta-only fields)."""
+    wanted = frozenset(kinds)
+    use_beta = frozenset(beta)
+    before = client.requests_sent
+    singles = [k for k in ALL_KINDS if k in wanted and k is not Kind.PARTNER]
+    objects: dict[ResourceKey, dict[str, Any]] = {}
+    partner_ids: list[str] = []
+    b2b: dict[str, Any] | None = None
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(_singleton, client, kind, kind in use_beta) for kind in singles]
+        if Kind.PARTNER in wanted:
+            version = BETA if Kind.PARTNER in use_beta else "v1.0"
+            items = client.list(PARTNERS, version, {"$expand": "identitySynchronization"})
+            if progress is not None:
+                progress(f"read {len(items)} partners")
+            for item in items:
+                _add_partner(objects, partner_ids, strip_annotations(item))
+        for future in futures:
+            kind, found = future.result()
+            if found is None:
+                continue
+            if kind is Kind.B2B_MANAGEMENT_POLICY:
+                b2b = strip_annotations(found)
+                objects[object_key(kind)] = b2b
+            else:
+                objects[object_key(kind)] = strip_annotations(found)
+    return LiveTenant(wanted, objects, tuple(partner_ids), b2b, client.requests_sent - before)
+
+
+def _add_partner(
+    objects: dict[ResourceKey, dict[str, Any]], ids: list[str], item: dict[str, Any]
+) -> None:
+    tenant_id = item.get("tenantId")
+    if not isinstance(tenant_id, str) or not tenant_id:
+        from b2blint.tenant.client import GraphError
+
+        raise GraphError(
+            "a partner in the list has no tenantId (malformed response)",
+            method="GET",
+            url=PARTNERS,
+            code="MalformedResponse",
+        )
+    sync = item.pop("identitySynchronization", None)
+    ids.append(tenant_id)
+    objects[object_key(Kind.PARTNER, tenant_id)] = item
+    if isinstance(sync, dict):
+        sync.setdefault("tenantId", tenant_id)
+        objects[object_key(Kind.IDENTITY_SYNCHRONIZATION, tenant_id)] = sync

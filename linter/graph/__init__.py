@@ -1,1 +1,0 @@
-"""Microsoft Graph: the YAML <-> Graph JSON mapping, and (later) the client, plan and apply."""
