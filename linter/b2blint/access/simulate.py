@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from b2blint.access.words import EVERYONE_BLOCKED, setting_phrase
 from b2blint.errors import B2BLintError
+from b2blint.identifiers import is_guid
 from b2blint.policy.clouds import ENDPOINTS, LABELS, allowed_endpoints, supported
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import MICROSOFT_ACCOUNTS_TENANT, Partner, Policy, Ref
@@ -50,8 +50,6 @@ from b2blint.policy.targets import (
     depends_on,
     evaluate,
 )
-
-GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 #: How ``--partner`` names "an organization without a partner entry" (the default applies).
 DEFAULT_PARTNER = "default"
@@ -179,7 +177,7 @@ class Verdict:
 
 def parse_guid(value: str, what: str) -> str:
     """A user or group object ID, lower-cased; anything else is a usage error."""
-    if not GUID.match(value):
+    if not is_guid(value):
         raise B2BLintError(f"{what}: '{value}' is not an object ID (a GUID)")
     return value.lower()
 
@@ -189,7 +187,7 @@ def parse_app(value: str, what: str = "--app") -> str:
     for keyword in (OFFICE_365, ALL_APPLICATIONS):
         if value.lower() == keyword.lower():
             return keyword
-    if GUID.match(value):
+    if is_guid(value):
         return value.lower()
     raise B2BLintError(
         f"{what}: '{value}' is not an application ID (a GUID), Office365 or AllApplications"
@@ -210,7 +208,7 @@ def find_partner(policy: Policy, key: str, what: str = "--partner") -> Partner |
     if len(same_name) > 1:
         ids = ", ".join(p.tenant_id for p in same_name)
         raise B2BLintError(f"{what}: '{key}' names several partners ({ids}); use the tenant ID")
-    noun = "tenant ID" if GUID.match(key) else "name"
+    noun = "tenant ID" if is_guid(key) else "name"
     raise B2BLintError(
         f"{what}: no partner with {noun} '{key}' in the policy (use '{DEFAULT_PARTNER}' "
         "for an organization without a partner entry)"

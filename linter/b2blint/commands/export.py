@@ -9,7 +9,6 @@ Everything is read and rendered before the first file is written; each file is w
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -18,8 +17,8 @@ from b2blint.commands._graph import graph_options, open_session, reading_progres
 from b2blint.commands._options import common_options, detail, note
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.graph.treewriter import check_out_dir, render_tree, write_tree
+from b2blint.identifiers import is_guid
 
-GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 SECTIONS = (
     "crossTenantAccessPolicy",
     "default",
@@ -65,7 +64,7 @@ def export_command(
     from b2blint.graph.mapping import build_policy, without_unset
     from b2blint.tenant.live import read_live
 
-    if not GUID.fullmatch(tenant_id):
+    if not is_guid(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID", exit_code=EXIT_FAILED)
     check_out_dir(out_dir, "export", EXIT_FAILED)
     wanted = set(sections or SECTIONS)

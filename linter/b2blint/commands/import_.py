@@ -10,7 +10,6 @@ behind; each file is then written atomically.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,8 +28,8 @@ from b2blint.graph.mapping import (
     without_unset,
 )
 from b2blint.graph.treewriter import TreeFile, check_out_dir, render_tree, write_tree
+from b2blint.identifiers import is_guid
 
-GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 CLOUD_ENDPOINTS = {"microsoftonline.us": "usgov", "partner.microsoftonline.cn": "china"}
 
 
@@ -69,7 +68,7 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
     Save each response body unchanged, e.g. `az rest --method get --url
     https://graph.microsoft.com/v1.0/policies/crossTenantAccessPolicy/partners > partners.json`.
     """
-    if not GUID.fullmatch(tenant_id):
+    if not is_guid(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID (the tenant's directory id)")
     check_out_dir(out_dir, "import")
     inputs = [_read(path) for path in files]

@@ -44,17 +44,14 @@ comment saying so.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from b2blint.diagnostics import Edit, Fix, Severity
+from b2blint.identifiers import is_guid
 from b2blint.policy.effective import B2B_PARTS, Resolved, Source, resolve
 from b2blint.policy.model import B2B_SETTINGS, PARTNER_SETTINGS, Partner, Policy
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
-
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
 
 #: Settings whose service default Microsoft's pages disagree on, so a partner value can't be
 #: called a repeat of it. The redemption order: the default GET example lists
@@ -78,7 +75,7 @@ def canonical(value: Any, key: str | None = None) -> Any:
         if key == "targets":
             return ("set", frozenset(items))
         return ("list", tuple(items))
-    if key == "target" and isinstance(value, str) and _GUID.fullmatch(value):
+    if key == "target" and isinstance(value, str) and is_guid(value):
         return value.lower()
     if isinstance(value, bool):
         return ("bool", value)  # keep True apart from 1
