@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from b2blint.policy.reach import allows_any
+from b2blint.policy.targets import allows_any
 
 G1 = "5e3a0b6c-7d8e-4f90-a1b2-c3d4e5f6a7b8"
 A1 = "0f1e2d3c-4b5a-4968-8776-655443322110"

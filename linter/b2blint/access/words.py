@@ -15,10 +15,10 @@ from typing import Any
 
 from b2blint.policy.targets import (
     ALL_APP_KEYWORDS,
-    ALL_USERS,
     APPS,
     USERS,
     access_type,
+    reach,
     short_id,
     targets,
 )
@@ -37,21 +37,9 @@ def _label(item: Mapping[str, Any], half: str) -> str:
     return f"{noun} {short_id(target)}"
 
 
-def _names_all(config: Any, half: str) -> bool:
-    keywords = {ALL_USERS} if half == USERS else ALL_APP_KEYWORDS
-    return any(item.get("target") in keywords for _, item in targets(config))
-
-
 def _reach(config: Any, half: str) -> str:
     """``all``, ``none`` or ``some`` for one half (``unknown`` without an accessType)."""
-    kind = access_type(config)
-    if kind is None:
-        return "unknown"
-    if _names_all(config, half):
-        return "all" if kind == "allowed" else "none"
-    if not targets(config):
-        return "none" if kind == "allowed" else "all"
-    return "some"
+    return reach(config, half).value
 
 
 def _listed(config: Any, half: str) -> str:

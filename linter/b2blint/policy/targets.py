@@ -37,19 +37,40 @@ for Conditional Access by service name, without app IDs, and not for cross-tenan
 https://learn.microsoft.com/entra/identity/conditional-access/reference-office-365-application-contents).
 Unknowns combine with Kleene's three-valued logic, so a verdict is only ``None`` when the
 unknown really matters.
+
+This is the one reading of the table: the simulator asks `evaluate` about one sign-in, and the
+lint rules' summaries (`reach`, `allows_any`, `lets_through`) ask it about every user and app a
+setting names plus one named nowhere (tests/policy/test_one_reading.py checks them all against
+the table). A target that is not a user (``Office365`` in ``usersAndGroups``) or not an
+application (``AllUsers`` in ``applications``), or has no string ``target``, names nobody.
+An empty ``targets`` list is not documented; it is read literally (``allowed []`` lets nothing
+through, ``blocked []`` blocks nothing).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from typing import Any
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from b2blint.policy.effective import Resolved
 
 ALL_USERS = "AllUsers"
 ALL_APPLICATIONS = "AllApplications"
 OFFICE_365 = "Office365"
-ALL_APP_KEYWORDS = frozenset({ALL_APPLICATIONS, "AllMicrosoftApps"})
+ALL_MICROSOFT_APPS = "AllMicrosoftApps"
+ALL_APP_KEYWORDS = frozenset({ALL_APPLICATIONS, ALL_MICROSOFT_APPS})
 APP_KEYWORDS = ALL_APP_KEYWORDS | {OFFICE_365}
+
+#: Keywords and the targetType every documented example pairs them with [S8].
+KEYWORD_TYPES: Mapping[str, str] = {
+    ALL_USERS: "user",
+    ALL_APPLICATIONS: "application",
+    OFFICE_365: "application",
+    ALL_MICROSOFT_APPS: "application",
+}
 
 #: An application request meaning "some application" (for invitations: can the invitee use
 #: at least one application?).
@@ -57,6 +78,13 @@ SOME_APPLICATION = "<some application>"
 
 USERS = "usersAndGroups"
 APPS = "applications"
+HALVES = (USERS, APPS)
+
+#: Keywords that mean "every user" / "every application" in each half [S8].
+ALL_KEYWORDS: Mapping[str, frozenset[str]] = {
+    USERS: frozenset({ALL_USERS}),
+    APPS: ALL_APP_KEYWORDS,
+}
 
 Tri = bool | None
 
@@ -131,11 +159,25 @@ def targets(config: Any) -> list[tuple[int, Mapping[str, Any]]]:
     return [(i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
 
 
-def _value(item: Mapping[str, Any]) -> str | None:
+def iter_targets(config: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """`targets` as an iterator, for rules that walk the entries."""
+    yield from targets(config)
+
+
+def target_value(item: Mapping[str, Any]) -> str | None:
+    """The ``target`` of an entry as written (None unless a string)."""
+    value = item.get("target")
+    return value if isinstance(value, str) else None
+
+
+def target_key(item: Mapping[str, Any]) -> str | None:
+    """A target's identity: GUIDs compare case-insensitively, keywords exactly [S8]."""
     target = item.get("target")
     if not isinstance(target, str):
         return None
     return target if target in APP_KEYWORDS or target == ALL_USERS else target.lower()
+
+
 
 
 def _combine(found: Sequence[tuple[int, Tri, str | None]]) -> Match:
@@ -154,7 +196,7 @@ def user_match(config: Any, subject: Subject) -> Match:
     """
     found: list[tuple[int, Tri, str | None]] = []
     for index, item in targets(config):
-        target = _value(item)
+        target = target_key(item)
         if target is None:
             continue
         if target == ALL_USERS:
@@ -220,7 +262,7 @@ def app_match(config: Any, app: str | None, *, whole: bool) -> Match:
     relation = _covers if whole else _meets
     found: list[tuple[int, Tri, str | None]] = []
     for index, item in targets(config):
-        target = _value(item)
+        target = target_key(item)
         if target is None or target == ALL_USERS:
             continue
         value, why = relation(target, app)
@@ -277,3 +319,134 @@ def depends_on(result: SettingResult) -> str:
     if APPS in result.deciding and result.apps.unknowns:
         found.append(" and ".join(result.apps.unknowns))
     return " and on ".join(found) or "settings b2blint cannot read"
+
+
+class Reach(str, enum.Enum):
+    """How much of its half a target configuration lets through."""
+
+    ALL = "all"  # everyone / every application
+    SOME = "some"  # a proper subset: an allow list, or a block list of specific targets
+    NONE = "none"  # nobody / no application
+    UNKNOWN = "unknown"  # no usable accessType: the rules stay silent
+
+
+#: A user named in no target and in no listed group.
+OUTSIDER = Subject(user="<a user named nowhere>")
+#: An application named in no target (whether ``Office365`` covers it stays unknown).
+OTHER_APPLICATION = "<an application named nowhere>"
+
+
+def _subjects(config: Any) -> list[Subject]:
+    """One user inside each target of a users half, and one outside them all."""
+    found = [OUTSIDER]
+    for _, item in targets(config):
+        target = target_key(item)
+        if target is not None:
+            group = item.get("targetType") == "group"
+            found.append(Subject(groups=frozenset({target})) if group else Subject(user=target))
+    return found
+
+
+def _apps(config: Any) -> list[str]:
+    """Each application an applications half names, one inside any list, one named nowhere."""
+    found = [SOME_APPLICATION, OTHER_APPLICATION]
+    for _, item in targets(config):
+        target = target_key(item)
+        if target is not None and target not in ALL_APP_KEYWORDS and target != ALL_USERS:
+            found.append(target)
+    return found
+
+
+def _half_term(config: Any, part: str, who: Subject | str) -> Tri:
+    """Whether one user (or app) gets through one half on its own."""
+    if part == USERS:
+        assert isinstance(who, Subject)
+        value = user_match(config, who).value
+    else:
+        assert isinstance(who, str)
+        value = app_match(config, who, whole=access_type(config) == "allowed").value
+    return value if access_type(config) == "allowed" else not3(value)
+
+
+def reach(config: Any, part: str) -> Reach:
+    """What one half lets through: all, some or none of its users (applications)."""
+    if access_type(config) is None:
+        return Reach.UNKNOWN
+    world: Sequence[Subject | str] = _subjects(config) if part == USERS else _apps(config)
+    found = {_half_term(config, part, who) for who in world}
+    return Reach.ALL if found == {True} else Reach.NONE if found == {False} else Reach.SOME
+
+
+def lets_through(config: Any, part: str, target: str) -> Tri:
+    """Whether ``target`` (a user ID or an app ID/keyword) gets through one half on its own."""
+    if access_type(config) is None:
+        return None
+    who: Subject | str
+    if part == USERS:
+        who = Subject(user=target.lower())
+    else:
+        who = target if target in APP_KEYWORDS else target.lower()
+    return _half_term(config, part, who)
+
+
+def allows_any(users: Any, apps: Any) -> Tri:
+    """Whether a B2B setting lets anyone reach anything (None if either half is unreadable).
+
+    Asks `evaluate` about every user and application the setting names plus ones it does not:
+    that covers the blocked/blocked row too, where two block lists block only the pairs they
+    both name.
+    """
+    if access_type(users) is None or access_type(apps) is None:
+        return None
+    return or3(
+        *(
+            evaluate(users, apps, subject, app).passes
+            for subject in _subjects(users)
+            for app in _apps(apps)
+        )
+    )
+
+
+def names_all(config: Any, part: str) -> bool:
+    """Whether the configuration's targets contain the "everyone/everything" keyword."""
+    keywords = ALL_KEYWORDS[part]
+    return any(item.get("target") in keywords for _, item in targets(config))
+
+
+def describe(config: Any, part: str) -> str:
+    """A short phrase for messages: ``blocked for AllApplications``, ``allowed for 2 targets``."""
+    kind = access_type(config) or "unset"
+    items = [item for _, item in targets(config)]
+    if names_all(config, part):
+        keyword = next(i.get("target") for i in items if i.get("target") in ALL_KEYWORDS[part])
+        return f"{kind} for {keyword}"
+    if len(items) == 1 and isinstance(items[0].get("target"), str):
+        return f"{kind} for {items[0]['target']}"
+    return f"{kind} for {len(items)} targets"
+
+
+def _halves(resolved: Resolved) -> tuple[Any, Any]:
+    users, apps = (resolved.parts.get(half) for half in HALVES)
+    return (users.value if users else None, apps.value if apps else None)
+
+
+def blocking_part(resolved: Resolved) -> Resolved | None:
+    """The half of an effective B2B setting that lets nobody (nothing) through, if any.
+
+    None when the setting still lets someone reach something: two block lists block only the
+    pairs they both name, so ``blocked`` for a group plus ``blocked`` for AllApplications
+    blocks that group alone (crossTenantAccessPolicy overview, "Block users in group 'g1'
+    from accessing any application").
+    """
+    if allows_any(*_halves(resolved)) is not False:
+        return None
+    for half in HALVES:
+        part = resolved.parts.get(half)
+        if part is not None and reach(part.value, half) is Reach.NONE:
+            return part
+    return None
+
+
+def allows(resolved: Resolved) -> bool:
+    """True if an effective B2B setting lets someone reach something (False if unknown)."""
+    return allows_any(*_halves(resolved)) is True

@@ -46,7 +46,7 @@ from b2blint.diagnostics import Severity
 from b2blint.policy.clouds import ENDPOINTS, LABELS
 from b2blint.policy.effective import Source, resolve
 from b2blint.policy.model import Partner
-from b2blint.policy.reach import APPS, USERS, allows_any
+from b2blint.policy.targets import APPS, USERS, allows_any
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 DIRECTIONS = (("b2bDirectConnectInbound", "inbound"), ("b2bDirectConnectOutbound", "outbound"))

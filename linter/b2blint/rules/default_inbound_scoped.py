@@ -30,8 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from b2blint.diagnostics import Severity
+from b2blint.policy.targets import ALL_USERS, iter_targets, target_value
 from b2blint.rules._rule import Context, Finding, Rule, SettingVisit, Visit
-from b2blint.rules._targets import ALL_USERS, iter_targets, target_value
 
 #: The default settings whose usersAndGroups may only be AllUsers.
 SCOPED_DEFAULTS = ("b2bCollaborationInbound", "b2bDirectConnectInbound", "tenantRestrictions")

@@ -56,7 +56,7 @@ from collections.abc import Iterator, Mapping
 from b2blint.diagnostics import Severity
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import Partner, Policy, Ref
-from b2blint.policy.reach import APPS, USERS, allows_any
+from b2blint.policy.targets import APPS, USERS, allows_any
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 SETTING = "b2bDirectConnectInbound"

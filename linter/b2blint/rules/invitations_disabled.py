@@ -48,8 +48,8 @@ from collections.abc import Iterator, Mapping
 from b2blint.diagnostics import Severity
 from b2blint.policy.effective import resolve
 from b2blint.policy.model import Partner, Policy
+from b2blint.policy.targets import allows
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
-from b2blint.rules._targets import allows
 
 SETTING = "b2bCollaborationInbound"
 #: How many partners a message names (and points at) before it just counts.

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from b2blint.diagnostics import Edit, Fix, Severity
-from b2blint.policy.reach import ALL_KEYWORDS, APPS, USERS, target_key
+from b2blint.policy.targets import ALL_KEYWORDS, APPS, USERS, target_key
 from b2blint.rules._rule import Context, Finding, Rule, SettingVisit, Visit
 
 

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 
 from b2blint.diagnostics import Severity
 from b2blint.policy.model import MICROSOFT_ACCOUNTS_TENANT
+from b2blint.policy.targets import ALL_USERS, iter_targets, target_value
 from b2blint.rules._rule import Context, Finding, Rule, SettingVisit, Visit
-from b2blint.rules._targets import ALL_USERS, iter_targets, target_value
 
 
 def check(setting: SettingVisit, ctx: Context) -> Iterator[Finding]:

@@ -48,8 +48,9 @@ from collections.abc import Iterator, Mapping
 from b2blint.diagnostics import Severity
 from b2blint.policy.effective import resolve
 from b2blint.policy.model import Policy, Ref, domain_index
+from b2blint.policy.targets import allows
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
-from b2blint.rules._targets import allows, origin, related_for
+from b2blint.rules._targets import origin, related_for
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:

@@ -43,8 +43,9 @@ from collections.abc import Iterator, Mapping
 from b2blint.diagnostics import Severity
 from b2blint.policy.effective import resolve
 from b2blint.policy.model import Partner
+from b2blint.policy.targets import blocking_part
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
-from b2blint.rules._targets import blocking_part, origin, related_for
+from b2blint.rules._targets import origin, related_for
 
 
 def _sync_allowed(partner: Partner) -> bool:

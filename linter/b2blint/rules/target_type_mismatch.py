@@ -47,8 +47,8 @@ from typing import Any
 
 from b2blint.diagnostics import Severity
 from b2blint.policy.model import B2B_SETTINGS, Policy, Ref
+from b2blint.policy.targets import ALL_MICROSOFT_APPS, KEYWORD_TYPES, iter_targets, target_value
 from b2blint.rules._rule import Context, Finding, Rule, Visit
-from b2blint.rules._targets import ALL_MICROSOFT_APPS, KEYWORD_TYPES, iter_targets, target_value
 
 #: Target-configuration properties per setting, and whether each lists principals (users
 #: and groups) or applications. B2B settings: crossTenantAccessPolicyB2BSetting; the three

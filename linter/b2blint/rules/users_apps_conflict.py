@@ -53,7 +53,7 @@ from typing import Any
 
 from b2blint.diagnostics import Severity
 from b2blint.policy.effective import Resolved, Source, resolve
-from b2blint.policy.reach import APPS, USERS, Reach, access_type, describe, reach
+from b2blint.policy.targets import APPS, USERS, Reach, access_type, describe, reach
 from b2blint.rules._rule import Context, Finding, Related, Rule, SettingVisit, Visit
 
 
