@@ -38,13 +38,13 @@ https://learn.microsoft.com/entra/identity/conditional-access/reference-office-3
 Unknowns combine with Kleene's three-valued logic, so a verdict is only ``None`` when the
 unknown really matters.
 
-This is the one reading of the table: the simulator asks `evaluate` about one sign-in, and the
-lint rules' summaries (`reach`, `allows_any`, `lets_through`) ask it about every user and app a
-setting names plus one named nowhere (tests/policy/test_one_reading.py checks them all against
-the table). A target that is not a user (``Office365`` in ``usersAndGroups``) or not an
-application (``AllUsers`` in ``applications``), or has no string ``target``, names nobody.
-An empty ``targets`` list is not documented; it is read literally (``allowed []`` lets nothing
-through, ``blocked []`` blocks nothing).
+This is the one reading of the table: the simulator asks `evaluate` about one sign-in; the
+lint rules ask `reach`, `allows_any` and `lets_through`, summaries over every user and app,
+which tests/policy/test_one_reading.py checks against the table and `evaluate`. A target that
+is not a user (``Office365`` in ``usersAndGroups``) or not an application (``AllUsers`` in
+``applications``), or has no string ``target``, names nobody. An empty ``targets`` list is not
+documented; it is read literally (``allowed []`` lets nothing through, ``blocked []`` blocks
+nothing).
 """
 
 from __future__ import annotations
@@ -330,31 +330,22 @@ class Reach(str, enum.Enum):
     UNKNOWN = "unknown"  # no usable accessType: the rules stay silent
 
 
-#: A user named in no target and in no listed group.
-OUTSIDER = Subject(user="<a user named nowhere>")
-#: An application named in no target (whether ``Office365`` covers it stays unknown).
-OTHER_APPLICATION = "<an application named nowhere>"
+def _names(config: Any, part: str) -> tuple[bool, bool]:
+    """Whether a half names everyone/everything, and whether it names a specific member.
 
-
-def _subjects(config: Any) -> list[Subject]:
-    """One user inside each target of a users half, and one outside them all."""
-    found = [OUTSIDER]
+    A target that is not of the half's kind (``Office365`` among users, ``AllUsers`` among
+    applications) names nobody, as `user_match` and `app_match` read it.
+    """
+    everyone = some = False
     for _, item in targets(config):
-        target = target_key(item)
-        if target is not None:
-            group = item.get("targetType") == "group"
-            found.append(Subject(groups=frozenset({target})) if group else Subject(user=target))
-    return found
-
-
-def _apps(config: Any) -> list[str]:
-    """Each application an applications half names, one inside any list, one named nowhere."""
-    found = [SOME_APPLICATION, OTHER_APPLICATION]
-    for _, item in targets(config):
-        target = target_key(item)
-        if target is not None and target not in ALL_APP_KEYWORDS and target != ALL_USERS:
-            found.append(target)
-    return found
+        key = target_key(item)
+        if key is None or key in ALL_KEYWORDS[USERS if part == APPS else APPS]:
+            continue
+        if key in ALL_KEYWORDS[part]:
+            everyone = True
+        elif part == APPS or key != OFFICE_365:
+            some = True
+    return everyone, some
 
 
 def _half_term(config: Any, part: str, who: Subject | str) -> Tri:
@@ -369,12 +360,21 @@ def _half_term(config: Any, part: str, who: Subject | str) -> Tri:
 
 
 def reach(config: Any, part: str) -> Reach:
-    """What one half lets through: all, some or none of its users (applications)."""
-    if access_type(config) is None:
+    """What one half lets through: all, some or none of its users (applications).
+
+    The same answer as asking `user_match` / `app_match` about every member the half names
+    and one it does not (tests/policy/test_one_reading.py), in one pass over the targets:
+    the lint rules ask it for every setting.
+    """
+    kind = access_type(config)
+    if kind is None:
         return Reach.UNKNOWN
-    world: Sequence[Subject | str] = _subjects(config) if part == USERS else _apps(config)
-    found = {_half_term(config, part, who) for who in world}
-    return Reach.ALL if found == {True} else Reach.NONE if found == {False} else Reach.SOME
+    everyone, some = _names(config, part)
+    if everyone:
+        return Reach.ALL if kind == "allowed" else Reach.NONE
+    if some:
+        return Reach.SOME
+    return Reach.NONE if kind == "allowed" else Reach.ALL
 
 
 def lets_through(config: Any, part: str, target: str) -> Tri:
@@ -392,19 +392,18 @@ def lets_through(config: Any, part: str, target: str) -> Tri:
 def allows_any(users: Any, apps: Any) -> Tri:
     """Whether a B2B setting lets anyone reach anything (None if either half is unreadable).
 
-    Asks `evaluate` about every user and application the setting names plus ones it does not:
-    that covers the blocked/blocked row too, where two block lists block only the pairs they
-    both name.
+    Rows allowed/allowed, allowed/blocked and blocked/allowed of the table intersect the
+    halves; two block lists block only the pairs they both name ("Users in group 'g1' are
+    blocked from accessing application 'a1' only. All users, including users in group 'g1'
+    are able to access any other application"), so nobody gets through only if both block
+    everyone/everything.
     """
-    if access_type(users) is None or access_type(apps) is None:
+    user_reach, app_reach = reach(users, USERS), reach(apps, APPS)
+    if Reach.UNKNOWN in (user_reach, app_reach):
         return None
-    return or3(
-        *(
-            evaluate(users, apps, subject, app).passes
-            for subject in _subjects(users)
-            for app in _apps(apps)
-        )
-    )
+    if access_type(users) == "blocked" and access_type(apps) == "blocked":
+        return not (user_reach is Reach.NONE and app_reach is Reach.NONE)
+    return user_reach is not Reach.NONE and app_reach is not Reach.NONE
 
 
 def names_all(config: Any, part: str) -> bool:
