@@ -142,7 +142,7 @@ def open_session(
 def lint_gate(paths: Sequence[str], config_file: str | None = None) -> Any:
     """Lint the tree; refuse (exit 1) on any error-level finding, showing the findings."""
     from b2blint.lint.config import load_config
-    from b2blint.lint.engine import lint_paths
+    from b2blint.lint.tree import lint_tree
     from b2blint.report import get_reporter
     from b2blint.rules import ALL_RULES
 
@@ -150,7 +150,7 @@ def lint_gate(paths: Sequence[str], config_file: str | None = None) -> Any:
         config = load_config(config_file)
     except B2BLintError as error:
         raise B2BLintError(error.message, exit_code=EXIT_FAILED) from None
-    result = lint_paths(list(paths), config)
+    result = lint_tree(paths, config)
     if result.exit_code() != 0:
         sys.stderr.write(get_reporter("text")(result, ALL_RULES))
         raise B2BLintError(

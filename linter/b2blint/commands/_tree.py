@@ -1,5 +1,7 @@
 """Read a policy tree for the commands that show it (``effective``, ``size``), not lint it.
 
+The reading is `b2blint.lint.tree.lint_tree` (the one tree reader); this adds the warning.
+
 They must work on a tree that has lint errors, because that is when people look: the tree is
 linted once with the configuration in effect (to count the errors and say so in one warning line
 on stderr) and the model is built from every document that parsed, including those the schema
@@ -15,8 +17,6 @@ from b2blint.diagnostics import Severity
 from b2blint.lint.config import Config
 from b2blint.policy.model import Policy, build_policy
 
-DEFAULT_PATHS = ("policies",)
-
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
@@ -31,10 +31,10 @@ def load_tree(paths: Sequence[str], config: Config, ignore: frozenset[str] = fro
     """
     import dataclasses
 
-    from b2blint.lint.engine import lint_paths
+    from b2blint.lint.tree import lint_tree
 
     config = dataclasses.replace(config, ignore=config.ignore | ignore)
-    result = lint_paths(list(paths) or list(DEFAULT_PATHS), config)
+    result = lint_tree(paths, config)
     errors = result.count(Severity.ERROR)
     if errors:
         note(

@@ -76,12 +76,13 @@ def lint_command(
     """
     from b2blint.lint.config import load_config
     from b2blint.lint.engine import lint_paths
+    from b2blint.lint.tree import tree_paths
     from b2blint.rules import ALL_RULES
 
     config = load_config(config_file).with_command_line(
         _split(select) if select else None, _split(ignore), api_version
     )
-    targets = [tree, *paths] if tree else list(paths) or ["policies"]
+    targets = [tree, *paths] if tree else tree_paths(paths)
     result = lint_paths(targets, config)
     if fix or diff:
         from b2blint.commands._fix import run_fixes

@@ -1,4 +1,8 @@
-"""Read a policy tree for the access commands (simulate, test, diff): policy and policy tests.
+"""Read a policy tree: the one reader every command that loads ``policies/`` goes through.
+
+`lint_tree` lints a tree (``plan``/``apply``'s lint gate, ``effective``, ``size`` and the
+access commands all start here); `read_tree` splits it for the access commands (simulate,
+test, diff) into the policy and the policy tests. `DEFAULT_PATH` is the one default.
 
 The policy is built from every document that parsed, including those the schema pass would
 reject, so the commands answer about what the files say (as ``effective`` does); ``simulate``
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from b2blint.diagnostics import Severity
 from b2blint.files.discovery import discover
@@ -17,7 +22,27 @@ from b2blint.files.document import Document
 from b2blint.lint.config import Config
 from b2blint.policy.model import Policy, build_policy, is_test_document
 
-DEFAULT_PATHS = ("policies",)
+if TYPE_CHECKING:
+    from b2blint.lint.engine import LintResult
+
+#: Where every command looks when given no path.
+DEFAULT_PATH = "policies"
+DEFAULT_PATHS = (DEFAULT_PATH,)
+
+
+def tree_paths(paths: Sequence[str]) -> list[str]:
+    """``paths``, or the default tree when none is given."""
+    return list(paths) or [DEFAULT_PATH]
+
+
+def lint_tree(paths: Sequence[str], config: Config) -> LintResult:
+    """Lint the tree at ``paths`` (default ``policies/``) with ``config``.
+
+    Raises `B2BLintError` (exit 2) for a missing path or a directory without YAML.
+    """
+    from b2blint.lint.engine import lint_paths
+
+    return lint_paths(tree_paths(paths), config)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,11 +75,8 @@ def read_tree(paths: Sequence[str], *, lint: bool) -> Tree:
 
     Raises `B2BLintError` (exit 2) for a missing path or a directory without YAML.
     """
-    chosen = list(paths) or list(DEFAULT_PATHS)
     if lint:
-        from b2blint.lint.engine import lint_paths
-
-        result = lint_paths(chosen, Config(ignore=frozenset({"TST001"})))
+        result = lint_tree(paths, Config(ignore=frozenset({"TST001"})))
         policy, tests = split(result.documents)
         test_files = {d.path for d in tests}
         errors = [
@@ -72,7 +94,7 @@ def read_tree(paths: Sequence[str], *, lint: bool) -> Tree:
         return Tree(policy, tests, len(errors), first, unreadable)
     from b2blint.lint.engine import load_documents
 
-    documents, _, names = load_documents(discover(chosen), Config())
+    documents, _, names = load_documents(discover(tree_paths(paths)), Config())
     policy, tests = split(documents)
     parsed = {d.path for d in documents}
     return Tree(policy, tests, 0, "", tuple(n for n in names if n not in parsed))
