@@ -36,6 +36,7 @@ from typing import Any
 from b2blint.access.words import EVERYONE_BLOCKED, setting_phrase
 from b2blint.errors import B2BLintError
 from b2blint.identifiers import is_guid
+from b2blint.policy import partners
 from b2blint.policy.clouds import ENDPOINTS, LABELS, allowed_endpoints, supported
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import MICROSOFT_ACCOUNTS_TENANT, Partner, Policy, Ref
@@ -197,22 +198,26 @@ def parse_app(value: str, what: str = "--app") -> str:
 def find_partner(policy: Policy, key: str, what: str = "--partner") -> Partner | None:
     """The partner named ``key`` (tenant ID or name); None for `DEFAULT_PARTNER`.
 
-    Raises `B2BLintError` (exit 2) when there is no such partner or the name is ambiguous.
+    The lookup is `b2blint.policy.partners.find_partner` (shared with ``effective``), worded
+    for the simulator. Raises `B2BLintError` (exit 2) when there is no such partner (naming
+    close matches, if any) or the name is ambiguous.
     """
     if key.lower() == DEFAULT_PARTNER:
         return None
-    partner = policy.partner(key)
-    if partner is not None:
-        return partner
-    same_name = [p for p in policy.partners if p.name and p.name.lower() == key.lower()]
-    if len(same_name) > 1:
-        ids = ", ".join(p.tenant_id for p in same_name)
-        raise B2BLintError(f"{what}: '{key}' names several partners ({ids}); use the tenant ID")
-    noun = "tenant ID" if is_guid(key) else "name"
-    raise B2BLintError(
-        f"{what}: no partner with {noun} '{key}' in the policy (use '{DEFAULT_PARTNER}' "
-        "for an organization without a partner entry)"
-    )
+    try:
+        return partners.find_partner(policy, key)
+    except partners.PartnerNotFound as missing:
+        if missing.ambiguous:
+            ids = ", ".join(p.tenant_id for p in missing.ambiguous)
+            raise B2BLintError(
+                f"{what}: '{key}' names several partners ({ids}); use the tenant ID"
+            ) from None
+        noun = "tenant ID" if is_guid(key) else "name"
+        close = f"; close matches: {'; '.join(missing.close)}" if missing.close else ""
+        raise B2BLintError(
+            f"{what}: no partner with {noun} '{key}' in the policy (use '{DEFAULT_PARTNER}' "
+            f"for an organization without a partner entry){close}"
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------

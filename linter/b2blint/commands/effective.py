@@ -10,7 +10,6 @@ needs to see what a partner really gets.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,11 +17,10 @@ from typing import Any
 import click
 
 from b2blint.commands._options import common_options, config_option, format_option
-from b2blint.errors import EXIT_USAGE, B2BLintError
 from b2blint.policy.effective import Resolved, Source, effective_settings
 from b2blint.policy.model import PARTNER_SETTINGS, Partner, Policy
+from b2blint.policy.partners import find_partner
 
-MAX_SUGGESTIONS = 5
 NOT_DOCUMENTED = "(not documented)"
 #: Target keywords, shown without their targetType (graph-facts §2.7 [S8]).
 KEYWORDS = frozenset({"AllUsers", "AllApplications", "Office365", "AllMicrosoftApps"})
@@ -54,51 +52,6 @@ def compact(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(compact(item) for item in value) + "]"
     return _scalar(value)
-
-
-def _close_matches(policy: Policy, key: str) -> list[str]:
-    lowered = key.lower()
-    by_key: dict[str, Partner] = {}
-    for partner in policy.partners:
-        by_key.setdefault(partner.tenant_id.lower(), partner)
-        if partner.name:
-            by_key.setdefault(partner.name.lower(), partner)
-    found: list[Partner] = []
-    for partner in policy.partners:
-        name = (partner.name or "").lower()
-        if partner.tenant_id.lower().startswith(lowered) or (lowered and lowered in name):
-            found.append(partner)
-    for match in difflib.get_close_matches(lowered, list(by_key), n=MAX_SUGGESTIONS, cutoff=0.6):
-        found.append(by_key[match])
-    labels: list[str] = []
-    for partner in found:
-        if partner.label not in labels:
-            labels.append(partner.label)
-    return labels[:MAX_SUGGESTIONS]
-
-
-def find_partner(policy: Policy, key: str) -> Partner:
-    """The partner named by tenant ID or name, or a one-line `B2BLintError` (exit 2)."""
-    partner = policy.partner(key)
-    if partner is not None:
-        return partner
-    same_name = [p for p in policy.partners if p.name and p.name.lower() == key.lower()]
-    if len(same_name) > 1:
-        labels = ", ".join(p.label for p in same_name)
-        raise B2BLintError(
-            f"partner name '{key}' is ambiguous ({labels}); use the tenant ID", EXIT_USAGE
-        )
-    matches = _close_matches(policy, key)
-    if matches:
-        raise B2BLintError(
-            f"unknown partner '{key}'; close matches: {'; '.join(matches)}", EXIT_USAGE
-        )
-    count = len(policy.partners)
-    raise B2BLintError(
-        f"unknown partner '{key}': no partner has that tenant ID or name "
-        f"({count} partner{'' if count == 1 else 's'} in the tree)",
-        EXIT_USAGE,
-    )
 
 
 def _where(resolved: Resolved) -> tuple[str, int] | None:
