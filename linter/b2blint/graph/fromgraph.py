@@ -21,6 +21,7 @@ from typing import Any
 from b2blint.files.jsonpos import JsonPath
 from b2blint.graph.b2bdefinition import DefinitionError, parse_definition, split_definition
 from b2blint.graph.kinds import ALL_KINDS, NOT_IMPORTED, POLICY_KEY, SINGLETONS, Kind
+from b2blint.graph.odata import strip_annotations
 from b2blint.graph.recognize import Recognized, recognize
 
 #: Partner fields that leave ``settings``: the key, the name seed, the sync policy.
@@ -82,15 +83,6 @@ def build_policy(objects: Iterable[Recognized | Mapping[str, Any]]) -> ImportedP
             for found in recognize(dict(item)):
                 builder.add(dataclasses.replace(found, origin=index))
     return builder.result()
-
-
-def strip_annotations(value: Any) -> Any:
-    """A plain copy of ``value`` without OData annotations (keys that contain ``@``)."""
-    if isinstance(value, Mapping):
-        return {key: strip_annotations(item) for key, item in value.items() if "@" not in key}
-    if isinstance(value, (list, tuple)):
-        return [strip_annotations(item) for item in value]
-    return value
 
 
 class _Builder:

@@ -26,6 +26,7 @@ from b2blint.graph.kinds import (
     Kind,
 )
 from b2blint.graph.mapping import ResourceKey, build_policy, without_unset
+from b2blint.graph.odata import strip_annotations
 from b2blint.graph.recognize import Recognized
 from b2blint.tenant.client import GraphClient
 
@@ -33,15 +34,6 @@ from b2blint.tenant.client import GraphClient
 def object_key(kind: Kind, tenant_id: str | None = None) -> ResourceKey:
     """b2blint's key of one live object: ``default``, ``partner:<id lower-case>``, ..."""
     return f"{kind.value}:{tenant_id.lower()}" if tenant_id else kind.value
-
-
-def strip_annotations(value: Any) -> Any:
-    """A plain copy without ``@odata.*`` annotations (they change without the object changing)."""
-    if isinstance(value, Mapping):
-        return {k: strip_annotations(v) for k, v in value.items() if "@" not in k}
-    if isinstance(value, list):
-        return [strip_annotations(v) for v in value]
-    return value
 
 
 def canonical(value: Any) -> str:

@@ -36,6 +36,7 @@ from b2blint.graph.mapping import (
     resources_from_policy,
     without_unset,
 )
+from b2blint.graph.odata import strip_annotations
 from b2blint.policy.model import PARTNER_SETTINGS
 from b2blint.tenant.live import LiveTenant, canonical, digest, object_key
 
@@ -154,17 +155,9 @@ class Plan:
 # --------------------------------------------------------------------------- building
 
 
-def _prune_nulls(value: Any) -> Any:
-    """Nested null == absent: Graph prints unset properties as null [S17]."""
-    if isinstance(value, Mapping):
-        return {k: _prune_nulls(v) for k, v in value.items() if v is not None and "@" not in k}
-    if isinstance(value, list):
-        return [_prune_nulls(v) for v in value]
-    return value
-
-
 def _same(a: Any, b: Any) -> bool:
-    left, right = _prune_nulls(a), _prune_nulls(b)
+    left = strip_annotations(a, drop_nulls=True)
+    right = strip_annotations(b, drop_nulls=True)
     if (left == {} and right is None) or (left is None and right == {}):
         return True
     return canonical(left) == canonical(right)
