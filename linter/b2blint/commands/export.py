@@ -18,16 +18,9 @@ from b2blint.commands._options import common_options, detail, note
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.graph.treewriter import check_out_dir, render_tree, write_tree
 from b2blint.identifiers import is_guid
+from b2blint.policy.sections import RESOURCE_KEYS
 
-SECTIONS = (
-    "crossTenantAccessPolicy",
-    "default",
-    "partners",
-    "authorizationPolicy",
-    "invitationDomains",
-    "emailOtp",
-    "externalIdentitiesPolicy",
-)
+SECTIONS = RESOURCE_KEYS
 #: The cloud names of the policy format (usgov-dod is a usgov tenant reached through DoD Graph).
 FORMAT_CLOUD = {"usgov-dod": "usgov"}
 

@@ -2,54 +2,27 @@
 
 Kept apart from the conversion code in `b2blint.graph.mapping` so the tables can be read (and
 cross-checked against ``schemas/graph``) in one place. Sources are keys of
-/work/shared/reference/graph-facts.md §7 ([S1] ... [S47]).
+/work/shared/reference/graph-facts.md §7 ([S1] ... [S47]). The kinds, their order and their
+policy-file keys derive from the one resource table, `b2blint.policy.sections.RESOURCES`.
 """
 
 from __future__ import annotations
 
-import enum
+from b2blint.policy.sections import RESOURCES, SINGLETON_RESOURCES
+from b2blint.policy.sections import Kind as Kind  # noqa: PLC0414 (a re-export, for mypy)
 
 V1 = "v1.0"
 BETA = "beta"
 
-
-class Kind(str, enum.Enum):
-    """One managed Graph resource type (the value is b2blint's name for it)."""
-
-    CROSS_TENANT_ACCESS_POLICY = "crossTenantAccessPolicy"
-    DEFAULT = "default"
-    PARTNER = "partner"
-    IDENTITY_SYNCHRONIZATION = "identitySynchronization"
-    AUTHORIZATION_POLICY = "authorizationPolicy"
-    B2B_MANAGEMENT_POLICY = "b2bManagementPolicy"
-    EMAIL_OTP = "emailOtp"
-    EXTERNAL_IDENTITIES_POLICY = "externalIdentitiesPolicy"
-
-
 #: Every resource kind, in the order of a policy file and of reads.
-ALL_KINDS: tuple[Kind, ...] = (
-    Kind.CROSS_TENANT_ACCESS_POLICY,
-    Kind.DEFAULT,
-    Kind.PARTNER,
-    Kind.AUTHORIZATION_POLICY,
-    Kind.B2B_MANAGEMENT_POLICY,
-    Kind.EMAIL_OTP,
-    Kind.EXTERNAL_IDENTITIES_POLICY,
-)
+ALL_KINDS: tuple[Kind, ...] = tuple(resource.kind for resource in RESOURCES)
 
 #: The tenant-wide kinds (one object each), in the order they are applied: the base policy
 #: and the default first, then partners, then the rest.
-SINGLETONS: tuple[Kind, ...] = tuple(kind for kind in ALL_KINDS if kind is not Kind.PARTNER)
+SINGLETONS: tuple[Kind, ...] = tuple(resource.kind for resource in SINGLETON_RESOURCES)
 
 #: The policy-file key of each tenant-wide resource (docs/format.md, "Top-level keys").
-POLICY_KEY: dict[Kind, str] = {
-    Kind.CROSS_TENANT_ACCESS_POLICY: "crossTenantAccessPolicy",
-    Kind.DEFAULT: "default",
-    Kind.AUTHORIZATION_POLICY: "authorizationPolicy",
-    Kind.B2B_MANAGEMENT_POLICY: "invitationDomains",
-    Kind.EMAIL_OTP: "emailOtp",
-    Kind.EXTERNAL_IDENTITIES_POLICY: "externalIdentitiesPolicy",
-}
+POLICY_KEY: dict[Kind, str] = {resource.kind: resource.key for resource in SINGLETON_RESOURCES}
 
 #: Keys of the policy file that are b2blint metadata, never sent to Graph.
 METADATA_KEYS = frozenset({"b2blint", "tenant"})

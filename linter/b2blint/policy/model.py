@@ -13,16 +13,10 @@ from typing import Any, NamedTuple
 
 from b2blint.diagnostics import Location, PathSegment, YamlPath
 from b2blint.files.document import Document
+from b2blint.policy.sections import SINGLETON_RESOURCES
 
-SINGLETON_SECTIONS = (
-    "tenant",
-    "crossTenantAccessPolicy",
-    "default",
-    "authorizationPolicy",
-    "invitationDomains",
-    "emailOtp",
-    "externalIdentitiesPolicy",
-)
+#: The tenant-wide sections: b2blint's ``tenant`` metadata, then one per tenant-wide resource.
+SINGLETON_SECTIONS = ("tenant", *(resource.key for resource in SINGLETON_RESOURCES))
 
 #: The cross-tenant settings a partner can override, in Graph's order.
 PARTNER_SETTINGS = (

@@ -17,15 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from b2blint.access.diff import access_diff_section, policy_from_data
+from b2blint.policy.sections import MERGED_SECTIONS
 
-#: Sections whose YAML names only the properties b2blint writes (the rest stay live).
-MERGED_SECTIONS = (
-    "crossTenantAccessPolicy",
-    "default",
-    "authorizationPolicy",
-    "emailOtp",
-    "externalIdentitiesPolicy",
-)
 #: Partner metadata the YAML knows and Graph does not.
 PARTNER_METADATA = ("cloud", "domains")
 

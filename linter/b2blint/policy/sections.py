@@ -1,0 +1,66 @@
+"""The one table of the Graph resources b2blint manages and the policy-file sections they fill.
+
+Every list of sections or kinds elsewhere derives from `RESOURCES`: the model's tenant-wide
+sections (`b2blint.policy.model.SINGLETON_SECTIONS`), the Graph kinds, their order and
+policy-file keys (`b2blint.graph.kinds.ALL_KINDS`, ``SINGLETONS``, ``POLICY_KEY``), the
+choices of ``export --section`` and the sections the plan merges with the live object
+(`b2blint.tenant.planaccess`). The table lives here, below ``graph/``, because the policy model
+needs the section names and must not import the Graph layer. The keys are the "Top-level
+keys" of docs/format.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+
+class Kind(str, enum.Enum):
+    """One managed Graph resource type (the value is b2blint's name for it)."""
+
+    CROSS_TENANT_ACCESS_POLICY = "crossTenantAccessPolicy"
+    DEFAULT = "default"
+    PARTNER = "partner"
+    IDENTITY_SYNCHRONIZATION = "identitySynchronization"
+    AUTHORIZATION_POLICY = "authorizationPolicy"
+    B2B_MANAGEMENT_POLICY = "b2bManagementPolicy"
+    EMAIL_OTP = "emailOtp"
+    EXTERNAL_IDENTITIES_POLICY = "externalIdentitiesPolicy"
+
+
+class Resource(NamedTuple):
+    """One top-level resource: its kind, its policy-file key, and how a plan writes it.
+
+    ``merged``: the section names only the properties b2blint writes, and a PATCH leaves the
+    live object's other properties as they are (Graph's PATCH semantics). False for partners
+    (one object per entry) and for invitationDomains, whose domain list replaces the live one
+    whole (`b2blint.graph.b2bdefinition`).
+    """
+
+    kind: Kind
+    key: str
+    merged: bool
+
+
+#: Every top-level resource, in the order of a policy file, of reads and of ``export``.
+#: identitySynchronization is not here: it lives inside a partner entry.
+RESOURCES: tuple[Resource, ...] = (
+    Resource(Kind.CROSS_TENANT_ACCESS_POLICY, "crossTenantAccessPolicy", merged=True),
+    Resource(Kind.DEFAULT, "default", merged=True),
+    Resource(Kind.PARTNER, "partners", merged=False),
+    Resource(Kind.AUTHORIZATION_POLICY, "authorizationPolicy", merged=True),
+    Resource(Kind.B2B_MANAGEMENT_POLICY, "invitationDomains", merged=False),
+    Resource(Kind.EMAIL_OTP, "emailOtp", merged=True),
+    Resource(Kind.EXTERNAL_IDENTITIES_POLICY, "externalIdentitiesPolicy", merged=True),
+)
+
+#: The policy-file keys of the resources (the choices of ``export --section``).
+RESOURCE_KEYS: tuple[str, ...] = tuple(r.key for r in RESOURCES)
+
+#: The tenant-wide resources (one object each) and their keys.
+SINGLETON_RESOURCES: tuple[Resource, ...] = tuple(
+    r for r in RESOURCES if r.kind is not Kind.PARTNER
+)
+
+#: Sections whose YAML names only the properties b2blint writes (the rest stay live).
+MERGED_SECTIONS: tuple[str, ...] = tuple(r.key for r in RESOURCES if r.merged)
