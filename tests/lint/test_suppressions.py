@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from b2blint.lint.suppressions import Kind, scan
+from b2blint.lint.suppressions import SuppressionScope, scan
 from tests.conftest import Run, run_cli
 
 HEAD = """\
@@ -87,7 +87,7 @@ def test_scan_uses_token_spans_not_quotes_on_the_line() -> None:
     )
     found = scan(text)
     assert [(s.kind, s.line, s.column, s.target) for s in found.suppressions] == [
-        (Kind.LINE, 4, 7, 4)
+        (SuppressionScope.LINE, 4, 7, 4)
     ]
     assert found.problems == ()
     from b2blint.files.document import parse_text
