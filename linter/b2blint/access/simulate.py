@@ -1,7 +1,7 @@
 """The access simulator: would this cross-tenant sign-in get through our policy, and why not?
 
 It answers from the policy files alone, with Microsoft's documented semantics, and names the
-setting (file:line) that decided. [Sn] keys refer to ../shared/reference/graph-facts.md §7;
+setting (file:line) that decided. [Sn] keys are listed in docs/sources.md;
 the user-facing summary is docs/simulate.md. Invitations: `b2blint.access.invite`.
 
 Order of the checks for a sign-in (the first that blocks decides):

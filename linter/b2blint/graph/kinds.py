@@ -2,7 +2,7 @@
 
 Kept apart from the conversion code in `b2blint.graph.mapping` so the tables can be read (and
 cross-checked against ``schemas/graph``) in one place. Sources are keys of
-/work/shared/reference/graph-facts.md §7 ([S1] ... [S47]).
+docs/sources.md ([S1] ... [S48]).
 """
 
 from __future__ import annotations
