@@ -288,3 +288,14 @@ def test_a_stale_row_of_the_table_fails(tmp_path: Path) -> None:
     assert check_layers(package_dir) == [
         "b2blint: the layer table names 'report', which does not exist"
     ]
+
+
+def test_the_documented_table_is_this_table() -> None:
+    # docs/dev/ARCHITECTURE.md shows LAYERS to readers; a row that drifts misleads them.
+    text = (ROOT / "docs" / "dev" / "ARCHITECTURE.md").read_text("utf-8")
+    documented: set[tuple[int, str, bool]] = set()
+    for match in re.finditer(r"^\| +(\d+) \| ([^|]+?) \| [^|]+ \|$", text, re.MULTILINE):
+        cell = match.group(2)
+        for name in cell.split(" (", 1)[0].split(", "):
+            documented.add((int(match.group(1)), name, "stands apart" in cell))
+    assert documented == {(room.rank, name, room.apart) for name, room in LAYERS.items()}
