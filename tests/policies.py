@@ -21,6 +21,14 @@ GROUP = "c23973f8-dcc3-4275-9070-7ad998fd1fb9"
 #: Microsoft Rights Management Services, the app encrypted mail needs (XTA002).
 RMS = "00000012-0000-0000-c000-000000000000"
 
+#: One-line (flow) values of a usersAndGroups or applications half.
+ALL_USERS_ALLOWED = "{accessType: allowed, targets: [{target: AllUsers, targetType: user}]}"
+ALL_USERS_BLOCKED = "{accessType: blocked, targets: [{target: AllUsers, targetType: user}]}"
+ALL_APPS_BLOCKED = (
+    "{accessType: blocked, targets: [{target: AllApplications, targetType: application}]}"
+)
+OFFICE365_ALLOWED = "{accessType: allowed, targets: [{target: Office365, targetType: application}]}"
+
 #: Lines 1-2 of a tenant file.
 TENANT_HEAD = f"b2blint: 1\ntenant: {{id: {CONTOSO}, name: Contoso}}\n"
 
