@@ -57,6 +57,12 @@ partners:
       b2BCollaborationInbound:
         usersAndGroups: {{accessType: allowed}}
 """
+#: A one-file tree (the tenant, then the typo'd partner in flow style): the typo at 6:7 (SCH002).
+CASE_TYPO_TREE = (
+    TENANT_HEAD
+    + f"partners:\n  - tenantId: {TYPO_PARTNER}\n    settings:\n"
+    + "      b2BCollaborationInbound: {usersAndGroups: {accessType: allowed}}\n"
+)
 CASE_TYPO_MESSAGE = (
     "unknown property 'b2BCollaborationInbound': Graph property names are case-sensitive; "
     "write 'b2bCollaborationInbound'"
