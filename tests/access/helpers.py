@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from b2blint.access.invite import InviteQuestion, simulate_invite
-from b2blint.access.simulate import Direction, Kind, Question, Verdict, simulate
+from b2blint.access.simulate import AccessKind, Direction, Question, Verdict, simulate
 from b2blint.files.document import parse_text
 from b2blint.policy.model import Policy, build_policy
 from b2blint.policy.targets import ANYONE, Subject
@@ -70,7 +70,7 @@ def partner_with(
 
 def ask(
     p: Policy,
-    kind: Kind,
+    kind: AccessKind,
     direction: Direction | None,
     subject: Subject = ANYONE,
     app: str | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from b2blint.access.simulate import Direction, Kind
+from b2blint.access.simulate import AccessKind, Direction
 from b2blint.policy.targets import Subject
 from tests.access.helpers import (
     A1,
@@ -15,7 +15,7 @@ from tests.access.helpers import (
     target_config,
 )
 
-INBOUND = (Kind.B2B_COLLABORATION, Direction.INBOUND)
+INBOUND = (AccessKind.B2B_COLLABORATION, Direction.INBOUND)
 GROUP = [(G1, "group")]
 ALL_USERS = [("AllUsers", "user")]
 ALL_APPS = [("AllApplications", "application")]
@@ -163,7 +163,7 @@ def test_mfa_unknown_subject_is_blocked_with_aadsts90071() -> None:
     p = partner_with(
         "b2bDirectConnectInbound", target_config("allowed", GROUP), target_config("allowed", OFFICE)
     )
-    verdict = ask(p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, app="Office365")
+    verdict = ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, app="Office365")
     assert (verdict.verdict, verdict.error) == ("blocked", "AADSTS90071")
     assert verdict.reason.endswith(
         "users the setting does not let through meet AADSTS500213 instead"

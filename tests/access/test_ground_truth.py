@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from b2blint.access.simulate import Direction, Kind
+from b2blint.access.simulate import AccessKind, Direction
 from b2blint.policy.model import Policy
 from b2blint.policy.targets import Subject
 from tests.access.helpers import (
@@ -43,11 +43,11 @@ APP = [(A1, "application")]
 
 #: (setting, kind, direction, the error a block gives): the table's placeholder "b2bSetting".
 PLACEMENTS = [
-    ("b2bCollaborationInbound", Kind.B2B_COLLABORATION, Direction.INBOUND, "AADSTS500213"),
-    ("b2bCollaborationOutbound", Kind.B2B_COLLABORATION, Direction.OUTBOUND, "AADSTS500212"),
-    ("b2bDirectConnectInbound", Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, "AADSTS500213"),
-    ("b2bDirectConnectOutbound", Kind.B2B_DIRECT_CONNECT, Direction.OUTBOUND, "AADSTS500212"),
-    ("tenantRestrictions", Kind.TENANT_RESTRICTIONS, None, "AADSTS5000211"),
+    ("b2bCollaborationInbound", AccessKind.B2B_COLLABORATION, Direction.INBOUND, "AADSTS500213"),
+    ("b2bCollaborationOutbound", AccessKind.B2B_COLLABORATION, Direction.OUTBOUND, "AADSTS500212"),
+    ("b2bDirectConnectInbound", AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, "AADSTS500213"),
+    ("b2bDirectConnectOutbound", AccessKind.B2B_DIRECT_CONNECT, Direction.OUTBOUND, "AADSTS500212"),
+    ("tenantRestrictions", AccessKind.TENANT_RESTRICTIONS, None, "AADSTS5000211"),
 ]
 
 
@@ -204,7 +204,7 @@ def test_row9_block_group_from_application() -> None:
     ("setting", "kind", "direction", "error"), PLACEMENTS, ids=[p[0] for p in PLACEMENTS]
 )
 def test_blocked_sign_in_names_the_documented_error(
-    setting: str, kind: Kind, direction: Direction | None, error: str
+    setting: str, kind: AccessKind, direction: Direction | None, error: str
 ) -> None:
     """Error reference [S42]: AADSTS500212 NotAllowedByOutboundPolicyTenant (the home tenant's
     outbound policy), AADSTS500213 NotAllowedByInboundPolicyTenant (the resource tenant's
@@ -243,15 +243,15 @@ def test_service_defaults() -> None:
     got = {
         (kind, direction): ask(p, kind, direction, MEMBER, A1).verdict
         for kind, direction in [
-            (Kind.B2B_COLLABORATION, Direction.INBOUND),
-            (Kind.B2B_COLLABORATION, Direction.OUTBOUND),
-            (Kind.B2B_DIRECT_CONNECT, Direction.INBOUND),
-            (Kind.B2B_DIRECT_CONNECT, Direction.OUTBOUND),
-            (Kind.TENANT_RESTRICTIONS, None),
+            (AccessKind.B2B_COLLABORATION, Direction.INBOUND),
+            (AccessKind.B2B_COLLABORATION, Direction.OUTBOUND),
+            (AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND),
+            (AccessKind.B2B_DIRECT_CONNECT, Direction.OUTBOUND),
+            (AccessKind.TENANT_RESTRICTIONS, None),
         ]
     }
     assert list(got.values()) == ["allowed", "allowed", "blocked", "blocked", "blocked"]
-    verdict = ask(p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, A1)
+    verdict = ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, A1)
     assert [d.to_json() for d in verdict.decided_by] == [
         {
             "file": None,
@@ -284,7 +284,7 @@ def test_partner_without_the_setting_inherits_the_default() -> None:
     partner configuration inherits the other settings from the default"; a property that is
     null inherits [S4]."""
     p = policy(NO_SETTINGS, DEFAULT_BLOCKS_COLLABORATION)
-    verdict = ask(p, Kind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1)
+    verdict = ask(p, AccessKind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1)
     assert (verdict.verdict, verdict.error) == ("blocked", "AADSTS500213")
     assert {d.to_json()["file"] for d in verdict.decided_by} == {"p1.yaml"}
     assert "inherited from the default" in verdict.reason
@@ -297,7 +297,7 @@ def test_null_partner_property_inherits_the_default() -> None:
         NO_SETTINGS + "    settings:\n      b2bCollaborationInbound: null\n",
         DEFAULT_BLOCKS_COLLABORATION,
     )
-    assert ask(p, Kind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict == "blocked"
+    assert ask(p, AccessKind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict == "blocked"
 
 
 def test_partner_setting_overrides_the_default() -> None:
@@ -308,7 +308,7 @@ def test_partner_setting_overrides_the_default() -> None:
         target_config("allowed", ALL_APPS),
         DEFAULT_BLOCKS_COLLABORATION,
     )
-    assert ask(p, Kind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict == "allowed"
+    assert ask(p, AccessKind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict == "allowed"
 
 
 def test_a_missing_half_inherits_on_its_own() -> None:
@@ -333,7 +333,7 @@ def test_a_missing_half_inherits_on_its_own() -> None:
               targets: [{target: AllApplications, targetType: application}]
         """,
     )
-    verdict = ask(p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
+    verdict = ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
     assert verdict.verdict == "allowed"
     assert [d.to_json()["file"] for d in verdict.decided_by] == ["p1.yaml", "p0.yaml"]
 
@@ -357,7 +357,7 @@ def test_direct_connect_without_mfa_trust_is_aadsts90071() -> None:
     <organization> must update their access settings to accept inbound multifactor
     authentication"."""
     p = _direct_connect(None)
-    verdict = ask(p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
+    verdict = ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
     assert (verdict.verdict, verdict.error) == ("blocked", "AADSTS90071")
     assert verdict.decided_by[0].to_json()["path"] == "service default: inboundTrust.isMfaAccepted"
 
@@ -366,7 +366,7 @@ def test_direct_connect_with_mfa_trust_in_the_default() -> None:
     """[S26]: trust is set "for that partner or in the default"; the partner inherits it."""
     default_trust = "b2blint: 1\ndefault:\n  inboundTrust: {isMfaAccepted: true}\n"
     p = _direct_connect(None, default_trust)
-    verdict = ask(p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
+    verdict = ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
     assert verdict.verdict == "allowed"
 
 
@@ -374,7 +374,7 @@ def test_mfa_trust_false_on_the_partner_beats_the_default() -> None:
     """[S2]: the partner's own inboundTrust takes precedence over the default's."""
     default_trust = "b2blint: 1\ndefault:\n  inboundTrust: {isMfaAccepted: true}\n"
     p = _direct_connect(False, default_trust)
-    verdict = ask(p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
+    verdict = ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
     assert (verdict.verdict, verdict.error) == ("blocked", "AADSTS90071")
     assert verdict.decided_by[0].to_json() == {
         "file": "p0.yaml",
@@ -387,7 +387,7 @@ def test_mfa_trust_does_not_matter_without_an_mfa_requirement() -> None:
     """[S30]: trust is needed when "your Conditional Access policies require MFA"."""
     p = _direct_connect(None)
     verdict = ask(
-        p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365", mfa_required=False
+        p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365", mfa_required=False
     )
     assert verdict.verdict == "allowed"
 
@@ -401,7 +401,7 @@ def test_b2b_collaboration_does_not_need_mfa_trust() -> None:
         target_config("allowed", ALL_APPS),
         mfa_trust=False,
     )
-    assert ask(p, Kind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict == "allowed"
+    assert ask(p, AccessKind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict == "allowed"
 
 
 # --- §5.8 the Rights Management app ------------------------------------------------------
@@ -417,8 +417,10 @@ def test_only_the_rights_management_app_allowed_blocks_every_other_app() -> None
         target_config("allowed", ALL_USERS),
         target_config("allowed", [(RMS, "application")]),
     )
-    assert ask(p, Kind.B2B_COLLABORATION, Direction.OUTBOUND, MEMBER, RMS).verdict == "allowed"
-    other = ask(p, Kind.B2B_COLLABORATION, Direction.OUTBOUND, MEMBER, A1)
+    assert (
+        ask(p, AccessKind.B2B_COLLABORATION, Direction.OUTBOUND, MEMBER, RMS).verdict == "allowed"
+    )
+    other = ask(p, AccessKind.B2B_COLLABORATION, Direction.OUTBOUND, MEMBER, A1)
     assert (other.verdict, other.error) == ("blocked", "AADSTS500212")
 
 
@@ -443,18 +445,21 @@ def test_partner_in_another_cloud_needs_its_endpoint() -> None:
     other"; "Once you enable another Microsoft Azure cloud, all B2B collaboration is blocked by
     default for organizations in that cloud" until the tenant is added as a partner."""
     p = _cross_cloud("b2bCollaborationInbound")
-    verdict = ask(p, Kind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1)
+    verdict = ask(p, AccessKind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1)
     assert (verdict.verdict, verdict.error) == ("blocked", None)
     assert "microsoftonline.us" in verdict.reason
     enabled = _cross_cloud("b2bCollaborationInbound", ALLOW_USGOV)
-    assert ask(enabled, Kind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict == "allowed"
+    assert (
+        ask(enabled, AccessKind.B2B_COLLABORATION, Direction.INBOUND, MEMBER, A1).verdict
+        == "allowed"
+    )
 
 
 def test_direct_connect_is_not_supported_across_clouds() -> None:
     """Cross-cloud settings [S29]: "B2B direct connect is not supported for collaboration with
     Microsoft Entra tenants in a different Microsoft cloud" (even with the cloud enabled)."""
     p = _cross_cloud("b2bDirectConnectInbound", ALLOW_USGOV)
-    verdict = ask(p, Kind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
+    verdict = ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND, MEMBER, "Office365")
     assert verdict.verdict == "blocked"
     assert verdict.decided_by[0].to_json()["path"] == "$.partners[0].cloud"
 
@@ -471,7 +476,7 @@ def test_government_and_21vianet_cannot_collaborate() -> None:
           - {{tenantId: {PARTNER}, name: Fabrikam, cloud: china}}
         """
     )
-    verdict = ask(p, Kind.B2B_COLLABORATION, Direction.OUTBOUND, MEMBER, A1)
+    verdict = ask(p, AccessKind.B2B_COLLABORATION, Direction.OUTBOUND, MEMBER, A1)
     assert verdict.verdict == "blocked" and "not supported" in verdict.reason
 
 
@@ -558,8 +563,10 @@ def test_tenant_restrictions_are_independent_of_inbound_and_outbound() -> None:
     p = partner_with(
         "tenantRestrictions", target_config("allowed", ALL_USERS), target_config("allowed", APP)
     )
-    assert ask(p, Kind.TENANT_RESTRICTIONS, None, MEMBER, A1).verdict == "allowed"
-    assert ask(p, Kind.B2B_DIRECT_CONNECT, Direction.OUTBOUND, MEMBER, A1).verdict == "blocked"
+    assert ask(p, AccessKind.TENANT_RESTRICTIONS, None, MEMBER, A1).verdict == "allowed"
+    assert (
+        ask(p, AccessKind.B2B_DIRECT_CONNECT, Direction.OUTBOUND, MEMBER, A1).verdict == "blocked"
+    )
 
 
 def test_all_microsoft_apps_means_all_applications() -> None:
@@ -570,4 +577,7 @@ def test_all_microsoft_apps_means_all_applications() -> None:
         target_config("blocked", ALL_USERS),
         target_config("blocked", [("AllMicrosoftApps", "application")]),
     )
-    assert ask(p, Kind.B2B_COLLABORATION, Direction.OUTBOUND, Subject(U1), A1).verdict == "blocked"
+    assert (
+        ask(p, AccessKind.B2B_COLLABORATION, Direction.OUTBOUND, Subject(U1), A1).verdict
+        == "blocked"
+    )

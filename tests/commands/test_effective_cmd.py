@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_cli
+from tests.policies import FABRIKAM, GROUP, RMS, TENANT_HEAD
 
-TENANT = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
+TENANT = (
+    TENANT_HEAD
+    + """\
 default:
   inboundTrust: {isMfaAccepted: true}
   b2bCollaborationOutbound:
@@ -20,6 +21,7 @@ default:
         - {target: Office365, targetType: application}
         - {target: 00000012-0000-0000-c000-000000000000, targetType: application}
 """
+)
 
 PARTNERS = """\
 b2blint: 1
@@ -35,10 +37,6 @@ partners:
   - tenantId: 8cf70e0d-4dbc-480e-ac48-56bb7335817b
     name: Northwind
 """
-
-FABRIKAM = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"
-RMS = "00000012-0000-0000-c000-000000000000"
-GROUP = "c23973f8-dcc3-4275-9070-7ad998fd1fb9"
 
 EXPECTED_TEXT = f"""\
 partner Fabrikam ({FABRIKAM}) at policies/partners/fabrikam.yaml:3 (cloud: global)

@@ -13,16 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import POLICIES, run_cli
+from tests.policies import FABRIKAM_MFA, FABRIKAM_PARTNERS, TENANT_HEAD, write_file
 
-VALID = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-partners:
-  - tenantId: 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11
-    name: Fabrikam
-    settings:
-      inboundTrust: {isMfaAccepted: true}
-"""
+VALID = TENANT_HEAD + FABRIKAM_PARTNERS
+
 
 BROKEN = """\
 b2blint: 1
@@ -40,22 +34,15 @@ partners:
 """
 
 
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    return path
-
-
 def test_clean_file_exits_0(tmp_path: Path) -> None:
-    _write(tmp_path, "p.yaml", VALID)
+    write_file(tmp_path, "p.yaml", VALID)
     result = run_cli(["lint", "p.yaml"], cwd=tmp_path)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == "All checks passed (1 file).\n"
 
 
 def test_every_problem_reported_with_position_and_exit_1(tmp_path: Path) -> None:
-    _write(tmp_path, "p.yaml", BROKEN)
+    write_file(tmp_path, "p.yaml", BROKEN)
     result = run_cli(["lint", "--select", "SCH001,SCH002,SCH003,SCH004", "p.yaml"], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -78,7 +65,7 @@ def test_every_problem_reported_with_position_and_exit_1(tmp_path: Path) -> None
 
 
 def test_beta_api_version_accepts_beta_properties(tmp_path: Path) -> None:
-    _write(
+    write_file(
         tmp_path,
         "p.yaml",
         VALID.replace(
@@ -97,7 +84,7 @@ def test_beta_api_version_accepts_beta_properties(tmp_path: Path) -> None:
 
 
 def test_json_output_contract(tmp_path: Path) -> None:
-    _write(tmp_path, "p.yaml", BROKEN)
+    write_file(tmp_path, "p.yaml", BROKEN)
     result = run_cli(["lint", "--format", "json", "--select", "SCH002", "p.yaml"], cwd=tmp_path)
     payload = json.loads(result.stdout)
     assert payload == {
@@ -121,11 +108,11 @@ def test_json_output_contract(tmp_path: Path) -> None:
 
 
 def test_all_files_in_one_run(tmp_path: Path) -> None:
-    _write(tmp_path, "pol/a.yaml", "b2blint: 1\nb: 2\n")
-    _write(tmp_path, "pol/sub/b.yml", "b2blint: 1\npartners:\n  - name: x\n")
-    _write(tmp_path, "pol/c.yaml", "b2blint: 1\na: 1\na: 2\n")
-    _write(tmp_path, "pol/.hidden/d.yaml", "not: [valid\n")
-    _write(tmp_path, "pol/notes.txt", "ignored")
+    write_file(tmp_path, "pol/a.yaml", "b2blint: 1\nb: 2\n")
+    write_file(tmp_path, "pol/sub/b.yml", "b2blint: 1\npartners:\n  - name: x\n")
+    write_file(tmp_path, "pol/c.yaml", "b2blint: 1\na: 1\na: 2\n")
+    write_file(tmp_path, "pol/.hidden/d.yaml", "not: [valid\n")
+    write_file(tmp_path, "pol/notes.txt", "ignored")
     result = run_cli(["lint", "pol"], cwd=tmp_path)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -138,16 +125,9 @@ def test_all_files_in_one_run(tmp_path: Path) -> None:
 
 
 def test_duplicate_partner_across_files(tmp_path: Path) -> None:
-    _write(tmp_path, "pol/a.yaml", VALID)
-    _write(
-        tmp_path,
-        "pol/b.yaml",
-        VALID.split("partners:", maxsplit=1)[0].replace(
-            "tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}\n", ""
-        )
-        + "partners:"
-        + VALID.split("partners:")[1].replace("3d0f5dd2-6c2d", "3D0F5DD2-6c2d"),
-    )
+    write_file(tmp_path, "pol/a.yaml", VALID)
+    # The same partner again, its tenant ID in capitals: still a duplicate.
+    write_file(tmp_path, "pol/b.yaml", FABRIKAM_MFA.replace("3d0f5dd2-6c2d", "3D0F5DD2-6c2d"))
     result = run_cli(["lint", "--select", "SCH005", "pol"], cwd=tmp_path)
     assert result.stdout.splitlines()[0] == (
         "pol/b.yaml:3:15: SCH005 [error] partner 3D0F5DD2-6c2d-4f0e-9a43-8d7b6f1c2a11 is already "
@@ -168,7 +148,7 @@ def test_duplicate_partner_across_files(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_one_line_with_position(tmp_path: Path, text: str, expected: str) -> None:
-    _write(tmp_path, "f.yaml", text)
+    write_file(tmp_path, "f.yaml", text)
     result = run_cli(["lint", "f.yaml"], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith(expected), result.stdout
@@ -190,7 +170,7 @@ def test_directory_without_yaml_is_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("target", ["nowhere.yaml", "self.yaml"])
 def test_broken_symlink_in_a_directory_is_usage_error(tmp_path: Path, target: str) -> None:
-    _write(tmp_path, "tree/p.yaml", VALID)
+    write_file(tmp_path, "tree/p.yaml", VALID)
     (tmp_path / "tree" / "self.yaml").symlink_to(target)  # dangling, or a loop to itself
     result = run_cli(["lint", "tree"], cwd=tmp_path)
     assert result.exit_code == 2
@@ -200,9 +180,9 @@ def test_broken_symlink_in_a_directory_is_usage_error(tmp_path: Path, target: st
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any directory")
 def test_unreadable_directories_are_usage_errors_not_skipped(tmp_path: Path) -> None:
-    _write(tmp_path, "tree/p.yaml", VALID)
-    _write(tmp_path, "tree/sub/bad.yaml", "b2blint: 1\nnot-a-key: 1\n")
-    _write(tmp_path, "locked/x.yaml", VALID)
+    write_file(tmp_path, "tree/p.yaml", VALID)
+    write_file(tmp_path, "tree/sub/bad.yaml", "b2blint: 1\nnot-a-key: 1\n")
+    write_file(tmp_path, "locked/x.yaml", VALID)
     (tmp_path / "tree" / "sub").chmod(0o311)  # can be entered, not listed
     (tmp_path / "locked").chmod(0o000)
     try:
@@ -222,7 +202,7 @@ def test_unreadable_directories_are_usage_errors_not_skipped(tmp_path: Path) -> 
 
 
 def test_fifo_is_refused_instead_of_blocking(tmp_path: Path) -> None:
-    _write(tmp_path, "tree/p.yaml", VALID)
+    write_file(tmp_path, "tree/p.yaml", VALID)
     os.mkfifo(tmp_path / "tree" / "pipe.yaml")
     in_tree = run_cli(["lint", "tree"], cwd=tmp_path)
     named = run_cli(["lint", "tree/pipe.yaml"], cwd=tmp_path)
@@ -237,7 +217,7 @@ def test_fifo_is_refused_instead_of_blocking(tmp_path: Path) -> None:
 
 
 def test_wrong_type_message_names_the_type_once(tmp_path: Path) -> None:
-    _write(tmp_path, "f.yaml", "b2blint: 1\ntenant:\npartners: {}\n")
+    write_file(tmp_path, "f.yaml", "b2blint: 1\ntenant:\npartners: {}\n")
     result = run_cli(["lint", "f.yaml"], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:2] == [
@@ -247,7 +227,7 @@ def test_wrong_type_message_names_the_type_once(tmp_path: Path) -> None:
 
 
 def test_control_characters_in_a_key_stay_on_one_escaped_line(tmp_path: Path) -> None:
-    _write(tmp_path, "f.yaml", 'b2blint: 1\n"a\\nb\\u001b[31m": 1\n')
+    write_file(tmp_path, "f.yaml", 'b2blint: 1\n"a\\nb\\u001b[31m": 1\n')
     result = run_cli(["lint", "f.yaml"], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -257,7 +237,7 @@ def test_control_characters_in_a_key_stay_on_one_escaped_line(tmp_path: Path) ->
 
 
 def test_unknown_rule_in_select_is_usage_error(tmp_path: Path) -> None:
-    _write(tmp_path, "p.yaml", VALID)
+    write_file(tmp_path, "p.yaml", VALID)
     result = run_cli(["lint", "--select", "XYZ999", "p.yaml"], cwd=tmp_path)
     assert result.exit_code == 2
     assert "unknown rule 'XYZ999'" in result.stderr
@@ -274,7 +254,7 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     for i, name in enumerate("bcdefghi"):
         prev = "abcdefghi"[i]
         bomb.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
-    _write(tmp_path, "bomb.yaml", "\n".join(bomb) + "\n")
+    write_file(tmp_path, "bomb.yaml", "\n".join(bomb) + "\n")
     done = subprocess.run(
         [sys.executable, "-m", "b2blint", "lint", "bomb.yaml"],
         cwd=tmp_path,

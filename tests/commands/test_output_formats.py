@@ -19,6 +19,13 @@ from b2blint import __version__
 from b2blint.report.github import escape_data, escape_property
 from b2blint.rules import ALL_RULES
 from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.policies import (
+    CASE_TYPO,
+    CASE_TYPO_MESSAGE,
+    FABRIKAM_MFA,
+    TENANT_HEAD,
+    write_files,
+)
 
 SARIF_SCHEMA = FIXTURES / "sarif-schema-2.1.0.json"
 #: The team's copy; CI clones the repository with ../shared/ beside it.
@@ -26,51 +33,21 @@ SHARED_SARIF_SCHEMA = ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-TENANT = "b2blint: 1\ntenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}\n"
-FABRIKAM = """\
-b2blint: 1
-partners:
-  - tenantId: 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11
-    name: Fabrikam
-    settings:
-      inboundTrust: {isMfaAccepted: true}
-"""
-UNKNOWN = """\
-b2blint: 1
-partners:
-  - tenantId: 9c7b2a4e-1f3d-4b5a-8e6f-0a1b2c3d4e5f
-    name: Northwind
-    settings:
-      b2BCollaborationInbound:
-        usersAndGroups: {accessType: allowed}
-"""
-UNKNOWN_MESSAGE = (
-    "unknown property 'b2BCollaborationInbound': Graph property names are case-sensitive; "
-    "write 'b2bCollaborationInbound'"
-)
 DUPLICATE_MESSAGE = (
     "partner 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11 is already declared at pol/b-copy.yaml:3"
 )
 
 
-def _tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    return root
-
-
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """pol/: a tenant, a partner declared twice (b-copy.yaml, then c.yaml) and an unknown key."""
-    return _tree(
+    return write_files(
         tmp_path,
         {
-            "pol/a.yaml": TENANT,
-            "pol/b-copy.yaml": FABRIKAM,
-            "pol/c.yaml": FABRIKAM,
-            "pol/d.yaml": UNKNOWN,
+            "pol/a.yaml": TENANT_HEAD,
+            "pol/b-copy.yaml": FABRIKAM_MFA,
+            "pol/c.yaml": FABRIKAM_MFA,
+            "pol/d.yaml": CASE_TYPO,
         },
     )
 
@@ -175,15 +152,15 @@ def test_sarif_fingerprints_survive_lines_moving(tree: Path) -> None:
 
 
 def test_sarif_fingerprints_differ_per_finding(tmp_path: Path) -> None:
-    two = UNKNOWN.replace("settings:\n", "settings:\n      inboundTrusts: {}\n")
-    _tree(tmp_path, {"pol/d.yaml": two})
+    two = CASE_TYPO.replace("settings:\n", "settings:\n      inboundTrusts: {}\n")
+    write_files(tmp_path, {"pol/d.yaml": two})
     results = _sarif(tmp_path)["runs"][0]["results"]
     assert len(results) == 2
     assert len({r["partialFingerprints"]["b2blint/v1"] for r in results}) == 2
 
 
 def test_sarif_uris_are_percent_encoded_relative_references(tmp_path: Path) -> None:
-    _tree(tmp_path, {"pol/my partners/dé.yaml": UNKNOWN})
+    write_files(tmp_path, {"pol/my partners/dé.yaml": CASE_TYPO})
     [result] = _sarif(tmp_path)["runs"][0]["results"]
     location = result["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "pol/my%20partners/d%C3%A9.yaml", "uriBaseId": "%SRCROOT%"}
@@ -199,14 +176,14 @@ def test_github_annotations(tree: Path) -> None:
         "::error file=pol/c.yaml,line=3,col=15,title=SCH005 duplicate-partner::"
         + DUPLICATE_MESSAGE
         + "%0Apol/b-copy.yaml:3:15: first declaration",
-        "::error file=pol/d.yaml,line=6,col=7,title=SCH002 unknown-property::" + UNKNOWN_MESSAGE,
+        "::error file=pol/d.yaml,line=6,col=7,title=SCH002 unknown-property::" + CASE_TYPO_MESSAGE,
         "Found 2 errors and 0 warnings in 4 files.",
     ]
 
 
 def test_github_warning_and_escaped_file_name(tmp_path: Path) -> None:
-    beta = UNKNOWN.replace("b2BCollaborationInbound:", "blockServiceProviderOutboundAccess: true")
-    _tree(tmp_path, {"pol/50%, a:b.yaml": beta.split("        usersAndGroups")[0]})
+    beta = CASE_TYPO.replace("b2BCollaborationInbound:", "blockServiceProviderOutboundAccess: true")
+    write_files(tmp_path, {"pol/50%, a:b.yaml": beta.split("        usersAndGroups")[0]})
     result = run_cli(["lint", "--format", "github", "--select", "SCH004", "pol"], cwd=tmp_path)
     assert result.exit_code == 0
     [annotation, _] = result.stdout.splitlines()
@@ -281,15 +258,15 @@ def test_output_to_a_directory_is_a_usage_error(tree: Path) -> None:
 
 
 def test_quiet_drops_the_summary_and_a_clean_run_prints_nothing(tmp_path: Path) -> None:
-    _tree(tmp_path, {"pol/a.yaml": TENANT, "pol/b.yaml": FABRIKAM})
+    write_files(tmp_path, {"pol/a.yaml": TENANT_HEAD, "pol/b.yaml": FABRIKAM_MFA})
     short = run_cli(["lint", "-q", "pol"], cwd=tmp_path)
     assert short == run_cli(["lint", "--quiet", "pol"], cwd=tmp_path)
     result = run_cli(["lint", "-q", "pol"], cwd=tmp_path)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
-    _tree(tmp_path, {"pol/d.yaml": UNKNOWN})
+    write_files(tmp_path, {"pol/d.yaml": CASE_TYPO})
     result = run_cli(["lint", "--quiet", "pol"], cwd=tmp_path)
     assert result.exit_code == 1
-    assert result.stdout == f"pol/d.yaml:6:7: SCH002 [error] {UNKNOWN_MESSAGE}\n"
+    assert result.stdout == f"pol/d.yaml:6:7: SCH002 [error] {CASE_TYPO_MESSAGE}\n"
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
@@ -356,9 +333,10 @@ def test_colour_on_a_terminal_only_and_never_with_no_color(tree: Path) -> None:
     assert _on_a_terminal(["lint", "pol"], tree, NO_COLOR="1") == (1, plain)
     assert _on_a_terminal(["lint", "--no-color", "pol"], tree) == (1, plain)
     assert _on_a_terminal(["lint", "pol"], tree, TERM="dumb") == (1, plain)
-    assert _on_a_terminal(["lint", "--format", "github", "pol"], tree)[1] == run_cli(
-        ["lint", "--format", "github", "pol"], cwd=tree
-    ).stdout
+    assert (
+        _on_a_terminal(["lint", "--format", "github", "pol"], tree)[1]
+        == run_cli(["lint", "--format", "github", "pol"], cwd=tree).stdout
+    )
 
 
 # ---------------------------------------------------------------------------------- --tree
@@ -378,7 +356,7 @@ def test_tree_reports_only_findings_involving_the_given_files(tree: Path) -> Non
     assert lint("pol/d.yaml") == (
         1,
         [
-            f"pol/d.yaml:6:7: SCH002 [error] {UNKNOWN_MESSAGE}",
+            f"pol/d.yaml:6:7: SCH002 [error] {CASE_TYPO_MESSAGE}",
             "Found 1 error and 0 warnings in 4 files.",
         ],
     )

@@ -6,18 +6,11 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_cli
+from tests.policies import DEFAULT_TRUSTS_MFA, FABRIKAM, GROUP, NORTHWIND, TENANT_HEAD
+
+TENANT = TENANT_HEAD + DEFAULT_TRUSTS_MFA
 
 CONTEXT = "https://graph.microsoft.com/beta/$metadata#policies/crossTenantAccessPolicy/$entity"
-FABRIKAM = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"
-NORTHWIND = "8cf70e0d-4dbc-480e-ac48-56bb7335817b"
-GROUP = "c23973f8-dcc3-4275-9070-7ad998fd1fb9"
-
-TENANT = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-default:
-  inboundTrust: {isMfaAccepted: true}
-"""
 
 PARTNERS = f"""\
 b2blint: 1

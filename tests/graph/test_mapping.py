@@ -17,7 +17,7 @@ from b2blint.graph.kinds import BETA_ONLY, NOT_IMPORTED
 from b2blint.graph.mapping import (
     GraphMappingError,
     GraphRequest,
-    Kind,
+    ResourceKind,
     UnrecognizedBody,
     b2b_update_request,
     build_policy,
@@ -238,26 +238,34 @@ CONTEXT = "https://graph.microsoft.com/v1.0/$metadata#"
         (
             "policies/crossTenantAccessPolicy/$entity",
             {"displayName": "X"},
-            Kind.CROSS_TENANT_ACCESS_POLICY,
+            ResourceKind.CROSS_TENANT_ACCESS_POLICY,
         ),
-        ("policies/crossTenantAccessPolicy/default/$entity", {}, Kind.DEFAULT),
-        ("policies/crossTenantAccessPolicy/partners/$entity", {"tenantId": FABRIKAM}, Kind.PARTNER),
+        ("policies/crossTenantAccessPolicy/default/$entity", {}, ResourceKind.DEFAULT),
+        (
+            "policies/crossTenantAccessPolicy/partners/$entity",
+            {"tenantId": FABRIKAM},
+            ResourceKind.PARTNER,
+        ),
         (
             "policies/authorizationPolicy/$entity",
             {"allowInvitesFrom": "none"},
-            Kind.AUTHORIZATION_POLICY,
+            ResourceKind.AUTHORIZATION_POLICY,
         ),
-        ("policies/b2bManagementPolicies/$entity", {"definition": []}, Kind.B2B_MANAGEMENT_POLICY),
-        ("authenticationMethodConfigurations/$entity", {"id": "Email"}, Kind.EMAIL_OTP),
+        (
+            "policies/b2bManagementPolicies/$entity",
+            {"definition": []},
+            ResourceKind.B2B_MANAGEMENT_POLICY,
+        ),
+        ("authenticationMethodConfigurations/$entity", {"id": "Email"}, ResourceKind.EMAIL_OTP),
         (
             "policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
             {"state": "enabled"},
-            Kind.EMAIL_OTP,
+            ResourceKind.EMAIL_OTP,
         ),
-        ("policies/externalIdentitiesPolicy/$entity", {}, Kind.EXTERNAL_IDENTITIES_POLICY),
+        ("policies/externalIdentitiesPolicy/$entity", {}, ResourceKind.EXTERNAL_IDENTITIES_POLICY),
     ],
 )
-def test_recognized_by_context(context: str, body: dict[str, Any], kind: Kind) -> None:
+def test_recognized_by_context(context: str, body: dict[str, Any], kind: ResourceKind) -> None:
     found = recognize({"@odata.context": CONTEXT + context, **body})
     assert [(item.kind, item.path) for item in found] == [(kind, ())]
 
@@ -270,8 +278,8 @@ def test_partner_collection_with_select_and_expand() -> None:
     }
     found = recognize(body)
     assert [(item.kind, item.path) for item in found] == [
-        (Kind.PARTNER, ("value", 0)),
-        (Kind.PARTNER, ("value", 1)),
+        (ResourceKind.PARTNER, ("value", 0)),
+        (ResourceKind.PARTNER, ("value", 1)),
     ]
 
 
@@ -300,11 +308,11 @@ def test_beta_authorization_policy_list_and_wrapped_singleton() -> None:
         "value": [{"id": "authorizationPolicy", "allowInvitesFrom": "everyone"}],
     }
     assert [(i.kind, i.path) for i in recognize(listed)] == [
-        (Kind.AUTHORIZATION_POLICY, ("value", 0))
+        (ResourceKind.AUTHORIZATION_POLICY, ("value", 0))
     ]
     wrapped = {"value": {"@odata.type": "#microsoft.graph.crossTenantAccessPolicy"}}
     assert [(i.kind, i.path) for i in recognize(wrapped)] == [
-        (Kind.CROSS_TENANT_ACCESS_POLICY, ("value",))
+        (ResourceKind.CROSS_TENANT_ACCESS_POLICY, ("value",))
     ]
 
 
@@ -315,9 +323,9 @@ def test_policy_with_inline_default_and_partners_is_split() -> None:
         "partners": [{"tenantId": FABRIKAM, "inboundTrust": None}],
     }
     assert [(i.kind, i.path) for i in recognize(body)] == [
-        (Kind.CROSS_TENANT_ACCESS_POLICY, ()),
-        (Kind.DEFAULT, ("default",)),
-        (Kind.PARTNER, ("partners", 0)),
+        (ResourceKind.CROSS_TENANT_ACCESS_POLICY, ()),
+        (ResourceKind.DEFAULT, ("default",)),
+        (ResourceKind.PARTNER, ("partners", 0)),
     ]
 
 
@@ -533,10 +541,10 @@ _XTAP = {
 }
 
 
-def _settings(kind: Kind, known: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+def _settings(kind: ResourceKind, known: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     """Managed fields: known properties, plus unknown or miscased names (lint's business)."""
     excluded = NOT_IMPORTED[kind] | {"tenantId", "default", "partners"}
-    if kind is Kind.PARTNER:
+    if kind is ResourceKind.PARTNER:
         excluded |= PARTNER_FIELDS_MOVED
     extra = st.dictionaries(
         _NAMES.filter(lambda name: name not in excluded and name not in known), _JSON, max_size=2
@@ -549,11 +557,11 @@ _TENANT_IDS = st.uuids().map(str)
 _PARTNER = st.fixed_dictionaries(
     {
         "tenantId": _TENANT_IDS,
-        "settings": _settings(Kind.PARTNER, {**_XTAP, "isServiceProvider": st.booleans()}),
+        "settings": _settings(ResourceKind.PARTNER, {**_XTAP, "isServiceProvider": st.booleans()}),
     },
     optional={
         "identitySynchronization": _settings(
-            Kind.IDENTITY_SYNCHRONIZATION,
+            ResourceKind.IDENTITY_SYNCHRONIZATION,
             {
                 "displayName": st.text("Fabrikam ", min_size=1, max_size=9),
                 "userSyncInbound": st.fixed_dictionaries({"isSyncAllowed": st.booleans()}),
@@ -566,16 +574,16 @@ POLICIES = st.fixed_dictionaries(
     {},
     optional={
         "crossTenantAccessPolicy": _settings(
-            Kind.CROSS_TENANT_ACCESS_POLICY,
+            ResourceKind.CROSS_TENANT_ACCESS_POLICY,
             {
                 "displayName": st.text(max_size=5),
                 "allowedCloudEndpoints": st.lists(st.just("microsoftonline.us")),
             },
         ),
-        "default": _settings(Kind.DEFAULT, _XTAP),
+        "default": _settings(ResourceKind.DEFAULT, _XTAP),
         "partners": st.lists(_PARTNER, max_size=4, unique_by=lambda p: p["tenantId"]),
         "authorizationPolicy": _settings(
-            Kind.AUTHORIZATION_POLICY,
+            ResourceKind.AUTHORIZATION_POLICY,
             {
                 "allowInvitesFrom": st.sampled_from(["none", "everyone"]),
                 "enabledPreviewFeatures": st.lists(st.text(max_size=3)),
@@ -586,9 +594,12 @@ POLICIES = st.fixed_dictionaries(
             st.fixed_dictionaries({"blockedDomains": _DOMAINS}),
             st.fixed_dictionaries({"allowedDomains": _DOMAINS, "blockedDomains": _DOMAINS}),
         ),
-        "emailOtp": _settings(Kind.EMAIL_OTP, {"state": st.sampled_from(["enabled", "disabled"])}),
+        "emailOtp": _settings(
+            ResourceKind.EMAIL_OTP, {"state": st.sampled_from(["enabled", "disabled"])}
+        ),
         "externalIdentitiesPolicy": _settings(
-            Kind.EXTERNAL_IDENTITIES_POLICY, {"allowExternalIdentitiesToLeave": st.booleans()}
+            ResourceKind.EXTERNAL_IDENTITIES_POLICY,
+            {"allowExternalIdentitiesToLeave": st.booleans()},
         ),
     },
 )
@@ -687,19 +698,19 @@ def test_bundled_policy_size() -> None:
 # --------------------------------------------------------------------------- tables vs schemas
 
 _SCHEMA = {
-    Kind.CROSS_TENANT_ACCESS_POLICY: "crossTenantAccessPolicy",
-    Kind.DEFAULT: "crossTenantAccessPolicyConfigurationDefault",
-    Kind.PARTNER: "crossTenantAccessPolicyConfigurationPartner",
-    Kind.IDENTITY_SYNCHRONIZATION: "crossTenantIdentitySyncPolicyPartner",
-    Kind.AUTHORIZATION_POLICY: "authorizationPolicy",
-    Kind.EMAIL_OTP: "emailAuthenticationMethodConfiguration",
-    Kind.EXTERNAL_IDENTITIES_POLICY: "externalIdentitiesPolicy",
+    ResourceKind.CROSS_TENANT_ACCESS_POLICY: "crossTenantAccessPolicy",
+    ResourceKind.DEFAULT: "crossTenantAccessPolicyConfigurationDefault",
+    ResourceKind.PARTNER: "crossTenantAccessPolicyConfigurationPartner",
+    ResourceKind.IDENTITY_SYNCHRONIZATION: "crossTenantIdentitySyncPolicyPartner",
+    ResourceKind.AUTHORIZATION_POLICY: "authorizationPolicy",
+    ResourceKind.EMAIL_OTP: "emailAuthenticationMethodConfiguration",
+    ResourceKind.EXTERNAL_IDENTITIES_POLICY: "externalIdentitiesPolicy",
 }
-_MOVED = {Kind.PARTNER: {"tenantId"}, Kind.IDENTITY_SYNCHRONIZATION: {"tenantId"}}
+_MOVED = {ResourceKind.PARTNER: {"tenantId"}, ResourceKind.IDENTITY_SYNCHRONIZATION: {"tenantId"}}
 
 
 @pytest.mark.parametrize("kind", list(_SCHEMA))
-def test_mapping_tables_agree_with_the_schemas(kind: Kind) -> None:
+def test_mapping_tables_agree_with_the_schemas(kind: ResourceKind) -> None:
     """Import leaves out what lint calls read-only; requests go to beta for what lint calls beta."""
     schema = json.loads((ROOT / "schemas" / "graph" / f"{_SCHEMA[kind]}.json").read_text("utf-8"))
     properties: dict[str, Any] = schema["properties"]
@@ -710,7 +721,7 @@ def test_mapping_tables_agree_with_the_schemas(kind: Kind) -> None:
     # What import keeps must be something the policy file accepts (else lint fails on import).
     policy_schema = json.loads((ROOT / "schemas" / "b2blint-policy.json").read_text("utf-8"))
     section = {
-        Kind.EMAIL_OTP: policy_schema["properties"]["emailOtp"],
+        ResourceKind.EMAIL_OTP: policy_schema["properties"]["emailOtp"],
     }.get(kind)
     if section is not None and "properties" in section:
         assert set(properties) - set(section["properties"]) <= NOT_IMPORTED[kind]
@@ -719,7 +730,7 @@ def test_mapping_tables_agree_with_the_schemas(kind: Kind) -> None:
 def test_resource_keys() -> None:
     assert mapping.partner_key(FABRIKAM) == f"partner:{FABRIKAM}"
     assert mapping.parse_resource_key(f"identitySynchronization:{FABRIKAM}") == (
-        Kind.IDENTITY_SYNCHRONIZATION,
+        ResourceKind.IDENTITY_SYNCHRONIZATION,
         FABRIKAM,
     )
-    assert mapping.parse_resource_key("emailOtp") == (Kind.EMAIL_OTP, None)
+    assert mapping.parse_resource_key("emailOtp") == (ResourceKind.EMAIL_OTP, None)

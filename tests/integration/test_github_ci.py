@@ -23,18 +23,12 @@ from tests.conftest import FIXTURES
 from tests.integration._actions import action_context, commands_named, run_step
 from tests.integration._checkout import ROOT, clean_env, copy_checkout
 from tests.integration._cli import check_invocation
+from tests.policies import CASE_TYPO_TREE, TENANT_HEAD
 
 ACTION = ROOT / "action.yml"
 WORKFLOW = ROOT / "examples" / "github-workflow.yml"
 
-BAD = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-partners:
-  - tenantId: 9c7b2a4e-1f3d-4b5a-8e6f-0a1b2c3d4e5f
-    settings:
-      b2BCollaborationInbound: {usersAndGroups: {accessType: allowed}}
-"""
+BAD = CASE_TYPO_TREE
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -180,7 +174,7 @@ def test_action_lint_step_passes_several_paths_and_a_clean_tree(tmp_path: Path) 
     work = tmp_path / "work"
     for name in ("a", "b"):
         (work / name).mkdir(parents=True)
-    (work / "a" / "t.yaml").write_text(BAD.split("partners:", maxsplit=1)[0], "utf-8")
+    (work / "a" / "t.yaml").write_text(TENANT_HEAD, "utf-8")
     (work / "b" / "p.yaml").write_text("b2blint: 1\n", "utf-8")
     argv_log = tmp_path / "argv.jsonl"
     result = run_step(

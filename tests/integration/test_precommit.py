@@ -19,35 +19,12 @@ import yaml
 
 from tests.integration._checkout import ROOT, clean_env, commit_all, copy_checkout, git
 from tests.integration._cli import check_invocation
+from tests.policies import CASE_TYPO, CASE_TYPO_MESSAGE, FABRIKAM_MFA, TENANT_HEAD
 
-TENANT = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-"""
-
-GOOD = """\
-b2blint: 1
-partners:
-  - tenantId: 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11
-    name: Fabrikam
-    settings:
-      inboundTrust: {isMfaAccepted: true}
-"""
-
-BAD = """\
-b2blint: 1
-partners:
-  - tenantId: 9c7b2a4e-1f3d-4b5a-8e6f-0a1b2c3d4e5f
-    name: Northwind
-    settings:
-      b2BCollaborationInbound:
-        usersAndGroups: {accessType: allowed}
-"""
-
-BAD_FINDING = (
-    "policies/partners/bad.yaml:6:7: SCH002 [error] unknown property 'b2BCollaborationInbound': "
-    "Graph property names are case-sensitive; write 'b2bCollaborationInbound'"
-)
+TENANT = TENANT_HEAD
+GOOD = FABRIKAM_MFA
+BAD = CASE_TYPO
+BAD_FINDING = f"policies/partners/bad.yaml:6:7: SCH002 [error] {CASE_TYPO_MESSAGE}"
 
 
 @pytest.fixture(scope="module")

@@ -22,19 +22,13 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.integration._checkout import ROOT, clean_env, copy_checkout
+from tests.policies import CASE_TYPO_TREE
 
 pytestmark = pytest.mark.slow
 
 VERSION_SCRIPT = "import importlib.metadata as m; print(m.version('b2blint'))"
 
-BAD = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-partners:
-  - tenantId: 9c7b2a4e-1f3d-4b5a-8e6f-0a1b2c3d4e5f
-    settings:
-      b2BCollaborationInbound: {usersAndGroups: {accessType: allowed}}
-"""
+BAD = CASE_TYPO_TREE
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,21 +14,12 @@ from b2blint.files.tomlpos import TomlPositions
 from b2blint.lint.config import Config, config_schema, find_config_file, load_config
 from b2blint.schema.minischema import ANNOTATIONS, SUPPORTED, keywords, validate
 from tests.conftest import FIXTURES, Run, run_cli
+from tests.policies import DEFAULT_TRUSTS_MFA, FABRIKAM_PARTNERS, TENANT_HEAD
 
 CLEAN = FIXTURES / "rules" / "XTA001" / "good.yaml"
 # Fabrikam's inbound trust repeats the default (XTA011, a warning) and the policy is over a
 # 100-byte XTA001 limit once configured.
-POLICY = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-default:
-  inboundTrust: {isMfaAccepted: true}
-partners:
-  - tenantId: 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11
-    name: Fabrikam
-    settings:
-      inboundTrust: {isMfaAccepted: true}
-"""
+POLICY = TENANT_HEAD + DEFAULT_TRUSTS_MFA + FABRIKAM_PARTNERS
 
 
 @pytest.fixture

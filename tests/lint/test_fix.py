@@ -9,14 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run, run_cli
+from tests.policies import DEFAULT_TRUSTS_MFA, TENANT_HEAD
 
-HEAD = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-default:
-  inboundTrust: {isMfaAccepted: true}
-partners:
-"""
+#: Lines 1-5: the tenant, a default that trusts MFA, and the partners key.
+HEAD = TENANT_HEAD + DEFAULT_TRUSTS_MFA + "partners:\n"
+
 FABRIKAM = """\
   # Fabrikam: contract SEC-1001.
   - tenantId: 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11

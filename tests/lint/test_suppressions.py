@@ -6,19 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from b2blint.lint.suppressions import Kind, scan
+from b2blint.lint.suppressions import SuppressionScope, scan
 from tests.conftest import Run, run_cli
+from tests.policies import DEFAULT_TRUSTS_MFA, NORTHWIND, TENANT_HEAD
 
-HEAD = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-default:
-  inboundTrust: {isMfaAccepted: true}
-partners:
-  - tenantId: 8cf70e0d-4dbc-480e-ac48-56bb7335817b
-    name: Northwind
-    settings:
-"""
+#: Lines 1-8: the tenant, a default that trusts MFA, and Northwind's settings key.
+HEAD = (
+    TENANT_HEAD
+    + DEFAULT_TRUSTS_MFA
+    + f"partners:\n  - tenantId: {NORTHWIND}\n    name: Northwind\n    settings:\n"
+)
+
 # Line 9 of every example below: a partner setting identical to the default (XTA011).
 REDUNDANT = "      inboundTrust: {isMfaAccepted: true}"
 
@@ -87,7 +85,7 @@ def test_scan_uses_token_spans_not_quotes_on_the_line() -> None:
     )
     found = scan(text)
     assert [(s.kind, s.line, s.column, s.target) for s in found.suppressions] == [
-        (Kind.LINE, 4, 7, 4)
+        (SuppressionScope.LINE, 4, 7, 4)
     ]
     assert found.problems == ()
     from b2blint.files.document import parse_text

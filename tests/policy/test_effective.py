@@ -5,10 +5,11 @@ from __future__ import annotations
 from b2blint.files.document import parse_text
 from b2blint.policy.effective import SERVICE_DEFAULTS, Source, effective_settings, resolve
 from b2blint.policy.model import PARTNER_SETTINGS, Policy, Ref, build_policy
+from tests.policies import TENANT_HEAD
 
-TENANT = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
+TENANT = (
+    TENANT_HEAD
+    + """\
 default:
   inboundTrust: {isMfaAccepted: true}
   b2bCollaborationInbound:
@@ -18,6 +19,7 @@ default:
   b2bDirectConnectOutbound:
     usersAndGroups: {accessType: allowed, targets: [{target: AllUsers, targetType: user}]}
 """
+)
 
 PARTNERS = """\
 b2blint: 1

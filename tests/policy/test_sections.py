@@ -16,7 +16,7 @@ from b2blint.graph.kinds import (
     ODATA_TYPE,
     POLICY_KEY,
     SINGLETON_PATH,
-    Kind,
+    ResourceKind,
 )
 from b2blint.policy.model import SINGLETON_SECTIONS
 from b2blint.policy.sections import MERGED_SECTIONS, RESOURCE_KEYS, RESOURCES
@@ -32,16 +32,17 @@ def test_the_schema_top_level_keys_are_the_metadata_and_the_table() -> None:
 
 
 def test_every_kind_but_the_partner_child_is_in_the_table() -> None:
-    assert set(Kind) - {r.kind for r in RESOURCES} == {Kind.IDENTITY_SYNCHRONIZATION}
+    unlisted = set(ResourceKind) - {r.kind for r in RESOURCES}
+    assert unlisted == {ResourceKind.IDENTITY_SYNCHRONIZATION}
     assert tuple(r.kind for r in RESOURCES) == ALL_KINDS
     assert list(POLICY_KEY.values()) == [k for k in RESOURCE_KEYS if k != "partners"]
 
 
 def test_every_kind_has_its_graph_facts() -> None:
-    assert set(ODATA_TYPE) == set(Kind)
-    assert set(NOT_IMPORTED) == set(Kind)
+    assert set(ODATA_TYPE) == set(ResourceKind)
+    assert set(NOT_IMPORTED) == set(ResourceKind)
     # The b2bManagementPolicy is a collection item found by listing (its id is the tenant's).
-    assert set(SINGLETON_PATH) == set(POLICY_KEY) - {Kind.B2B_MANAGEMENT_POLICY}
+    assert set(SINGLETON_PATH) == set(POLICY_KEY) - {ResourceKind.B2B_MANAGEMENT_POLICY}
 
 
 def test_plan_merges_the_patched_sections_and_replaces_the_domain_list() -> None:

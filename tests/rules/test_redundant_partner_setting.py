@@ -7,16 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.policies import ALL_APPS_BLOCKED, ALL_USERS_ALLOWED, ALL_USERS_BLOCKED, TENANT_HEAD
 
-USERS = "{accessType: allowed, targets: [{target: AllUsers, targetType: user}]}"
-BLOCK_USERS = "{accessType: blocked, targets: [{target: AllUsers, targetType: user}]}"
-BLOCK_APPS = "{accessType: blocked, targets: [{target: AllApplications, targetType: application}]}"
 ORDER = "primaryIdentityProviderPrecedenceOrder"
 
-HEAD = """\
-b2blint: 1
-tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f, name: Contoso}
-"""
 PARTNER = """\
 partners:
   - tenantId: 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11
@@ -25,7 +19,7 @@ partners:
 
 
 def _lint(tmp_path: Path, default: str, settings: str) -> list[str]:
-    text = HEAD + (f"default:\n{default}" if default else "") + PARTNER + settings
+    text = TENANT_HEAD + (f"default:\n{default}" if default else "") + PARTNER + settings
     (tmp_path / "p.yaml").write_text(text, "utf-8")
     result = run_cli(["lint", "--select", "XTA011", "p.yaml"], cwd=tmp_path)
     return [line.split(" XTA011 ")[0] for line in result.stdout.splitlines() if " XTA011 " in line]
@@ -60,15 +54,15 @@ def _lint(tmp_path: Path, default: str, settings: str) -> list[str]:
         pytest.param(
             "",
             "      tenantRestrictions:\n"
-            f"        usersAndGroups: {BLOCK_USERS}\n"
-            f"        applications: {BLOCK_APPS}\n"
+            f"        usersAndGroups: {ALL_USERS_BLOCKED}\n"
+            f"        applications: {ALL_APPS_BLOCKED}\n"
             "        devices: {mode: allowed, rule: device.isCompliant -eq True}\n",
             id="devices-is-not-inherited-away",
         ),
         pytest.param(
-            f"  b2bCollaborationInbound:\n    usersAndGroups: {USERS}\n",
+            f"  b2bCollaborationInbound:\n    usersAndGroups: {ALL_USERS_ALLOWED}\n",
             "      b2bCollaborationInbound:\n"
-            f"        usersAndGroups: {USERS.replace('user}', 'group}')}\n",
+            f"        usersAndGroups: {ALL_USERS_ALLOWED.replace('user}', 'group}')}\n",
             id="target-type-counts",
         ),
     ],
@@ -109,5 +103,7 @@ def test_not_redundant(tmp_path: Path, default: str, settings: str) -> None:
 )
 def test_redundant(tmp_path: Path, default: str, settings: str) -> None:
     # the finding points at the setting's key: the first line after the partner's "settings:"
-    line = len((HEAD + (f"default:\n{default}" if default else "") + PARTNER).splitlines()) + 1
+    line = (
+        len((TENANT_HEAD + (f"default:\n{default}" if default else "") + PARTNER).splitlines()) + 1
+    )
     assert _lint(tmp_path, default, settings) == [f"p.yaml:{line}:7:"]

@@ -8,18 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import FIXTURES, run_cli
+from tests.policies import (
+    ALL_APPS_BLOCKED,
+    ALL_USERS_ALLOWED,
+    ALL_USERS_BLOCKED,
+    DEFAULT_TRUSTS_MFA,
+    FABRIKAM,
+    GROUP,
+    NORTHWIND,
+    OFFICE365_ALLOWED,
+    RMS,
+    TENANT_HEAD,
+)
 
-TENANT_ID = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
-FABRIKAM = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"
-NORTHWIND = "8cf70e0d-4dbc-480e-ac48-56bb7335817b"
-GROUP = "c23973f8-dcc3-4275-9070-7ad998fd1fb9"
-RMS = "00000012-0000-0000-c000-000000000000"
-
-HEAD = f"b2blint: 1\ntenant: {{id: {TENANT_ID}, name: Contoso}}\n"
-ALL_USERS = "{accessType: allowed, targets: [{target: AllUsers, targetType: user}]}"
-NO_USERS = "{accessType: blocked, targets: [{target: AllUsers, targetType: user}]}"
-NO_APPS = "{accessType: blocked, targets: [{target: AllApplications, targetType: application}]}"
-OFFICE = "{accessType: allowed, targets: [{target: Office365, targetType: application}]}"
 ONE_GROUP = f"{{accessType: allowed, targets: [{{target: {GROUP}, targetType: group}}]}}"
 
 
@@ -46,14 +47,14 @@ def _where(finding: dict[str, Any]) -> tuple[str, int, str]:
 
 
 def _sized_tree(tmp_path: Path) -> None:
-    _write(tmp_path, HEAD + "default:\n  inboundTrust: {isMfaAccepted: true}\n", "tenant.yaml")
+    _write(tmp_path, TENANT_HEAD + DEFAULT_TRUSTS_MFA, "tenant.yaml")
     _write(
         tmp_path, f"b2blint: 1\npartners:\n  - tenantId: {FABRIKAM}\n    name: Fabrikam\n", "a.yaml"
     )
     partner = (
         f"b2blint: 1\npartners:\n  - tenantId: {NORTHWIND}\n    name: Northwind\n"
         f"    settings:\n      b2bCollaborationInbound:\n        usersAndGroups: {ONE_GROUP}\n"
-        f"        applications: {OFFICE}\n"
+        f"        applications: {OFFICE365_ALLOWED}\n"
     )
     _write(tmp_path, partner, "b.yaml")
 
@@ -86,7 +87,7 @@ def test_size_warns_from_the_ratio_and_errs_over_the_limit(tmp_path: Path) -> No
 
 
 def test_size_without_partners_points_at_the_default(tmp_path: Path) -> None:
-    _write(tmp_path, HEAD + "default:\n  inboundTrust: {isMfaAccepted: true}\n")
+    _write(tmp_path, TENANT_HEAD + DEFAULT_TRUSTS_MFA)
     _write(tmp_path, "rules:\n  XTA001: {limit: 100}\n", ".b2blint.yaml")
     [finding] = _findings(tmp_path, "XTA001")
     assert _where(finding) == ("p.yaml", 3, "error")
@@ -122,7 +123,7 @@ def test_rms_fix_for_each_blocking_shape(tmp_path: Path) -> None:
 
 def test_rms_alone_in_a_block_list_becomes_all_applications(tmp_path: Path) -> None:
     text = (
-        HEAD + "default:\n  b2bCollaborationOutbound:\n    applications:\n"
+        TENANT_HEAD + "default:\n  b2bCollaborationOutbound:\n    applications:\n"
         "      accessType: blocked\n"
         f"      targets:\n        - {{target: {RMS}, targetType: application}}\n"
     )
@@ -145,8 +146,9 @@ def test_rms_alone_in_a_block_list_becomes_all_applications(tmp_path: Path) -> N
 
 def test_rms_inherited_apps_are_reported_once_on_the_default(tmp_path: Path) -> None:
     text = (
-        HEAD + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {ALL_USERS}\n"
-        f"    applications: {OFFICE}\n"
+        TENANT_HEAD
+        + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {ALL_USERS_ALLOWED}\n"
+        f"    applications: {OFFICE365_ALLOWED}\n"
         f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      b2bCollaborationOutbound:\n"
         f"        usersAndGroups: {ONE_GROUP}\n"
     )
@@ -161,15 +163,15 @@ def test_rms_block_lists_block_pairs_but_an_allow_list_intersects(tmp_path: Path
     # kept from Rights Management on purpose and everyone else reaches it (not reported). A
     # blocked group with an allow list of apps lets the others reach only those apps.
     text = (
-        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        TENANT_HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
         "      b2bCollaborationOutbound:\n"
         f"        usersAndGroups: {{accessType: blocked, targets: [{{target: {GROUP}, "
         "targetType: group}]}\n"
-        f"        applications: {NO_APPS}\n"
+        f"        applications: {ALL_APPS_BLOCKED}\n"
         f"  - tenantId: {NORTHWIND}\n    settings:\n      b2bCollaborationOutbound:\n"
         f"        usersAndGroups: {{accessType: blocked, targets: [{{target: {GROUP}, "
         "targetType: group}]}\n"
-        f"        applications: {OFFICE}\n"
+        f"        applications: {OFFICE365_ALLOWED}\n"
     )
     _write(tmp_path, text)
     [finding] = _findings(tmp_path, "XTA002")
@@ -180,27 +182,31 @@ def test_rms_block_lists_block_pairs_but_an_allow_list_intersects(tmp_path: Path
 def test_rms_partner_blocked_outright_is_not_reported(tmp_path: Path) -> None:
     # Microsoft's note is about blocking by default; cutting one organization off is deliberate.
     text = (
-        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
-        f"      b2bCollaborationOutbound:\n        usersAndGroups: {NO_USERS}\n"
-        f"        applications: {NO_APPS}\n"
+        TENANT_HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        f"      b2bCollaborationOutbound:\n        usersAndGroups: {ALL_USERS_BLOCKED}\n"
+        f"        applications: {ALL_APPS_BLOCKED}\n"
     )
     _write(tmp_path, text)
     assert _findings(tmp_path, "XTA002") == []
 
 
 def test_rms_skips_a_users_apps_contradiction(tmp_path: Path) -> None:
-    text = HEAD + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {NO_USERS}\n"
-    _write(tmp_path, text + f"    applications: {OFFICE}\n")
+    text = (
+        TENANT_HEAD
+        + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {ALL_USERS_BLOCKED}\n"
+    )
+    _write(tmp_path, text + f"    applications: {OFFICE365_ALLOWED}\n")
     assert _findings(tmp_path, "XTA002") == []
     assert [f["rule"] for f in _findings(tmp_path, "XTA007")] == ["XTA007"]
 
 
 def test_rms_full_block_with_inherited_users_sets_the_partners_users(tmp_path: Path) -> None:
     text = (
-        HEAD + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {NO_USERS}\n"
-        f"    applications: {NO_APPS}\n"
+        TENANT_HEAD
+        + f"default:\n  b2bCollaborationOutbound:\n    usersAndGroups: {ALL_USERS_BLOCKED}\n"
+        f"    applications: {ALL_APPS_BLOCKED}\n"
         f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      b2bCollaborationOutbound:\n"
-        f"        applications: {NO_APPS}\n"
+        f"        applications: {ALL_APPS_BLOCKED}\n"
     )
     _write(tmp_path, text)
     findings = _findings(tmp_path, "XTA002")
@@ -223,12 +229,12 @@ def test_rms_full_block_with_inherited_users_sets_the_partners_users(tmp_path: P
 
 # --------------------------------------------------------------------------- XTA003
 
-DIRECT = f"    usersAndGroups: {ALL_USERS}\n    applications: {OFFICE}\n"
+DIRECT = f"    usersAndGroups: {ALL_USERS_ALLOWED}\n    applications: {OFFICE365_ALLOWED}\n"
 
 
 def test_mfa_override_on_the_partner_points_at_its_trust(tmp_path: Path) -> None:
     text = (
-        HEAD
+        TENANT_HEAD
         + "default:\n  inboundTrust: {isMfaAccepted: true}\n  b2bDirectConnectInbound:\n"
         + DIRECT
         + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      inboundTrust:\n"
@@ -249,7 +255,7 @@ def test_mfa_override_on_the_partner_points_at_its_trust(tmp_path: Path) -> None
 
 
 def test_mfa_inherited_everything_is_reported_once_on_the_default(tmp_path: Path) -> None:
-    text = HEAD + "default:\n  b2bDirectConnectInbound:\n" + DIRECT
+    text = TENANT_HEAD + "default:\n  b2bDirectConnectInbound:\n" + DIRECT
     text += f"partners:\n  - tenantId: {FABRIKAM}\n  - tenantId: {NORTHWIND}\n"
     _write(tmp_path, text)
     [finding] = _findings(tmp_path, "XTA003")
@@ -263,7 +269,7 @@ def test_mfa_trust_of_a_partner_in_another_cloud_is_not_about_direct_connect(
     # Direct connect doesn't exist across clouds: a GCC High partner that pins its MFA trust
     # to false (its guests do MFA here) is fine under a default that allows direct connect.
     text = (
-        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
+        TENANT_HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
         "default:\n  inboundTrust: {isMfaAccepted: true}\n  b2bDirectConnectInbound:\n"
         + DIRECT
         + f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n    settings:\n"
@@ -280,7 +286,7 @@ def test_mfa_trust_of_a_partner_in_another_cloud_is_not_about_direct_connect(
 
 def test_own_cloud_endpoint_is_never_unused_and_cloud_defaults_to_global(tmp_path: Path) -> None:
     text = (
-        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.com]\n"
+        TENANT_HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.com]\n"
         f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n"
     )
     _write(tmp_path, text)
@@ -292,10 +298,10 @@ def test_own_cloud_endpoint_is_never_unused_and_cloud_defaults_to_global(tmp_pat
 
 def test_blocked_direct_connect_across_clouds_is_fine(tmp_path: Path) -> None:
     text = (
-        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
+        TENANT_HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
         f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n    settings:\n"
-        f"      b2bDirectConnectOutbound:\n        usersAndGroups: {ALL_USERS}\n"
-        f"        applications: {NO_APPS}\n"
+        f"      b2bDirectConnectOutbound:\n        usersAndGroups: {ALL_USERS_ALLOWED}\n"
+        f"        applications: {ALL_APPS_BLOCKED}\n"
     )
     _write(tmp_path, text)
     assert _findings(tmp_path, "XTA006") == []
@@ -306,9 +312,9 @@ def test_cross_cloud_partner_may_keep_an_allowing_default(tmp_path: Path) -> Non
     # Only a direct connect setting the partner writes itself is reported, with the half it
     # inherits from the default as related.
     text = (
-        HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
+        TENANT_HEAD + "crossTenantAccessPolicy:\n  allowedCloudEndpoints: [microsoftonline.us]\n"
         "default:\n  inboundTrust: {isMfaAccepted: true}\n  b2bDirectConnectInbound:\n"
-        f"    usersAndGroups: {ALL_USERS}\n    applications: {OFFICE}\n"
+        f"    usersAndGroups: {ALL_USERS_ALLOWED}\n    applications: {OFFICE365_ALLOWED}\n"
         f"partners:\n  - tenantId: {FABRIKAM}\n    cloud: usgov\n"
         f"  - tenantId: {NORTHWIND}\n    cloud: usgov\n    settings:\n"
         f"      b2bDirectConnectInbound:\n        usersAndGroups: {ONE_GROUP}\n"
@@ -327,8 +333,8 @@ def test_cross_cloud_partner_may_keep_an_allowing_default(tmp_path: Path) -> Non
 
 def test_conflict_with_an_inherited_half_names_it(tmp_path: Path) -> None:
     text = (
-        HEAD + f"default:\n  tenantRestrictions:\n    usersAndGroups: {NO_USERS}\n"
-        f"    applications: {NO_APPS}\n"
+        TENANT_HEAD + f"default:\n  tenantRestrictions:\n    usersAndGroups: {ALL_USERS_BLOCKED}\n"
+        f"    applications: {ALL_APPS_BLOCKED}\n"
         f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n      tenantRestrictions:\n"
         f"        usersAndGroups: {ONE_GROUP}\n"
     )
@@ -350,13 +356,13 @@ def test_blocked_users_with_all_apps_blocked_is_graphs_block_a_group(tmp_path: P
     # Graph: "Block users in group 'g1' from accessing any application" (not a conflict), but
     # blocking AllUsers with only some apps blocked is Example 1 of the Entra overview.
     text = (
-        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        TENANT_HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
         "      b2bCollaborationInbound:\n"
         f"        usersAndGroups: {{accessType: blocked, targets: [{{target: {GROUP}, "
         "targetType: group}]}\n"
-        f"        applications: {NO_APPS}\n"
+        f"        applications: {ALL_APPS_BLOCKED}\n"
         "      b2bCollaborationOutbound:\n"
-        f"        usersAndGroups: {NO_USERS}\n"
+        f"        usersAndGroups: {ALL_USERS_BLOCKED}\n"
         f"        applications: {{accessType: blocked, targets: [{{target: {RMS}, "
         "targetType: application}]}\n"
     )
@@ -369,14 +375,14 @@ def test_blocked_users_with_all_apps_blocked_is_graphs_block_a_group(tmp_path: P
 
 def test_duplicates_are_deleted_one_by_one_keeping_comments(tmp_path: Path) -> None:
     text = (
-        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        TENANT_HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
         "      b2bCollaborationInbound:\n        usersAndGroups:\n          accessType: allowed\n"
         "          targets:\n"
         f"            - {{target: {GROUP}, targetType: group}}  # first\n"
         f"            - {{target: {GROUP}, targetType: group}}\n"
         "            - {target: 7ba67bdd-48a1-4827-b4ef-2486c01e13e2, targetType: group}  # keep\n"
         f"            - {{target: {GROUP.upper()}, targetType: group}}\n"
-        f"        applications: {OFFICE}\n"
+        f"        applications: {OFFICE365_ALLOWED}\n"
     )
     _write(tmp_path, text)
     result = run_cli(["lint", "--select", "XTA008", "--fix", "p.yaml"], cwd=tmp_path)

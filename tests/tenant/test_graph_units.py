@@ -13,7 +13,7 @@ import pytest
 
 from b2blint.errors import B2BLintError
 from b2blint.fakegraph.tokens import mint
-from b2blint.graph.kinds import Kind
+from b2blint.graph.kinds import ResourceKind
 from b2blint.tenant.auth import (
     StaticToken,
     check_permissions,
@@ -209,7 +209,9 @@ def test_permission_for_each_endpoint(method: str, path: str, permission: str | 
 
 
 def _live(objects: dict[str, dict[str, Any]], ids: tuple[str, ...]) -> LiveTenant:
-    return LiveTenant(frozenset({Kind.DEFAULT, Kind.PARTNER}), objects, ids, None, 0)
+    return LiveTenant(
+        frozenset({ResourceKind.DEFAULT, ResourceKind.PARTNER}), objects, ids, None, 0
+    )
 
 
 POLICY: dict[str, Any] = {
@@ -227,12 +229,12 @@ POLICY: dict[str, Any] = {
     ],
 }
 LIVE = {
-    object_key(Kind.DEFAULT): {
+    object_key(ResourceKind.DEFAULT): {
         "isServiceDefault": False,
         "inboundTrust": {"isMfaAccepted": False, "isCompliantDeviceAccepted": None},
         "automaticUserConsentSettings": {"inboundAllowed": False, "outboundAllowed": False},
     },
-    object_key(Kind.PARTNER, FABRIKAM): {
+    object_key(ResourceKind.PARTNER, FABRIKAM): {
         "tenantId": FABRIKAM,
         "displayName": "Fabrikam",
         "inboundTrust": None,
@@ -241,8 +243,8 @@ LIVE = {
         "newFutureProperty": {"x": 1},
         "isInMultiTenantOrganization": False,
     },
-    object_key(Kind.PARTNER, OTHER): {"tenantId": OTHER, "displayName": "Other"},
-    object_key(Kind.IDENTITY_SYNCHRONIZATION, OTHER): {
+    object_key(ResourceKind.PARTNER, OTHER): {"tenantId": OTHER, "displayName": "Other"},
+    object_key(ResourceKind.IDENTITY_SYNCHRONIZATION, OTHER): {
         "tenantId": OTHER,
         "userSyncInbound": {"isSyncAllowed": True},
     },
@@ -286,19 +288,19 @@ def test_g9_g8_prune_deletes_sync_before_partner() -> None:
 
 def test_g3_matching_live_state_plans_nothing() -> None:
     live = {
-        object_key(Kind.DEFAULT): {
+        object_key(ResourceKind.DEFAULT): {
             "inboundTrust": {"isMfaAccepted": True, "isCompliantDeviceAccepted": None}
         },
-        object_key(Kind.PARTNER, FABRIKAM.upper()): {
+        object_key(ResourceKind.PARTNER, FABRIKAM.upper()): {
             "tenantId": FABRIKAM.upper(),
             "inboundTrust": {"isMfaAccepted": True},
             "b2bCollaborationInbound": None,
         },
-        object_key(Kind.IDENTITY_SYNCHRONIZATION, FABRIKAM): {
+        object_key(ResourceKind.IDENTITY_SYNCHRONIZATION, FABRIKAM): {
             "tenantId": FABRIKAM,
             "userSyncInbound": {"isSyncAllowed": True},
         },
-        object_key(Kind.PARTNER, NEW): {"tenantId": NEW, "b2bDirectConnectInbound": OFFICE},
+        object_key(ResourceKind.PARTNER, NEW): {"tenantId": NEW, "b2bDirectConnectInbound": OFFICE},
     }
     plan = build_plan(
         POLICY, _live(live, (FABRIKAM.upper(), NEW)), tenant_id=TENANT, cloud="global"
@@ -317,7 +319,10 @@ def test_g2_plan_file_round_trip_edit_and_staleness() -> None:
     with pytest.raises(PlanFileError, match="edited after it was made"):
         plan_from_dict(edited, "plan.json")
     changed = dict(LIVE)
-    changed[object_key(Kind.PARTNER, FABRIKAM)] = {"tenantId": FABRIKAM, "inboundTrust": MFA}
+    changed[object_key(ResourceKind.PARTNER, FABRIKAM)] = {
+        "tenantId": FABRIKAM,
+        "inboundTrust": MFA,
+    }
     assert stale_objects(plan, _live(changed, (FABRIKAM, OTHER))) == [f"partner:{FABRIKAM}"]
     assert stale_objects(plan, _live(LIVE, (FABRIKAM,))) == ["the list of partners"]
 

@@ -21,8 +21,8 @@ from typing import Any
 from b2blint.access.simulate import (
     KINDS_IN_ORDER,
     SETTINGS,
+    AccessKind,
     Direction,
-    Kind,
     cloud_block,
     kind_label,
 )
@@ -76,43 +76,47 @@ def _mfa(policy: Policy, partner: Partner | None) -> str:
 
 
 def access_facets(
-    policy: Policy, partner: Partner | None, kind: Kind, direction: Direction | None
+    policy: Policy, partner: Partner | None, kind: AccessKind, direction: Direction | None
 ) -> Facets:
     """What (kind, direction) allows for ``partner`` (None: the default) in ``policy``."""
     blocked = cloud_block(policy, partner, kind)
     if blocked is not None:
         return {"access": f"blocked: {blocked.short}"}
     found = facets(resolve(policy, partner, SETTINGS[(kind, direction)]).value)
-    inbound_direct = kind is Kind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND
+    inbound_direct = kind is AccessKind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND
     if inbound_direct and found.get("access") != EVERYONE_BLOCKED:
         found["MFA trust"] = _mfa(policy, partner)
     return found
 
 
-def _without_entry(policy: Policy, cloud: str, kind: Kind, direction: Direction | None) -> Facets:
+def _without_entry(
+    policy: Policy, cloud: str, kind: AccessKind, direction: Direction | None
+) -> Facets:
     """Access of an organization that has no partner entry in ``policy`` (it gets the default).
 
     An organization in another Microsoft cloud needs a partner entry: without one, B2B
     collaboration with it is blocked [S29].
     """
-    if cloud != policy.tenant_cloud and kind is not Kind.TENANT_RESTRICTIONS:
+    if cloud != policy.tenant_cloud and kind is not AccessKind.TENANT_RESTRICTIONS:
         return {
             "access": f"blocked: no partner entry for an organization in {LABELS.get(cloud, cloud)}"
         }
     return access_facets(policy, None, kind, direction)
 
 
-def _context(policy: Policy, kind: Kind, direction: Direction | None) -> tuple[Any, ...]:
+def _context(policy: Policy, kind: AccessKind, direction: Direction | None) -> tuple[Any, ...]:
     """Everything besides a partner's own entry that its access for (kind, direction) reads."""
     default = policy.section_value("default")
-    trust = default.get("inboundTrust") if kind is Kind.B2B_DIRECT_CONNECT else None
+    trust = default.get("inboundTrust") if kind is AccessKind.B2B_DIRECT_CONNECT else None
     endpoints = policy.section_value("crossTenantAccessPolicy").get("allowedCloudEndpoints")
     return (default.get(SETTINGS[(kind, direction)]), trust, policy.tenant_cloud, endpoints)
 
 
-def _inherits(policy: Policy, partner: Partner, kind: Kind, direction: Direction | None) -> bool:
+def _inherits(
+    policy: Policy, partner: Partner, kind: AccessKind, direction: Direction | None
+) -> bool:
     names = [SETTINGS[(kind, direction)]]
-    if kind is Kind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
+    if kind is AccessKind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
         names.append("inboundTrust")
     for name in names:
         resolved = resolve(policy, partner, name)

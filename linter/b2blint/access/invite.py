@@ -33,8 +33,8 @@ from b2blint.access.simulate import (
     ALLOWED,
     BLOCKED,
     DEPENDS,
+    AccessKind,
     Decider,
-    Kind,
     Verdict,
     cloud_block,
     find_partner,
@@ -171,7 +171,7 @@ def simulate_invite(policy: Policy, question: InviteQuestion) -> Verdict:
     refused, on_allow_list = _domain_list(policy, domain)
     if refused is not None:
         return dataclasses.replace(refused, question=line, notes=tuple(notes))
-    by_cloud = cloud_block(policy, partner, Kind.B2B_COLLABORATION)
+    by_cloud = cloud_block(policy, partner, AccessKind.B2B_COLLABORATION)
     if by_cloud is not None:
         deciders = (*by_cloud.deciders, *on_allow_list)
         return Verdict(BLOCKED, INVITE_XTAP_ERROR, by_cloud.reason, deciders, line, tuple(notes))

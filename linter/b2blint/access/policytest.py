@@ -22,8 +22,8 @@ from typing import Any
 
 from b2blint.access.invite import InviteQuestion, email_domain, simulate_invite
 from b2blint.access.simulate import (
+    AccessKind,
     Direction,
-    Kind,
     Question,
     Verdict,
     parse_app,
@@ -146,14 +146,17 @@ def _combinations(index: int, test: Mapping[str, Any]) -> Iterator[SchemaFinding
                 "SCH001", at, f"a test needs '{name}' (or 'invite' for an invitation)"
             )
     kind, direction = test.get("kind"), test.get("direction")
-    if kind == Kind.TENANT_RESTRICTIONS.value and direction is not None:
+    if kind == AccessKind.TENANT_RESTRICTIONS.value and direction is not None:
         yield SchemaFinding(
             "SCH001",
             (*at, "direction"),
             "tenant-restrictions has no direction; remove it",
             at_key=True,
         )
-    if kind in (Kind.B2B_COLLABORATION.value, Kind.B2B_DIRECT_CONNECT.value) and direction is None:
+    if (
+        kind in (AccessKind.B2B_COLLABORATION.value, AccessKind.B2B_DIRECT_CONNECT.value)
+        and direction is None
+    ):
         yield SchemaFinding("SCH001", at, f"a {kind} test needs 'direction' (inbound or outbound)")
 
 
@@ -256,7 +259,7 @@ def question(spec: Mapping[str, Any]) -> Question | InviteQuestion:
         return InviteQuestion(
             spec["invite"], partner if isinstance(partner, str) else None, _subject(spec)
         )
-    kind = Kind(spec["kind"])
+    kind = AccessKind(spec["kind"])
     direction = Direction(spec["direction"]) if isinstance(spec.get("direction"), str) else None
     app = spec.get("app")
     return Question(

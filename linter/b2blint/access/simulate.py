@@ -1,7 +1,7 @@
 """The access simulator: would this cross-tenant sign-in get through our policy, and why not?
 
 It answers from the policy files alone, with Microsoft's documented semantics, and names the
-setting (file:line) that decided. [Sn] keys refer to ../shared/reference/graph-facts.md §7;
+setting (file:line) that decided. [Sn] keys are listed in docs/sources.md;
 the user-facing summary is docs/simulate.md. Invitations: `b2blint.access.invite`.
 
 Order of the checks for a sign-in (the first that blocks decides):
@@ -74,7 +74,9 @@ ERROR_TEXT: Mapping[str, str] = {
 }
 
 
-class Kind(str, enum.Enum):
+class AccessKind(str, enum.Enum):
+    """The kind of cross-tenant access a question is about (``simulate --kind``)."""
+
     B2B_COLLABORATION = "b2b-collaboration"
     B2B_DIRECT_CONNECT = "b2b-direct-connect"
     TENANT_RESTRICTIONS = "tenant-restrictions"
@@ -86,24 +88,24 @@ class Direction(str, enum.Enum):
 
 
 #: (kind, direction) -> the partner/default property that governs it.
-SETTINGS: Mapping[tuple[Kind, Direction | None], str] = {
-    (Kind.B2B_COLLABORATION, Direction.INBOUND): "b2bCollaborationInbound",
-    (Kind.B2B_COLLABORATION, Direction.OUTBOUND): "b2bCollaborationOutbound",
-    (Kind.B2B_DIRECT_CONNECT, Direction.INBOUND): "b2bDirectConnectInbound",
-    (Kind.B2B_DIRECT_CONNECT, Direction.OUTBOUND): "b2bDirectConnectOutbound",
-    (Kind.TENANT_RESTRICTIONS, None): "tenantRestrictions",
+SETTINGS: Mapping[tuple[AccessKind, Direction | None], str] = {
+    (AccessKind.B2B_COLLABORATION, Direction.INBOUND): "b2bCollaborationInbound",
+    (AccessKind.B2B_COLLABORATION, Direction.OUTBOUND): "b2bCollaborationOutbound",
+    (AccessKind.B2B_DIRECT_CONNECT, Direction.INBOUND): "b2bDirectConnectInbound",
+    (AccessKind.B2B_DIRECT_CONNECT, Direction.OUTBOUND): "b2bDirectConnectOutbound",
+    (AccessKind.TENANT_RESTRICTIONS, None): "tenantRestrictions",
 }
 
 #: Every (kind, direction), in the order reports list them.
-KINDS_IN_ORDER: tuple[tuple[Kind, Direction | None], ...] = tuple(SETTINGS)
+KINDS_IN_ORDER: tuple[tuple[AccessKind, Direction | None], ...] = tuple(SETTINGS)
 
 
-def kind_label(kind: Kind, direction: Direction | None) -> str:
+def kind_label(kind: AccessKind, direction: Direction | None) -> str:
     """``inbound B2B collaboration``, ``tenant restrictions``."""
     noun = {
-        Kind.B2B_COLLABORATION: "B2B collaboration",
-        Kind.B2B_DIRECT_CONNECT: "B2B direct connect",
-        Kind.TENANT_RESTRICTIONS: "tenant restrictions",
+        AccessKind.B2B_COLLABORATION: "B2B collaboration",
+        AccessKind.B2B_DIRECT_CONNECT: "B2B direct connect",
+        AccessKind.TENANT_RESTRICTIONS: "tenant restrictions",
     }[kind]
     return f"{direction.value} {noun}" if direction is not None else noun
 
@@ -118,7 +120,7 @@ class Question:
     """One sign-in: whose users, which kind and direction, who, which application."""
 
     partner: str  # name, tenant ID or DEFAULT_PARTNER
-    kind: Kind
+    kind: AccessKind
     direction: Direction | None  # None only for tenant restrictions
     subject: Subject = ANYONE
     app: str | None = None  # lower-case app ID, Office365 or AllApplications; None: not given
@@ -306,16 +308,16 @@ class CloudBlock:
     deciders: tuple[Decider, ...]
 
 
-def cloud_block(policy: Policy, partner: Partner | None, kind: Kind) -> CloudBlock | None:
+def cloud_block(policy: Policy, partner: Partner | None, kind: AccessKind) -> CloudBlock | None:
     """Why Microsoft cloud settings block this partner [S29]; None if they don't."""
-    if partner is None or kind is Kind.TENANT_RESTRICTIONS:
+    if partner is None or kind is AccessKind.TENANT_RESTRICTIONS:
         return None
     ours, theirs = policy.tenant_cloud, partner.cloud
     if ours == theirs or theirs not in ENDPOINTS or ours not in ENDPOINTS:
         return None
     cloud = Decider(partner.ref.child("cloud"))
     where = f"{partner.label} is in {LABELS[theirs]}, this tenant in {LABELS[ours]}"
-    if kind is Kind.B2B_DIRECT_CONNECT:
+    if kind is AccessKind.B2B_DIRECT_CONNECT:
         short = "not supported across Microsoft clouds"
         return CloudBlock(f"{where}; B2B direct connect is {short}", short, (cloud,))
     if not supported(ours, theirs):
@@ -338,9 +340,9 @@ def cloud_block(policy: Policy, partner: Partner | None, kind: Kind) -> CloudBlo
 
 
 def _notes(
-    policy: Policy, partner: Partner | None, kind: Kind, direction: Direction | None
+    policy: Policy, partner: Partner | None, kind: AccessKind, direction: Direction | None
 ) -> tuple[str, ...]:
-    if kind is Kind.TENANT_RESTRICTIONS:
+    if kind is AccessKind.TENANT_RESTRICTIONS:
         notes = [
             "tenant restrictions apply only on devices and networks that send the tenant "
             "restrictions v2 signal (Global Secure Access, a proxy header or Windows policy)"
@@ -365,8 +367,8 @@ def simulate(policy: Policy, question: Question) -> Verdict:
     """The verdict for one sign-in (see the module docstring for the order of the checks)."""
     partner = find_partner(policy, question.partner)
     kind = question.kind
-    direction = None if kind is Kind.TENANT_RESTRICTIONS else question.direction
-    if kind is not Kind.TENANT_RESTRICTIONS and direction is None:
+    direction = None if kind is AccessKind.TENANT_RESTRICTIONS else question.direction
+    if kind is not AccessKind.TENANT_RESTRICTIONS and direction is None:
         raise B2BLintError(f"--direction is required for {kind.value}")
     setting = SETTINGS[(kind, direction)]
     line = (
@@ -395,7 +397,7 @@ def simulate(policy: Policy, question: Question) -> Verdict:
         if not sentence.endswith("blocks everyone"):
             sentence += f"; not {subject_text(question.subject)} with {app_text(question.app)}"
         return Verdict(BLOCKED, error, sentence, deciders, line, notes)
-    if kind is Kind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
+    if kind is AccessKind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
         untrusted = _mfa_trust(
             policy, partner, question=question, result=result, deciders=deciders, sentence=sentence
         )

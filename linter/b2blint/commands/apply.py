@@ -190,7 +190,7 @@ def _apply(
     auth: str | None,
     cloud: str | None,
 ) -> int:
-    from b2blint.graph.kinds import Kind
+    from b2blint.graph.kinds import ResourceKind
     from b2blint.tenant.apply import Executor, Verification, applied_objects, outcome, verify
     from b2blint.tenant.auth import check_permissions
     from b2blint.tenant.live import LiveTenant, read_live
@@ -236,8 +236,8 @@ def _apply(
     session = open_session(tenant_id, cloud_name, graph_url, auth)
     client = session.client
     try:
-        kinds = {Kind(k) for k in saved.read_kinds} if saved else needed_kinds(data)
-        beta = {Kind(k) for k in saved.beta_kinds} if saved else beta_kinds(data)
+        kinds = {ResourceKind(k) for k in saved.read_kinds} if saved else needed_kinds(data)
+        beta = {ResourceKind(k) for k in saved.beta_kinds} if saved else beta_kinds(data)
         live: LiveTenant | None = None
         if saved is None:
             with reading_progress(client):

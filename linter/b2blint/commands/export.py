@@ -53,7 +53,7 @@ def export_command(
     cloud: str | None,
 ) -> int:
     """Read the live tenant and write it as policy YAML under --out."""
-    from b2blint.graph.kinds import POLICY_KEY, Kind
+    from b2blint.graph.kinds import POLICY_KEY, ResourceKind
     from b2blint.graph.mapping import build_policy, without_unset
     from b2blint.tenant.live import read_live
 
@@ -62,7 +62,7 @@ def export_command(
     check_out_dir(out_dir, "export", EXIT_FAILED)
     wanted = set(sections or SECTIONS)
     by_key = {key: kind for kind, key in POLICY_KEY.items()}
-    kinds = {Kind.PARTNER} if "partners" in wanted else set()
+    kinds = {ResourceKind.PARTNER} if "partners" in wanted else set()
     kinds |= {by_key[name] for name in wanted if name in by_key}
     cloud_name = cloud or "global"
     session = open_session(tenant_id, cloud_name, graph_url, auth)

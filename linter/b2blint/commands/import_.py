@@ -17,7 +17,7 @@ import click
 
 from b2blint.errors import EXIT_OK, B2BLintError
 from b2blint.files.jsonpos import JsonDocument, JsonPath, JsonTextError, decode_text, load_json
-from b2blint.graph.kinds import Kind
+from b2blint.graph.kinds import ResourceKind
 from b2blint.graph.mapping import (
     GraphMappingError,
     ImportedPolicy,
@@ -103,7 +103,7 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
             *(f"  {source}" for source in sources),
         ],
         verb="imported",
-        b2b_policy=imported.unmanaged.get(Kind.B2B_MANAGEMENT_POLICY.value),
+        b2b_policy=imported.unmanaged.get(ResourceKind.B2B_MANAGEMENT_POLICY.value),
     )
     write_tree(out_dir, outputs)
     _summary(out_dir, outputs, imported, len(inputs))

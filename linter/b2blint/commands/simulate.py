@@ -67,7 +67,14 @@ def simulate_command(
     b2blint simulate --invite someone@fabrikam.com
     """
     from b2blint.access.invite import InviteQuestion, simulate_invite
-    from b2blint.access.simulate import Direction, Kind, Question, parse_app, parse_guid, simulate
+    from b2blint.access.simulate import (
+        AccessKind,
+        Direction,
+        Question,
+        parse_app,
+        parse_guid,
+        simulate,
+    )
     from b2blint.errors import B2BLintError
     from b2blint.lint.tree import read_tree
     from b2blint.policy.targets import Subject
@@ -84,10 +91,10 @@ def simulate_command(
     else:
         if partner is None or kind is None:
             raise B2BLintError("give --partner and --kind (or --invite EMAIL)")
-        chosen = Kind(kind)
-        if chosen is Kind.TENANT_RESTRICTIONS and direction is not None:
+        chosen = AccessKind(kind)
+        if chosen is AccessKind.TENANT_RESTRICTIONS and direction is not None:
             raise B2BLintError("--direction does not apply to tenant-restrictions")
-        if chosen is not Kind.TENANT_RESTRICTIONS and direction is None:
+        if chosen is not AccessKind.TENANT_RESTRICTIONS and direction is None:
             raise B2BLintError(f"--direction is required for {kind} (inbound or outbound)")
         asked = Question(
             partner,

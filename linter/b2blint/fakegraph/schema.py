@@ -3,7 +3,7 @@
 The emulator keeps its own table instead of reading ``schemas/graph``: it is a second,
 independent reading of Microsoft's docs that b2blint's client is tested against.
 ``tests/fakegraph`` cross-checks the two so a disagreement is seen. Sources are keys of
-/work/shared/reference/graph-facts.md §7: types [S1]-[S15], [S20]-[S25]; nullability from
+docs/sources.md: types [S1]-[S15], [S20]-[S25]; nullability from
 the v1.0 OpenAPI mirror [S43]; undocumented partner members seen in real responses
 (crossCloudMeetingConfiguration, protectedContentSharing, displayName,
 invitationRedemptionIdentityProviderConfiguration) [S39][S19].

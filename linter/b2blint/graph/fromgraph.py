@@ -20,7 +20,7 @@ from typing import Any
 
 from b2blint.files.jsonpos import JsonPath
 from b2blint.graph.b2bdefinition import DefinitionError, parse_definition, split_definition
-from b2blint.graph.kinds import ALL_KINDS, NOT_IMPORTED, POLICY_KEY, SINGLETONS, Kind
+from b2blint.graph.kinds import ALL_KINDS, NOT_IMPORTED, POLICY_KEY, SINGLETONS, ResourceKind
 from b2blint.graph.odata import strip_annotations
 from b2blint.graph.recognize import Recognized, recognize
 
@@ -87,7 +87,7 @@ def build_policy(objects: Iterable[Recognized | Mapping[str, Any]]) -> ImportedP
 
 class _Builder:
     def __init__(self) -> None:
-        self.singletons: dict[Kind, tuple[Recognized, Any]] = {}
+        self.singletons: dict[ResourceKind, tuple[Recognized, Any]] = {}
         self.partners: dict[str, dict[str, Any]] = {}  # by lower-cased tenantId, first seen first
         self.settings_from: dict[str, Recognized] = {}
         self.sync_from: dict[str, tuple[Any, JsonPath]] = {}
@@ -106,7 +106,7 @@ class _Builder:
                     (first.origin, first.path),
                 )
             self.singletons[kind] = (found, self._convert(found))
-        elif kind is Kind.PARTNER:
+        elif kind is ResourceKind.PARTNER:
             self._partner(found)
         else:
             tenant_id = found.data.get("tenantId", found.tenant_hint)
@@ -120,10 +120,10 @@ class _Builder:
             self._sync(tenant_id, found.data, found.origin, found.path)
 
     def _convert(self, found: Recognized) -> Any:
-        if found.kind is not Kind.B2B_MANAGEMENT_POLICY:
+        if found.kind is not ResourceKind.B2B_MANAGEMENT_POLICY:
             return self._fields(found.kind, found.data)
         data = found.data
-        self.unmanaged[Kind.B2B_MANAGEMENT_POLICY.value] = strip_annotations(data)
+        self.unmanaged[ResourceKind.B2B_MANAGEMENT_POLICY.value] = strip_annotations(data)
         definition = data.get("definition")
         strings = [definition] if isinstance(definition, str) else definition
         if not isinstance(strings, list) or not strings:
@@ -138,7 +138,7 @@ class _Builder:
         return domains
 
     def _fields(
-        self, kind: Kind, data: Mapping[str, Any], skip: frozenset[str] = frozenset()
+        self, kind: ResourceKind, data: Mapping[str, Any], skip: frozenset[str] = frozenset()
     ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in data.items():
@@ -176,7 +176,7 @@ class _Builder:
                     (first.origin, (*first.path, "tenantId")),
                 )
             self.settings_from[tenant_id.lower()] = found
-            entry["settings"] = self._fields(Kind.PARTNER, data, skip=PARTNER_FIELDS_MOVED)
+            entry["settings"] = self._fields(ResourceKind.PARTNER, data, skip=PARTNER_FIELDS_MOVED)
         sync = data.get("identitySynchronization")
         sync_path = (*found.path, "identitySynchronization")
         if isinstance(sync, Mapping):
@@ -198,7 +198,7 @@ class _Builder:
             )
         self.sync_from[tenant_id.lower()] = (origin, path)
         entry["identitySynchronization"] = self._fields(
-            Kind.IDENTITY_SYNCHRONIZATION, data, skip=frozenset({"tenantId"})
+            ResourceKind.IDENTITY_SYNCHRONIZATION, data, skip=frozenset({"tenantId"})
         )
         name = data.get("displayName")
         if "name" not in entry and isinstance(name, str) and name:
@@ -207,7 +207,7 @@ class _Builder:
     def result(self) -> ImportedPolicy:
         policy: dict[str, Any] = {}
         for kind in ALL_KINDS:
-            if kind is Kind.PARTNER:
+            if kind is ResourceKind.PARTNER:
                 if self.partners:
                     policy["partners"] = [_entry_in_order(e) for e in self.partners.values()]
             elif kind in self.singletons and self.singletons[kind][1] is not None:

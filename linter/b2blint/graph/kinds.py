@@ -2,42 +2,42 @@
 
 Kept apart from the conversion code in `b2blint.graph.mapping` so the tables can be read (and
 cross-checked against ``schemas/graph``) in one place. Sources are keys of
-/work/shared/reference/graph-facts.md §7 ([S1] ... [S47]). The kinds, their order and their
-policy-file keys derive from the one resource table, `b2blint.policy.sections.RESOURCES`.
+docs/sources.md ([S1] ... [S48]). The kinds, their order and their policy-file keys derive
+from the one resource table, `b2blint.policy.sections.RESOURCES`.
 """
 
 from __future__ import annotations
 
 from b2blint.policy.sections import RESOURCES, SINGLETON_RESOURCES
-from b2blint.policy.sections import Kind as Kind  # noqa: PLC0414 (a re-export, for mypy)
+from b2blint.policy.sections import ResourceKind as ResourceKind  # noqa: PLC0414 (a re-export, for mypy)
 
 V1 = "v1.0"
 BETA = "beta"
 
 #: Every resource kind, in the order of a policy file and of reads.
-ALL_KINDS: tuple[Kind, ...] = tuple(resource.kind for resource in RESOURCES)
+ALL_KINDS: tuple[ResourceKind, ...] = tuple(resource.kind for resource in RESOURCES)
 
 #: The tenant-wide kinds (one object each), in the order they are applied: the base policy
 #: and the default first, then partners, then the rest.
-SINGLETONS: tuple[Kind, ...] = tuple(resource.kind for resource in SINGLETON_RESOURCES)
+SINGLETONS: tuple[ResourceKind, ...] = tuple(resource.kind for resource in SINGLETON_RESOURCES)
 
 #: The policy-file key of each tenant-wide resource (docs/format.md, "Top-level keys").
-POLICY_KEY: dict[Kind, str] = {resource.kind: resource.key for resource in SINGLETON_RESOURCES}
+POLICY_KEY: dict[ResourceKind, str] = {r.kind: r.key for r in SINGLETON_RESOURCES}
 
 #: Keys of the policy file that are b2blint metadata, never sent to Graph.
 METADATA_KEYS = frozenset({"b2blint", "tenant"})
 PARTNER_METADATA_KEYS = frozenset({"tenantId", "name", "cloud", "domains"})
 
 #: The OData type of each resource, as Graph writes ``@odata.type``.
-ODATA_TYPE: dict[Kind, str] = {
-    Kind.CROSS_TENANT_ACCESS_POLICY: "#microsoft.graph.crossTenantAccessPolicy",
-    Kind.DEFAULT: "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault",
-    Kind.PARTNER: "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
-    Kind.IDENTITY_SYNCHRONIZATION: "#microsoft.graph.crossTenantIdentitySyncPolicyPartner",
-    Kind.AUTHORIZATION_POLICY: "#microsoft.graph.authorizationPolicy",
-    Kind.B2B_MANAGEMENT_POLICY: "#microsoft.graph.b2bManagementPolicy",
-    Kind.EMAIL_OTP: "#microsoft.graph.emailAuthenticationMethodConfiguration",
-    Kind.EXTERNAL_IDENTITIES_POLICY: "#microsoft.graph.externalIdentitiesPolicy",
+ODATA_TYPE: dict[ResourceKind, str] = {
+    ResourceKind.CROSS_TENANT_ACCESS_POLICY: "#microsoft.graph.crossTenantAccessPolicy",
+    ResourceKind.DEFAULT: "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault",
+    ResourceKind.PARTNER: "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
+    ResourceKind.IDENTITY_SYNCHRONIZATION: "#microsoft.graph.crossTenantIdentitySyncPolicyPartner",
+    ResourceKind.AUTHORIZATION_POLICY: "#microsoft.graph.authorizationPolicy",
+    ResourceKind.B2B_MANAGEMENT_POLICY: "#microsoft.graph.b2bManagementPolicy",
+    ResourceKind.EMAIL_OTP: "#microsoft.graph.emailAuthenticationMethodConfiguration",
+    ResourceKind.EXTERNAL_IDENTITIES_POLICY: "#microsoft.graph.externalIdentitiesPolicy",
 }
 
 CROSS_TENANT = "/policies/crossTenantAccessPolicy"
@@ -46,15 +46,15 @@ B2B_POLICIES = "/policies/b2bManagementPolicies"
 
 #: Entity URL (GET / PATCH / DELETE) and API version of each singleton [S16][S17][S20][S22][S23].
 #: authorizationPolicy is a collection in beta, so its beta entity URL names the one item [S20].
-SINGLETON_PATH: dict[Kind, tuple[str, str]] = {
-    Kind.CROSS_TENANT_ACCESS_POLICY: (CROSS_TENANT, V1),
-    Kind.DEFAULT: (CROSS_TENANT + "/default", V1),
-    Kind.AUTHORIZATION_POLICY: ("/policies/authorizationPolicy", V1),
-    Kind.EMAIL_OTP: (
+SINGLETON_PATH: dict[ResourceKind, tuple[str, str]] = {
+    ResourceKind.CROSS_TENANT_ACCESS_POLICY: (CROSS_TENANT, V1),
+    ResourceKind.DEFAULT: (CROSS_TENANT + "/default", V1),
+    ResourceKind.AUTHORIZATION_POLICY: ("/policies/authorizationPolicy", V1),
+    ResourceKind.EMAIL_OTP: (
         "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email",
         V1,
     ),
-    Kind.EXTERNAL_IDENTITIES_POLICY: ("/policies/externalIdentitiesPolicy", BETA),
+    ResourceKind.EXTERNAL_IDENTITIES_POLICY: ("/policies/externalIdentitiesPolicy", BETA),
 }
 AUTHORIZATION_POLICY_BETA_PATH = "/policies/authorizationPolicy/authorizationPolicy"
 
@@ -62,39 +62,42 @@ AUTHORIZATION_POLICY_BETA_PATH = "/policies/authorizationPolicy/authorizationPol
 #: service-managed fields, and properties or relationships b2blint does not manage (the policy
 #: schema has no place for them). Everything else, unknown or miscased names included, is
 #: carried over so that `lint` reports it. ``@``-annotations are always dropped.
-NOT_IMPORTED: dict[Kind, frozenset[str]] = {
+NOT_IMPORTED: dict[ResourceKind, frozenset[str]] = {
     # Only displayName and allowedCloudEndpoints can be changed [S16]; definition is
     # deprecated ("Do not use") [S14b]; templates is a relationship [S45].
-    Kind.CROSS_TENANT_ACCESS_POLICY: frozenset(
+    ResourceKind.CROSS_TENANT_ACCESS_POLICY: frozenset(
         {"id", "description", "definition", "templates", "deletedDateTime", "lastModifiedDateTime"}
     ),
     # automaticUserConsentSettings "can't be updated in the default configuration" [S3];
     # m365Capabilities is a relationship [S15].
-    Kind.DEFAULT: frozenset(
+    ResourceKind.DEFAULT: frozenset(
         {"id", "isServiceDefault", "automaticUserConsentSettings", "m365Capabilities"}
     ),
     # tenantId moves to the entry, displayName seeds `name`, identitySynchronization is its own
     # resource (see fromgraph); isInMultiTenantOrganization is service-managed [S4];
     # deletedDateTime is beta, read-only [S5].
-    Kind.PARTNER: frozenset({"isInMultiTenantOrganization", "deletedDateTime", "m365Capabilities"}),
-    Kind.IDENTITY_SYNCHRONIZATION: frozenset({"deletedDateTime"}),
-    Kind.AUTHORIZATION_POLICY: frozenset({"id", "deletedDateTime"}),
-    Kind.B2B_MANAGEMENT_POLICY: frozenset(),  # projected to invitationDomains, see b2bdefinition
+    ResourceKind.PARTNER: frozenset(
+        {"isInMultiTenantOrganization", "deletedDateTime", "m365Capabilities"}
+    ),
+    ResourceKind.IDENTITY_SYNCHRONIZATION: frozenset({"deletedDateTime"}),
+    ResourceKind.AUTHORIZATION_POLICY: frozenset({"id", "deletedDateTime"}),
+    # Projected to invitationDomains, see b2bdefinition.
+    ResourceKind.B2B_MANAGEMENT_POLICY: frozenset(),
     # The policy file manages state and allowExternalIdToUseEmailOtp only (docs/format.md);
     # the include/exclude targets decide which *members* may use email OTP, not guests.
-    Kind.EMAIL_OTP: frozenset({"id", "includeTargets", "excludeTargets"}),
-    Kind.EXTERNAL_IDENTITIES_POLICY: frozenset({"id", "deletedDateTime"}),
+    ResourceKind.EMAIL_OTP: frozenset({"id", "includeTargets", "excludeTargets"}),
+    ResourceKind.EXTERNAL_IDENTITIES_POLICY: frozenset({"id", "deletedDateTime"}),
 }
 
 #: Properties that exist only in the beta API; a body with any of them goes to /beta
 #: [S6][S5][S13][S20].
-BETA_ONLY: dict[Kind, frozenset[str]] = {
-    Kind.DEFAULT: frozenset({"blockServiceProviderOutboundAccess"}),
-    Kind.PARTNER: frozenset({"blockServiceProviderOutboundAccess"}),
-    Kind.IDENTITY_SYNCHRONIZATION: frozenset(
+BETA_ONLY: dict[ResourceKind, frozenset[str]] = {
+    ResourceKind.DEFAULT: frozenset({"blockServiceProviderOutboundAccess"}),
+    ResourceKind.PARTNER: frozenset({"blockServiceProviderOutboundAccess"}),
+    ResourceKind.IDENTITY_SYNCHRONIZATION: frozenset(
         {"groupSyncInbound", "externalCloudAuthorizedApplicationId"}
     ),
-    Kind.AUTHORIZATION_POLICY: frozenset(
+    ResourceKind.AUTHORIZATION_POLICY: frozenset(
         {"enabledPreviewFeatures", "permissionGrantPolicyIdsAssignedToDefaultUserRole"}
     ),
 }

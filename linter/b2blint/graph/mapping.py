@@ -53,7 +53,7 @@ from b2blint.graph.kinds import (
     POLICY_KEY,
     SINGLETON_PATH,
     V1,
-    Kind,
+    ResourceKind,
 )
 from b2blint.graph.recognize import Recognized, UnrecognizedBody, classify, recognize
 from b2blint.graph.size import PolicySize, policy_size, serialized_policy_bytes
@@ -64,10 +64,10 @@ __all__ = [
     "GraphRequest",
     "GraphResource",
     "ImportedPolicy",
-    "Kind",
     "PolicySize",
     "Recognized",
     "ResourceKey",
+    "ResourceKind",
     "UnrecognizedBody",
     "b2b_update_request",
     "build_policy",
@@ -94,17 +94,17 @@ B2B_CREATE_DESCRIPTION = "Domain allow or block list for B2B invitations (manage
 
 
 def partner_key(tenant_id: str) -> ResourceKey:
-    return f"{Kind.PARTNER.value}:{tenant_id}"
+    return f"{ResourceKind.PARTNER.value}:{tenant_id}"
 
 
 def identity_sync_key(tenant_id: str) -> ResourceKey:
-    return f"{Kind.IDENTITY_SYNCHRONIZATION.value}:{tenant_id}"
+    return f"{ResourceKind.IDENTITY_SYNCHRONIZATION.value}:{tenant_id}"
 
 
-def parse_resource_key(key: ResourceKey) -> tuple[Kind, str | None]:
-    """``"partner:<id>"`` -> (Kind.PARTNER, id); ``"default"`` -> (Kind.DEFAULT, None)."""
+def parse_resource_key(key: ResourceKey) -> tuple[ResourceKind, str | None]:
+    """``"partner:<id>"`` -> (PARTNER, id); ``"default"`` -> (DEFAULT, None): a `ResourceKind`."""
     name, _, tenant = key.partition(":")
-    return Kind(name), tenant or None
+    return ResourceKind(name), tenant or None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,7 +128,7 @@ class GraphResource:
     """
 
     key: ResourceKey
-    kind: Kind
+    kind: ResourceKind
     path: str
     api_version: str
     body: dict[str, Any]
@@ -146,7 +146,7 @@ def resources_from_policy(policy: Mapping[str, Any]) -> dict[ResourceKey, GraphR
     """The Graph objects ``policy`` declares, keyed by `ResourceKey`, in apply order."""
     out: dict[ResourceKey, GraphResource] = {}
     seen: set[str] = set()
-    for kind in (Kind.CROSS_TENANT_ACCESS_POLICY, Kind.DEFAULT):
+    for kind in (ResourceKind.CROSS_TENANT_ACCESS_POLICY, ResourceKind.DEFAULT):
         if POLICY_KEY[kind] in policy:
             out[kind.value] = _singleton(kind, _settings(policy, POLICY_KEY[kind]))
     for index, entry in enumerate(policy.get("partners") or ()):
@@ -162,13 +162,13 @@ def resources_from_policy(policy: Mapping[str, Any]) -> dict[ResourceKey, GraphR
         sync = entry.get("identitySynchronization")
         if sync is not None:
             out[identity_sync_key(tenant_id)] = _identity_sync(tenant_id, plain(sync))
-    if POLICY_KEY[Kind.AUTHORIZATION_POLICY] in policy:
-        out[Kind.AUTHORIZATION_POLICY.value] = _singleton(
-            Kind.AUTHORIZATION_POLICY, _settings(policy, "authorizationPolicy")
+    if POLICY_KEY[ResourceKind.AUTHORIZATION_POLICY] in policy:
+        out[ResourceKind.AUTHORIZATION_POLICY.value] = _singleton(
+            ResourceKind.AUTHORIZATION_POLICY, _settings(policy, "authorizationPolicy")
         )
     if "invitationDomains" in policy:
-        out[Kind.B2B_MANAGEMENT_POLICY.value] = _b2b(_settings(policy, "invitationDomains"))
-    for kind in (Kind.EMAIL_OTP, Kind.EXTERNAL_IDENTITIES_POLICY):
+        out[ResourceKind.B2B_MANAGEMENT_POLICY.value] = _b2b(_settings(policy, "invitationDomains"))
+    for kind in (ResourceKind.EMAIL_OTP, ResourceKind.EXTERNAL_IDENTITIES_POLICY):
         if POLICY_KEY[kind] in policy:
             out[kind.value] = _singleton(kind, _settings(policy, POLICY_KEY[kind]))
     return out
@@ -199,16 +199,16 @@ def _settings(policy: Mapping[str, Any], key: str) -> dict[str, Any]:
     return out
 
 
-def _version(kind: Kind, body: Mapping[str, Any], default: str) -> str:
+def _version(kind: ResourceKind, body: Mapping[str, Any], default: str) -> str:
     return BETA if BETA_ONLY.get(kind, frozenset()) & body.keys() else default
 
 
-def _singleton(kind: Kind, body: dict[str, Any]) -> GraphResource:
+def _singleton(kind: ResourceKind, body: dict[str, Any]) -> GraphResource:
     path, default_version = SINGLETON_PATH[kind]
     version = _version(kind, body, default_version)
-    if kind is Kind.AUTHORIZATION_POLICY and version == BETA:
+    if kind is ResourceKind.AUTHORIZATION_POLICY and version == BETA:
         path = AUTHORIZATION_POLICY_BETA_PATH
-    if kind is Kind.EMAIL_OTP:
+    if kind is ResourceKind.EMAIL_OTP:
         # "@odata.type ... must be included in the body" of this PATCH [S23].
         body = {"@odata.type": ODATA_TYPE[kind], **body}
     entity = {"@odata.type": ODATA_TYPE[kind], **plain(body)}
@@ -216,12 +216,16 @@ def _singleton(kind: Kind, body: dict[str, Any]) -> GraphResource:
 
 
 def _partner(tenant_id: str, settings: dict[str, Any]) -> GraphResource:
-    version = _version(Kind.PARTNER, settings, V1)
-    entity = {"@odata.type": ODATA_TYPE[Kind.PARTNER], "tenantId": tenant_id, **plain(settings)}
+    version = _version(ResourceKind.PARTNER, settings, V1)
+    entity = {
+        "@odata.type": ODATA_TYPE[ResourceKind.PARTNER],
+        "tenantId": tenant_id,
+        **plain(settings),
+    }
     create_body = {"tenantId": tenant_id, **plain(settings)}
     return GraphResource(
         partner_key(tenant_id),
-        Kind.PARTNER,
+        ResourceKind.PARTNER,
         f"{PARTNERS}/{tenant_id}",
         version,
         settings,
@@ -231,7 +235,7 @@ def _partner(tenant_id: str, settings: dict[str, Any]) -> GraphResource:
 
 
 def _identity_sync(tenant_id: str, sync: dict[str, Any]) -> GraphResource:
-    kind = Kind.IDENTITY_SYNCHRONIZATION
+    kind = ResourceKind.IDENTITY_SYNCHRONIZATION
     version = _version(kind, sync, V1)
     path = f"{PARTNERS}/{tenant_id}/identitySynchronization"
     entity = {"@odata.type": ODATA_TYPE[kind], "tenantId": tenant_id, **plain(sync)}
@@ -241,7 +245,7 @@ def _identity_sync(tenant_id: str, sync: dict[str, Any]) -> GraphResource:
 
 
 def _b2b(domains: dict[str, Any]) -> GraphResource:
-    kind = Kind.B2B_MANAGEMENT_POLICY
+    kind = ResourceKind.B2B_MANAGEMENT_POLICY
     body = {"definition": [format_definition(merge_definition(domains))]}
     create = {
         "displayName": B2B_CREATE_NAME,  # displayName, description and definition are

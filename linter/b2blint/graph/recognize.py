@@ -22,7 +22,7 @@ from b2blint.graph.kinds import (
     ODATA_TYPE,
     SYNC_SETTINGS,
     XTAP_SETTINGS,
-    Kind,
+    ResourceKind,
 )
 
 
@@ -34,7 +34,7 @@ class Recognized:
     body (import uses the file name) and comes back in `MappingConflict` errors.
     """
 
-    kind: Kind
+    kind: ResourceKind
     data: Mapping[str, Any]
     path: JsonPath = ()
     origin: Any = None
@@ -56,25 +56,31 @@ _AUTH_METHOD_TYPE = re.compile(r"microsoft\.graph\.\w*authenticationmethodconfig
 # @odata.context fragments (after '#', lower-cased, query removed) -> (kind, is collection)
 _SELECT = r"(?:\([^/]*\))?"
 _ENTITY = r"(/\$entity)?"
-_CONTEXTS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple(
+_CONTEXTS: tuple[tuple[re.Pattern[str], ResourceKind], ...] = tuple(
     (re.compile(pattern + "$"), kind)
     for pattern, kind in (
-        (r"policies/crosstenantaccesspolicy" + _SELECT + _ENTITY, Kind.CROSS_TENANT_ACCESS_POLICY),
-        (r"policies/crosstenantaccesspolicy/default" + _SELECT + _ENTITY, Kind.DEFAULT),
+        (
+            r"policies/crosstenantaccesspolicy" + _SELECT + _ENTITY,
+            ResourceKind.CROSS_TENANT_ACCESS_POLICY,
+        ),
+        (r"policies/crosstenantaccesspolicy/default" + _SELECT + _ENTITY, ResourceKind.DEFAULT),
         (
             r"policies/crosstenantaccesspolicy/partners\('(?P<tenant>[^']*)'\)"
             r"/identitysynchronization" + _SELECT + _ENTITY,
-            Kind.IDENTITY_SYNCHRONIZATION,
+            ResourceKind.IDENTITY_SYNCHRONIZATION,
         ),
-        (r"policies/crosstenantaccesspolicy/partners" + _SELECT + _ENTITY, Kind.PARTNER),
-        (r"policies/authorizationpolicy" + _SELECT + _ENTITY, Kind.AUTHORIZATION_POLICY),
-        (r"policies/b2bmanagementpolicies" + _SELECT + _ENTITY, Kind.B2B_MANAGEMENT_POLICY),
+        (r"policies/crosstenantaccesspolicy/partners" + _SELECT + _ENTITY, ResourceKind.PARTNER),
+        (r"policies/authorizationpolicy" + _SELECT + _ENTITY, ResourceKind.AUTHORIZATION_POLICY),
+        (r"policies/b2bmanagementpolicies" + _SELECT + _ENTITY, ResourceKind.B2B_MANAGEMENT_POLICY),
         (
             r"(?:policies/authenticationmethodspolicy/)?authenticationmethodconfigurations"
             r"(?:\('email'\))?" + _SELECT + _ENTITY,
-            Kind.EMAIL_OTP,
+            ResourceKind.EMAIL_OTP,
         ),
-        (r"policies/externalidentitiespolicy" + _SELECT + _ENTITY, Kind.EXTERNAL_IDENTITIES_POLICY),
+        (
+            r"policies/externalidentitiespolicy" + _SELECT + _ENTITY,
+            ResourceKind.EXTERNAL_IDENTITIES_POLICY,
+        ),
     )
 )
 
@@ -109,7 +115,7 @@ def recognize(body: Any) -> list[Recognized]:
     return _expand(_one(body, (), *context))
 
 
-def classify(obj: Mapping[str, Any]) -> Kind | None:
+def classify(obj: Mapping[str, Any]) -> ResourceKind | None:
     """The managed resource an object is, by its ``@odata.type`` or else by its shape."""
     odata_type = obj.get("@odata.type")
     if isinstance(odata_type, str):
@@ -122,27 +128,27 @@ def classify(obj: Mapping[str, Any]) -> Kind | None:
     ident = obj.get("id")
     if "tenantId" in keys:
         if keys & SYNC_SETTINGS and not keys & XTAP_SETTINGS:
-            return Kind.IDENTITY_SYNCHRONIZATION
-        return Kind.PARTNER
+            return ResourceKind.IDENTITY_SYNCHRONIZATION
+        return ResourceKind.PARTNER
     if keys & AUTHORIZATION_SETTINGS or ident == "authorizationPolicy":
-        return Kind.AUTHORIZATION_POLICY
+        return ResourceKind.AUTHORIZATION_POLICY
     if keys & EMAIL_SETTINGS or (isinstance(ident, str) and ident.lower() == "email"):
-        return Kind.EMAIL_OTP
+        return ResourceKind.EMAIL_OTP
     if keys & EXTERNAL_IDENTITIES_SETTINGS:
-        return Kind.EXTERNAL_IDENTITIES_POLICY
+        return ResourceKind.EXTERNAL_IDENTITIES_POLICY
     if keys & XTAP_SETTINGS:
-        return Kind.DEFAULT
+        return ResourceKind.DEFAULT
     if "allowedCloudEndpoints" in keys or keys & {"default", "partners"}:
-        return Kind.CROSS_TENANT_ACCESS_POLICY
+        return ResourceKind.CROSS_TENANT_ACCESS_POLICY
     definition = obj.get("definition")
     if "isOrganizationDefault" in keys or "B2BManagementPolicy" in str(definition):
-        return Kind.B2B_MANAGEMENT_POLICY
+        return ResourceKind.B2B_MANAGEMENT_POLICY
     if obj.get("displayName") == "CrossTenantAccessPolicy":
-        return Kind.CROSS_TENANT_ACCESS_POLICY
+        return ResourceKind.CROSS_TENANT_ACCESS_POLICY
     return None
 
 
-def _context(body: Mapping[str, Any]) -> tuple[Kind | None, str | None]:
+def _context(body: Mapping[str, Any]) -> tuple[ResourceKind | None, str | None]:
     raw = body.get("@odata.context")
     if not isinstance(raw, str):
         return None, None
@@ -162,7 +168,7 @@ def _context(body: Mapping[str, Any]) -> tuple[Kind | None, str | None]:
 
 
 def _items(
-    items: list[Any], path: JsonPath, kind: Kind | None, hint: str | None
+    items: list[Any], path: JsonPath, kind: ResourceKind | None, hint: str | None
 ) -> list[Recognized]:
     found: list[Recognized] = []
     for index, item in enumerate(items):
@@ -175,7 +181,9 @@ def _items(
     return found
 
 
-def _one(obj: dict[str, Any], path: JsonPath, kind: Kind | None, hint: str | None) -> Recognized:
+def _one(
+    obj: dict[str, Any], path: JsonPath, kind: ResourceKind | None, hint: str | None
+) -> Recognized:
     if kind is None:
         own_kind, own_hint = _context(obj)
         if own_kind is not None:
@@ -190,7 +198,7 @@ def _one(obj: dict[str, Any], path: JsonPath, kind: Kind | None, hint: str | Non
             f"match none of them); it reads {SUPPORTED}",
             path,
         )
-    if kind is Kind.EMAIL_OTP:
+    if kind is ResourceKind.EMAIL_OTP:
         _check_email(obj, path)
     elif isinstance(odata_type, str) and _kind_of_type(odata_type) is not kind:
         raise UnrecognizedBody(
@@ -199,7 +207,7 @@ def _one(obj: dict[str, Any], path: JsonPath, kind: Kind | None, hint: str | Non
     return Recognized(kind=kind, data=obj, path=path, tenant_hint=hint)
 
 
-def _kind_of_type(odata_type: str) -> Kind | None:
+def _kind_of_type(odata_type: str) -> ResourceKind | None:
     return _TYPE_TO_KIND.get(odata_type.lstrip("#").lower())
 
 
@@ -207,7 +215,7 @@ def _check_email(obj: Mapping[str, Any], path: JsonPath) -> None:
     odata_type = obj.get("@odata.type")
     ident = obj.get("id")
     if isinstance(odata_type, str) and odata_type.lstrip("#").lower() != (
-        ODATA_TYPE[Kind.EMAIL_OTP].lstrip("#").lower()
+        ODATA_TYPE[ResourceKind.EMAIL_OTP].lstrip("#").lower()
     ):
         raise UnrecognizedBody(
             f"this is the '{odata_type}' authentication method; b2blint imports only the email "
@@ -223,7 +231,7 @@ def _check_email(obj: Mapping[str, Any], path: JsonPath) -> None:
 
 def _expand(found: Recognized) -> list[Recognized]:
     """Split a crossTenantAccessPolicy that carries default/partners inline into its parts."""
-    if found.kind is not Kind.CROSS_TENANT_ACCESS_POLICY:
+    if found.kind is not ResourceKind.CROSS_TENANT_ACCESS_POLICY:
         return [found]
     data = dict(found.data)
     parts: list[Recognized] = []
@@ -231,11 +239,11 @@ def _expand(found: Recognized) -> list[Recognized]:
     partners = data.pop("partners", None)
     parts.append(dataclasses.replace(found, data=data))
     if isinstance(default, dict):
-        parts.append(Recognized(Kind.DEFAULT, default, (*found.path, "default")))
+        parts.append(Recognized(ResourceKind.DEFAULT, default, (*found.path, "default")))
     elif default is not None:
         raise UnrecognizedBody("'default' is not an object", (*found.path, "default"))
     if isinstance(partners, list):
-        parts.extend(_items(partners, (*found.path, "partners"), Kind.PARTNER, None))
+        parts.extend(_items(partners, (*found.path, "partners"), ResourceKind.PARTNER, None))
     elif partners is not None:
         raise UnrecognizedBody("'partners' is not a list", (*found.path, "partners"))
     return parts

@@ -62,7 +62,9 @@ _KEY = re.compile(r"[^ \t,]+")
 _END_OF_DIRECTIVE = re.compile(r"[ \t]#")
 
 
-class Kind(str, enum.Enum):
+class SuppressionScope(str, enum.Enum):
+    """Which lines a directive covers: its own, the next one, or the whole file."""
+
     LINE = "disable"
     NEXT_LINE = "disable-next-line"
     FILE = "disable-file"
@@ -79,7 +81,7 @@ class RuleKey(NamedTuple):
 class Suppression(NamedTuple):
     """One readable directive."""
 
-    kind: Kind
+    kind: SuppressionScope
     line: int  # 1-based line of the comment
     column: int  # 1-based column of its '#'
     end: int  # 0-based index in the line just past the directive (before any next comment)
@@ -243,7 +245,7 @@ def _parse(
         body = body[: cut.start()]
     end = body_start + len(body.rstrip())
     match = _BODY.match(body)
-    kinds = [kind.value for kind in Kind]
+    kinds = [kind.value for kind in SuppressionScope]
     if match is None:
         problems.append(
             Problem(
@@ -266,9 +268,9 @@ def _parse(
             )
         )
         return None, problems
-    kind = Kind(word)
+    kind = SuppressionScope(word)
     keys_text = match.group("keys")
-    if keys_text is None and (match.group("eq") or kind is not Kind.FILE):
+    if keys_text is None and (match.group("eq") or kind is not SuppressionScope.FILE):
         problems.append(
             Problem(
                 number,
@@ -278,7 +280,7 @@ def _parse(
         )
         return None, problems
     comment_only = not line[:hash_column].strip()
-    if kind is Kind.LINE and comment_only:
+    if kind is SuppressionScope.LINE and comment_only:
         problems.append(
             Problem(
                 number,
@@ -288,7 +290,7 @@ def _parse(
             )
         )
         return None, problems
-    if kind is Kind.FILE and not in_header:
+    if kind is SuppressionScope.FILE and not in_header:
         problems.append(
             Problem(
                 number,
@@ -324,9 +326,9 @@ def _parse(
                 rule = None
             keys.append(RuleKey(text, column, rule.id if rule is not None else None))
     target: int | None = None
-    if kind is Kind.LINE:
+    if kind is SuppressionScope.LINE:
         target = number
-    elif kind is Kind.NEXT_LINE:
+    elif kind is SuppressionScope.NEXT_LINE:
         target = lines.next_content_line(offset, number)
     reason = match.group("reason") or ""
     suppression = Suppression(kind, number, hash_column + 1, end, target, tuple(keys), reason, line)

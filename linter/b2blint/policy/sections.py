@@ -15,7 +15,7 @@ import enum
 from typing import NamedTuple
 
 
-class Kind(str, enum.Enum):
+class ResourceKind(str, enum.Enum):
     """One managed Graph resource type (the value is b2blint's name for it)."""
 
     CROSS_TENANT_ACCESS_POLICY = "crossTenantAccessPolicy"
@@ -37,7 +37,7 @@ class Resource(NamedTuple):
     whole (`b2blint.graph.b2bdefinition`).
     """
 
-    kind: Kind
+    kind: ResourceKind
     key: str
     merged: bool
 
@@ -45,13 +45,13 @@ class Resource(NamedTuple):
 #: Every top-level resource, in the order of a policy file, of reads and of ``export``.
 #: identitySynchronization is not here: it lives inside a partner entry.
 RESOURCES: tuple[Resource, ...] = (
-    Resource(Kind.CROSS_TENANT_ACCESS_POLICY, "crossTenantAccessPolicy", merged=True),
-    Resource(Kind.DEFAULT, "default", merged=True),
-    Resource(Kind.PARTNER, "partners", merged=False),
-    Resource(Kind.AUTHORIZATION_POLICY, "authorizationPolicy", merged=True),
-    Resource(Kind.B2B_MANAGEMENT_POLICY, "invitationDomains", merged=False),
-    Resource(Kind.EMAIL_OTP, "emailOtp", merged=True),
-    Resource(Kind.EXTERNAL_IDENTITIES_POLICY, "externalIdentitiesPolicy", merged=True),
+    Resource(ResourceKind.CROSS_TENANT_ACCESS_POLICY, "crossTenantAccessPolicy", merged=True),
+    Resource(ResourceKind.DEFAULT, "default", merged=True),
+    Resource(ResourceKind.PARTNER, "partners", merged=False),
+    Resource(ResourceKind.AUTHORIZATION_POLICY, "authorizationPolicy", merged=True),
+    Resource(ResourceKind.B2B_MANAGEMENT_POLICY, "invitationDomains", merged=False),
+    Resource(ResourceKind.EMAIL_OTP, "emailOtp", merged=True),
+    Resource(ResourceKind.EXTERNAL_IDENTITIES_POLICY, "externalIdentitiesPolicy", merged=True),
 )
 
 #: The policy-file keys of the resources (the choices of ``export --section``).
@@ -59,7 +59,7 @@ RESOURCE_KEYS: tuple[str, ...] = tuple(r.key for r in RESOURCES)
 
 #: The tenant-wide resources (one object each) and their keys.
 SINGLETON_RESOURCES: tuple[Resource, ...] = tuple(
-    r for r in RESOURCES if r.kind is not Kind.PARTNER
+    r for r in RESOURCES if r.kind is not ResourceKind.PARTNER
 )
 
 #: Sections whose YAML names only the properties b2blint writes (the rest stay live).

@@ -27,13 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from b2blint.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, B2BLintError
-from b2blint.graph.kinds import B2B_POLICIES, BETA, PARTNERS, Kind
+from b2blint.graph.kinds import B2B_POLICIES, BETA, PARTNERS, ResourceKind
 from b2blint.redact import redact
 from b2blint.tenant.client import Exchange, GraphClient, GraphError
 from b2blint.tenant.live import LiveTenant
 from b2blint.tenant.plan import ObjectPlan, Operation, Plan
 
-FIRST_KINDS = frozenset({Kind.CROSS_TENANT_ACCESS_POLICY.value, Kind.DEFAULT.value})
+FIRST_KINDS = frozenset({ResourceKind.CROSS_TENANT_ACCESS_POLICY.value, ResourceKind.DEFAULT.value})
 
 REPORT_FORMAT = "b2blint-apply-report"
 REPORT_VERSION = 1

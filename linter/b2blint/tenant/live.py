@@ -23,7 +23,7 @@ from b2blint.graph.kinds import (
     BETA,
     PARTNERS,
     SINGLETON_PATH,
-    Kind,
+    ResourceKind,
 )
 from b2blint.graph.mapping import ResourceKey, build_policy, without_unset
 from b2blint.graph.odata import strip_annotations
@@ -31,7 +31,7 @@ from b2blint.graph.recognize import Recognized
 from b2blint.tenant.client import GraphClient
 
 
-def object_key(kind: Kind, tenant_id: str | None = None) -> ResourceKey:
+def object_key(kind: ResourceKind, tenant_id: str | None = None) -> ResourceKey:
     """b2blint's key of one live object: ``default``, ``partner:<id lower-case>``, ..."""
     return f"{kind.value}:{tenant_id.lower()}" if tenant_id else kind.value
 
@@ -54,7 +54,7 @@ class LiveTenant:
     "absent" and "not read" are never confused.
     """
 
-    kinds: frozenset[Kind]
+    kinds: frozenset[ResourceKind]
     objects: Mapping[ResourceKey, dict[str, Any]]
     partner_ids: tuple[str, ...]  # as Graph spells them, in listing order
     b2b_policy: dict[str, Any] | None  # the live b2bManagementPolicy, with its id
@@ -70,7 +70,7 @@ class LiveTenant:
         return digest(sorted(tenant.lower() for tenant in self.partner_ids))
 
     def partner_name(self, tenant_id: str) -> str | None:
-        found = self.objects.get(object_key(Kind.PARTNER, tenant_id), {})
+        found = self.objects.get(object_key(ResourceKind.PARTNER, tenant_id), {})
         name = found.get("displayName")
         return name if isinstance(name, str) and name else None
 
@@ -78,12 +78,12 @@ class LiveTenant:
         """The objects as `mapping.build_policy` takes them (the kind is known, not guessed)."""
         found: list[Recognized] = []
         for key, data in self.objects.items():
-            kind = Kind(key.partition(":")[0])
-            if kind is Kind.B2B_MANAGEMENT_POLICY:
+            kind = ResourceKind(key.partition(":")[0])
+            if kind is ResourceKind.B2B_MANAGEMENT_POLICY:
                 continue
             found.append(Recognized(kind=kind, data=data))
         if self.b2b_policy is not None:
-            found.append(Recognized(kind=Kind.B2B_MANAGEMENT_POLICY, data=self.b2b_policy))
+            found.append(Recognized(kind=ResourceKind.B2B_MANAGEMENT_POLICY, data=self.b2b_policy))
         return found
 
     def policy(self) -> dict[str, Any]:
@@ -91,13 +91,15 @@ class LiveTenant:
         return without_unset(build_policy(self.recognized()).policy)
 
 
-def _singleton(client: GraphClient, kind: Kind, beta: bool) -> tuple[Kind, dict[str, Any] | None]:
-    if kind is Kind.B2B_MANAGEMENT_POLICY:
+def _singleton(
+    client: GraphClient, kind: ResourceKind, beta: bool
+) -> tuple[ResourceKind, dict[str, Any] | None]:
+    if kind is ResourceKind.B2B_MANAGEMENT_POLICY:
         items = client.list(B2B_POLICIES, BETA)
         chosen = next((i for i in items if i.get("isOrganizationDefault") is True), None)
         return kind, chosen or (items[0] if items else None)
     path, version = SINGLETON_PATH[kind]
-    if beta and kind is Kind.AUTHORIZATION_POLICY:
+    if beta and kind is ResourceKind.AUTHORIZATION_POLICY:
         path, version = AUTHORIZATION_POLICY_BETA_PATH, BETA
     elif beta:
         version = BETA
@@ -106,9 +108,9 @@ def _singleton(client: GraphClient, kind: Kind, beta: bool) -> tuple[Kind, dict[
 
 def read_live(
     client: GraphClient,
-    kinds: Iterable[Kind] = ALL_KINDS,
+    kinds: Iterable[ResourceKind] = ALL_KINDS,
     *,
-    beta: Iterable[Kind] = (),
+    beta: Iterable[ResourceKind] = (),
     concurrency: int = 4,
     progress: Callable[[str], None] | None = None,
 ) -> LiveTenant:
@@ -116,14 +118,14 @@ def read_live(
     wanted = frozenset(kinds)
     use_beta = frozenset(beta)
     before = client.requests_sent
-    singles = [k for k in ALL_KINDS if k in wanted and k is not Kind.PARTNER]
+    singles = [k for k in ALL_KINDS if k in wanted and k is not ResourceKind.PARTNER]
     objects: dict[ResourceKey, dict[str, Any]] = {}
     partner_ids: list[str] = []
     b2b: dict[str, Any] | None = None
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures = [pool.submit(_singleton, client, kind, kind in use_beta) for kind in singles]
-        if Kind.PARTNER in wanted:
-            version = BETA if Kind.PARTNER in use_beta else "v1.0"
+        if ResourceKind.PARTNER in wanted:
+            version = BETA if ResourceKind.PARTNER in use_beta else "v1.0"
             items = client.list(PARTNERS, version, {"$expand": "identitySynchronization"})
             if progress is not None:
                 progress(f"read {len(items)} partners")
@@ -133,7 +135,7 @@ def read_live(
             kind, found = future.result()
             if found is None:
                 continue
-            if kind is Kind.B2B_MANAGEMENT_POLICY:
+            if kind is ResourceKind.B2B_MANAGEMENT_POLICY:
                 b2b = strip_annotations(found)
                 objects[object_key(kind)] = b2b
             else:
@@ -156,7 +158,7 @@ def _add_partner(
         )
     sync = item.pop("identitySynchronization", None)
     ids.append(tenant_id)
-    objects[object_key(Kind.PARTNER, tenant_id)] = item
+    objects[object_key(ResourceKind.PARTNER, tenant_id)] = item
     if isinstance(sync, dict):
         sync.setdefault("tenantId", tenant_id)
-        objects[object_key(Kind.IDENTITY_SYNCHRONIZATION, tenant_id)] = sync
+        objects[object_key(ResourceKind.IDENTITY_SYNCHRONIZATION, tenant_id)] = sync

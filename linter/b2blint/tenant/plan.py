@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
-from b2blint.graph.kinds import BETA, BETA_ONLY, POLICY_KEY, SINGLETONS, Kind
+from b2blint.graph.kinds import BETA, BETA_ONLY, POLICY_KEY, SINGLETONS, ResourceKind
 from b2blint.graph.mapping import (
     GraphMappingError,
     GraphRequest,
@@ -174,26 +174,28 @@ def desired_resources(policy: Mapping[str, Any]) -> dict[str, GraphResource]:
     out: dict[str, GraphResource] = {}
     for key, resource in resources.items():
         name, _, tenant = key.partition(":")
-        out[object_key(Kind(name), tenant or None)] = resource
+        out[object_key(ResourceKind(name), tenant or None)] = resource
     return out
 
 
-def needed_kinds(policy: Mapping[str, Any]) -> set[Kind]:
+def needed_kinds(policy: Mapping[str, Any]) -> set[ResourceKind]:
     """The live resources a plan of ``policy`` must read (partners are always read)."""
-    kinds = {Kind.PARTNER}
+    kinds = {ResourceKind.PARTNER}
     for kind, key in POLICY_KEY.items():
         if key in policy:
             kinds.add(kind)
     return kinds
 
 
-def beta_kinds(policy: Mapping[str, Any]) -> set[Kind]:
+def beta_kinds(policy: Mapping[str, Any]) -> set[ResourceKind]:
     """Kinds to read from /beta, because the YAML uses a beta-only property of theirs."""
-    found: set[Kind] = set()
+    found: set[ResourceKind] = set()
     for resource in desired_resources(policy).values():
         if resource.api_version == BETA and resource.kind in BETA_ONLY:
             found.add(
-                Kind.PARTNER if resource.kind is Kind.IDENTITY_SYNCHRONIZATION else resource.kind
+                ResourceKind.PARTNER
+                if resource.kind is ResourceKind.IDENTITY_SYNCHRONIZATION
+                else resource.kind
             )
     return found
 
@@ -230,7 +232,9 @@ class _Builder:
             tuple(changes),
         )
 
-    def add(self, key: str, kind: Kind, label: str, action: str, ops: Sequence[Operation]) -> None:
+    def add(
+        self, key: str, kind: ResourceKind, label: str, action: str, ops: Sequence[Operation]
+    ) -> None:
         if ops:
             self.objects.append(
                 ObjectPlan(key, kind.value, label, action, tuple(ops), _warnings(kind, action, ops))
@@ -265,7 +269,7 @@ def _changes(
     ]
 
 
-def _patch_version(kind: Kind, body: Mapping[str, Any], resource: GraphResource) -> str:
+def _patch_version(kind: ResourceKind, body: Mapping[str, Any], resource: GraphResource) -> str:
     """/beta when the body resets a beta-only property (v1.0 refuses its name [S6][S5]).
 
     The YAML's own properties chose ``resource.api_version``; a reset to null of a beta-only
@@ -336,7 +340,7 @@ def yaml_hash(policy: Mapping[str, Any]) -> str:
 
 
 def _singleton(
-    b: _Builder, kind: Kind, desired: Mapping[str, GraphResource], live: LiveTenant
+    b: _Builder, kind: ResourceKind, desired: Mapping[str, GraphResource], live: LiveTenant
 ) -> None:
     key = kind.value
     resource = desired.get(key)
@@ -344,8 +348,10 @@ def _singleton(
         return
     live_res = b.live_resources.get(key)
     live_body = live_res.body if live_res is not None else {}
-    label = POLICY_KEY[kind] if kind is not Kind.B2B_MANAGEMENT_POLICY else "invitationDomains"
-    if kind is Kind.B2B_MANAGEMENT_POLICY:
+    label = (
+        POLICY_KEY[kind] if kind is not ResourceKind.B2B_MANAGEMENT_POLICY else "invitationDomains"
+    )
+    if kind is ResourceKind.B2B_MANAGEMENT_POLICY:
         _b2b(b, resource, live_res, live, label)
         return
     # A tenant-wide section manages only the properties it names.
@@ -368,8 +374,8 @@ def _b2b(
     live: LiveTenant,
     label: str,
 ) -> None:
-    key = Kind.B2B_MANAGEMENT_POLICY.value
-    kind = Kind.B2B_MANAGEMENT_POLICY
+    key = ResourceKind.B2B_MANAGEMENT_POLICY.value
+    kind = ResourceKind.B2B_MANAGEMENT_POLICY
     if live.b2b_policy is None:
         assert resource.create is not None
         change = Change("invitationDomains", None, b.domains[1])
@@ -409,8 +415,8 @@ def _partners(
 ) -> None:
     for entry in policy.get("partners") or ():
         tenant_id = str(entry["tenantId"])
-        pkey = object_key(Kind.PARTNER, tenant_id)
-        skey = object_key(Kind.IDENTITY_SYNCHRONIZATION, tenant_id)
+        pkey = object_key(ResourceKind.PARTNER, tenant_id)
+        skey = object_key(ResourceKind.IDENTITY_SYNCHRONIZATION, tenant_id)
         name = (
             entry.get("name")
             if isinstance(entry.get("name"), str)
@@ -445,7 +451,7 @@ def _partners(
             changes = _changes(resource.body, live_body, PARTNER_OWNED)
             if changes:
                 body = _body(changes, resource)
-                version = _patch_version(Kind.PARTNER, body, resource)
+                version = _patch_version(ResourceKind.PARTNER, body, resource)
                 ops.append(
                     b.op(
                         pkey,
@@ -456,13 +462,13 @@ def _partners(
                     )
                 )
         ops.extend(_sync_ops(b, pkey, skey, desired.get(skey)))
-        b.add(pkey, Kind.PARTNER, label, action, ops)
+        b.add(pkey, ResourceKind.PARTNER, label, action, ops)
     if prune:
         for tenant_id in live.partner_ids:
-            pkey = object_key(Kind.PARTNER, tenant_id)
+            pkey = object_key(ResourceKind.PARTNER, tenant_id)
             if pkey in desired:
                 continue
-            skey = object_key(Kind.IDENTITY_SYNCHRONIZATION, tenant_id)
+            skey = object_key(ResourceKind.IDENTITY_SYNCHRONIZATION, tenant_id)
             ops = []
             path = f"/policies/crossTenantAccessPolicy/partners/{tenant_id}"
             sync = live.get(skey)
@@ -490,7 +496,11 @@ def _partners(
                 )
             )
             b.add(
-                pkey, Kind.PARTNER, _label(tenant_id, live.partner_name(tenant_id)), "delete", ops
+                pkey,
+                ResourceKind.PARTNER,
+                _label(tenant_id, live.partner_name(tenant_id)),
+                "delete",
+                ops,
             )
 
 
@@ -540,7 +550,7 @@ def _sync_ops(
     if not changes:
         return []
     body = _body(changes, resource)
-    version = _patch_version(Kind.IDENTITY_SYNCHRONIZATION, body, resource)
+    version = _patch_version(ResourceKind.IDENTITY_SYNCHRONIZATION, body, resource)
     request = GraphRequest("PATCH", resource.path, version, body)
     return [b.op(pkey, skey, "update", request, changes)]
 
@@ -554,28 +564,30 @@ def _unmanaged(
         Unmanaged(
             t,
             live.partner_name(t),
-            live.get(object_key(Kind.IDENTITY_SYNCHRONIZATION, t)) is not None,
+            live.get(object_key(ResourceKind.IDENTITY_SYNCHRONIZATION, t)) is not None,
         )
         for t in live.partner_ids
-        if object_key(Kind.PARTNER, t) not in desired
+        if object_key(ResourceKind.PARTNER, t) not in desired
     ]
 
 
-def _warnings(kind: Kind, action: str, ops: Sequence[Operation]) -> tuple[str, ...]:
+def _warnings(kind: ResourceKind, action: str, ops: Sequence[Operation]) -> tuple[str, ...]:
     """Risky changes a reviewer must not miss (the Markdown plan puts them first)."""
     found: list[str] = []
     names = {c.name for op in ops for c in op.changes}
     if any(op.action == "delete" for op in ops):
         what = (
-            "partner" if kind is Kind.PARTNER and action == "delete" else "identity synchronization"
+            "partner"
+            if kind is ResourceKind.PARTNER and action == "delete"
+            else "identity synchronization"
         )
         found.append(f"deletes a {what}")
-    if kind is Kind.DEFAULT and names & _DEFAULT_INBOUND:
+    if kind is ResourceKind.DEFAULT and names & _DEFAULT_INBOUND:
         found.append(
             "changes the default inbound settings, which apply to every partner without its own: "
             + ", ".join(sorted(names & _DEFAULT_INBOUND))
         )
-    if "inboundTrust" in names and kind is not Kind.DEFAULT:
+    if "inboundTrust" in names and kind is not ResourceKind.DEFAULT:
         found.append("changes inbound trust (which MFA and device claims are accepted)")
     direct = sorted(n for n in names if n.startswith("b2bDirectConnect"))
     if direct:
