@@ -7,12 +7,14 @@ are executed in real bash with a runner's files, against a policy tree with a fi
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -353,3 +355,154 @@ def test_actionlint_accepts_the_workflow() -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# ----------------------------------------------------------------- the plan comment, for real
+
+#: github-script runs ``script`` as the body of an async function with ``github`` (an Octokit),
+#: ``context`` and ``core``. This harness gives it the same REST calls over real HTTP (Node's
+#: fetch) to the server below, so the script's own logic runs unchanged in Node.
+HARNESS = """
+const api = process.env.API;
+async function call(method, path, body) {
+  const response = await fetch(api + path, {
+    method, headers: {"content-type": "application/json"},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(method + " " + path + ": " + response.status);
+  return {data: await response.json(), link: response.headers.get("link") || ""};
+}
+const base = (p) => "/repos/" + p.owner + "/" + p.repo + "/issues";
+const github = {
+  rest: {issues: {
+    listComments: (p) => call("GET", base(p) + "/" + p.issue_number +
+      "/comments?per_page=" + p.per_page + "&page=" + (p.page || 1)),
+    createComment: (p) => call("POST", base(p) + "/" + p.issue_number + "/comments",
+      {body: p.body}),
+    updateComment: (p) => call("PATCH", base(p) + "/comments/" + p.comment_id, {body: p.body}),
+  }},
+  paginate: async (method, params) => {
+    const all = [];
+    for (let page = 1; ; page++) {
+      const {data, link} = await method({...params, page});
+      all.push(...data);
+      if (!link.includes('rel="next"')) return all;
+    }
+  },
+};
+const context = {repo: {owner: "contoso", repo: "policies"}, issue: {number: 7}};
+const core = {setFailed: (m) => { console.error(m); process.exitCode = 1; }};
+(async () => {
+SCRIPT
+})().catch((e) => { console.error(e); process.exitCode = 2; });
+"""
+
+BOT = "github-actions[bot]"
+TENANT_MARKER = "<!-- b2blint-plan tenant=6babcaad-604b-40ac-a9d7-9fd97c0b779f -->"
+
+
+class _Comments(http.server.BaseHTTPRequestHandler):
+    """GitHub's issue-comment endpoints, two per page, recording every request."""
+
+    comments: list[dict[str, Any]]
+    requests: list[tuple[str, str, Any]]
+
+    def _reply(self, status: int, data: Any, link: str = "") -> None:
+        raw = json.dumps(data).encode("utf-8")
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(raw)))
+        if link:
+            self.send_header("link", link)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _body(self) -> Any:
+        return json.loads(self.rfile.read(int(self.headers["content-length"])))
+
+    def do_GET(self) -> None:
+        self.requests.append(("GET", self.path, None))
+        page = int(self.path.rsplit("page=", 1)[1])
+        chunk = self.comments[2 * (page - 1) : 2 * page]
+        more = 2 * page < len(self.comments)
+        self._reply(200, chunk, f'<{self.path}&next>; rel="next"' if more else "")
+
+    def do_POST(self) -> None:
+        body = self._body()
+        self.requests.append(("POST", self.path, body))
+        self._reply(201, {"id": 99, **body})
+
+    def do_PATCH(self) -> None:
+        body = self._body()
+        self.requests.append(("PATCH", self.path, body))
+        self._reply(200, {"id": int(self.path.rsplit("/", 1)[1]), **body})
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _comment_script() -> str:
+    jobs = _load(WORKFLOW)["jobs"]
+    [step] = [s for s in jobs["plan"]["steps"] if "github-script" in str(s.get("uses"))]
+    script: str = step["with"]["script"]
+    return script
+
+
+def _run_comment_step(
+    tmp_path: Path, plan_md: str, comments: list[dict[str, Any]]
+) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, str, Any]]]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (github-script runs in Node)")
+    (tmp_path / "plan.md").write_text(plan_md, "utf-8")
+    (tmp_path / "run.js").write_text(HARNESS.replace("SCRIPT", _comment_script()), "utf-8")
+    handler = type("Handler", (_Comments,), {"comments": comments, "requests": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        done = subprocess.run(
+            [node, "run.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            check=False, env={**clean_env(), "API": f"http://127.0.0.1:{server.server_port}"},
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    return done, handler.requests
+
+
+def test_plan_comment_edits_the_bots_comment_of_this_tenant(tmp_path: Path) -> None:
+    plan_md = f"### b2blint plan: tenant Contoso\n\n**1 to create**\n\n{TENANT_MARKER}\n"
+    comments = [
+        {"id": 1, "user": {"login": "alice"}, "body": f"quoting:\n{TENANT_MARKER}"},
+        {"id": 2, "user": {"login": BOT}, "body": "<!-- b2blint-plan tenant=other -->"},
+        {"id": 3, "user": {"login": BOT}, "body": "build passed"},
+        {"id": 4, "user": {"login": BOT}, "body": f"old plan\n{TENANT_MARKER}\n"},
+        {"id": 5, "user": {"login": "bob"}, "body": "LGTM"},
+    ]
+    done, requests = _run_comment_step(tmp_path, plan_md, comments)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [(m, p.split("?")[0]) for m, p, _ in requests] == [
+        ("GET", "/repos/contoso/policies/issues/7/comments"),
+        ("GET", "/repos/contoso/policies/issues/7/comments"),
+        ("GET", "/repos/contoso/policies/issues/7/comments"),
+        ("PATCH", "/repos/contoso/policies/issues/comments/4"),
+    ]
+    assert requests[-1][2] == {"body": plan_md}
+
+
+def test_plan_comment_is_created_when_there_is_none(tmp_path: Path) -> None:
+    plan_md = f"### b2blint plan\n\n{TENANT_MARKER}\n"
+    comments = [{"id": 1, "user": {"login": "alice"}, "body": "please review"}]
+    done, requests = _run_comment_step(tmp_path, plan_md, comments)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert requests[1:] == [
+        ("POST", "/repos/contoso/policies/issues/7/comments", {"body": plan_md})
+    ]
+
+
+def test_plan_comment_refuses_a_plan_without_marker(tmp_path: Path) -> None:
+    done, requests = _run_comment_step(tmp_path, "b2blint: error: cannot reach Graph\n", [])
+    assert done.returncode == 1
+    assert done.stderr.strip() == "plan.md has no b2blint-plan marker"
+    assert requests == []
