@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from b2blint.fakegraph.server import RunningFake
 from b2blint.tenant.planformat import COMMENT_LIMIT
@@ -19,19 +20,32 @@ from tests.tenant.conftest import (
 )
 
 N = 500
+SAME = 100  # partners whose access change is the same
 IDS = [f"{i:08x}-0000-4000-8000-{i:012x}" for i in range(1, N + 1)]
-SETTINGS = {
-    "inboundTrust": MFA_TRUST,
-    "automaticUserConsentSettings": {"inboundAllowed": True},
-    "b2bDirectConnectInbound": COLLAB_IN,
-}
+COMMON = {"inboundTrust": MFA_TRUST, "automaticUserConsentSettings": {"inboundAllowed": True}}
 MARKER = f"<!-- b2blint-plan tenant={TENANT} -->"
+ALL_OPEN = (
+    "inbound B2B direct connect · blocked for everyone → users: all; apps: all; MFA trust: yes"
+)
+
+
+def _group(i: int) -> str:
+    return f"{i:08x}-aaaa-4bbb-8ccc-{i:012x}"
+
+
+def _settings(i: int) -> dict[str, Any]:
+    """The first 100 open direct connect to everyone (one access change, said 100 times); the
+    400 others to one group each (400 different access changes: more than fit)."""
+    if i < SAME:
+        return {**COMMON, "b2bDirectConnectInbound": COLLAB_IN}
+    users = {"accessType": "allowed", "targets": [{"target": _group(i), "targetType": "group"}]}
+    apps = COLLAB_IN["applications"]
+    return {**COMMON, "b2bDirectConnectInbound": {"usersAndGroups": users, "applications": apps}}
 
 
 def _big_tree(root: Path) -> Path:
-    tree = write_tree(
-        root, [partner(t, f"Partner {i}", SETTINGS, SYNC_ON) for i, t in enumerate(IDS)]
-    )
+    partners = [partner(t, f"Partner {i}", _settings(i), SYNC_ON) for i, t in enumerate(IDS)]
+    tree = write_tree(root, partners)
     # 500 partners are over the documented 25 KB policy size (XTA001); the emulator enforces
     # none (size_limit=0), as tenants since 2023 (graph-facts §4).
     (tree / ".b2blint.yaml").write_text("rules:\n  XTA001: off\n", "utf-8")
@@ -57,23 +71,31 @@ def test_a_500_partner_plan_fits_a_comment_and_counts_what_it_cuts(
     assert lines[-1] == MARKER
     assert "<summary>Graph requests" not in text
 
-    # Access changes: the first ones in order, then the exact count of the rest.
-    access = [line for line in lines if line.startswith("- **Partner ")]
-    assert len(access) >= N // 2
-    assert access == [
-        f"- **Partner {i}** · inbound B2B direct connect · blocked for everyone → users: all; "
-        "apps: all; MFA trust: yes (new partner entry)"
-        for i in range(len(access))
+    # Access changes: the one said of 100 partners is one complete line; of the 400 others,
+    # the first ones, in order, then the exact count of the rest.
+    names = ", ".join(f"**Partner {i}**" for i in range(SAME))
+    start = lines.index("### Access changes") + 2
+    assert lines[start] == f"- {names} · {ALL_OPEN} (new partner entry)"
+    single = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("- **"):
+            break
+        single.append(line)
+    assert (N - SAME) // 2 < len(single) < N - SAME
+    assert single == [
+        f"- **Partner {i}** · inbound B2B direct connect · blocked for everyone → users: only "
+        f"group {_group(i)[:8]}…; apps: all; MFA trust: yes (new partner entry)"
+        for i in range(SAME, SAME + len(single))
     ]
-    assert (
-        lines[lines.index(access[-1]) + 1] == f"- … {N - len(access)} more access changes not shown"
+    assert lines[start + 1 + len(single)] == (
+        f"- … {N - SAME - len(single)} more access changes not shown"
     )
 
     # Objects: whole tables for the first ones, then what the rest hold.
     shown = [line for line in lines if line.startswith("#### + partner Partner ")]
     assert shown == [f"#### + partner Partner {i} ({IDS[i]}): create" for i in range(len(shown))]
     rows = sum(line.startswith("| `") for line in lines)
-    assert rows == 7 * len(shown)  # 3 settings + 4 leaves of automaticUserConsentSettings, sync
+    assert rows == 7 * len(shown)  # inboundTrust, 4 consent leaves, direct connect, sync
     cut = N - len(shown)
     assert (
         f"_{cut} more objects not shown ({cut} to create, 0 to update, 0 to delete; "
@@ -85,7 +107,7 @@ def test_a_500_partner_plan_fits_a_comment_and_counts_what_it_cuts(
     assert 0 < len(warned) < 2 * N
     assert f"> - … {2 * N - len(warned)} more warnings not shown" in lines
 
-    # The whole plan (the workflow's artifact) has every change.
+    # The whole plan (the workflow's artifact) has every change, one per line.
     full = run_cli(["plan", str(tree), "--config", config, "--quiet"])
     assert full.exit_code == 0, full.stderr[-2000:]
     assert len(re.findall(r"^  Partner \d+ · inbound B2B direct connect", full.stdout, re.M)) == N

@@ -209,13 +209,15 @@ class _Section:
     more: Callable[[int], str]  # the line that says how many items were cut
     foot: list[str] = dataclasses.field(default_factory=list)
     share: float = 1.0  # the most of the budget it takes before later sections had theirs
+    weights: list[int] | None = None  # how many things each item shows (default: one each)
 
     def lines(self, shown: int | None = None) -> list[str]:
         if not self.items:
             return []
         count = len(self.items) if shown is None else shown
         kept = [line for item in self.items[:count] for line in item]
-        cut = [self.more(len(self.items) - count)] if count < len(self.items) else []
+        weights = self.weights or [1] * len(self.items)
+        cut = [self.more(sum(weights[count:]))] if count < len(self.items) else []
         return [*self.head, *kept, *cut, *self.foot]
 
     def need(self) -> int:
@@ -250,6 +252,9 @@ def _sections(plan: Plan, access: str, requests: bool) -> list[_Section]:
         for w in obj.warnings
     ]
     access_lines = _access_md(access) if access else []
+    access_items = [(line, 1) for line in access_lines[3:]]
+    if not requests:  # compact: one line for one change to many partners
+        access_items = _grouped(access_lines[3:])
     objects = list(plan.objects)
 
     def more_objects(cut: int) -> str:
@@ -274,9 +279,10 @@ def _sections(plan: Plan, access: str, requests: bool) -> list[_Section]:
         ),
         _Section(
             access_lines[:3],
-            [[line] for line in access_lines[3:]],
+            [[line] for line, _ in access_items],
             lambda cut: f"- … {_plural(cut, 'more access change')} not shown",
             share=0.7,
+            weights=[count for _, count in access_items],
         ),
         _Section([], [_object_md(obj, requests) for obj in objects], more_objects),
         _Section(
@@ -302,6 +308,29 @@ def _sections(plan: Plan, access: str, requests: bool) -> list[_Section]:
     ]
 
 
+def _grouped(lines: list[str]) -> list[tuple[str, int]]:
+    """Access change lines that say the same of several partners, as one line naming them all.
+
+    ``- **Partner 0** · inbound B2B direct connect · blocked → allowed`` for 500 new partners is
+    65 KB; ``- **Partner 0**, **Partner 1**, … · inbound …`` is 8 KB and still complete. The
+    name is bold and Markdown-escaped (no ``**`` inside), so ``** · `` ends it. Returns (line,
+    how many changes it stands for), in the order of each group's first line.
+    """
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        who, separator, what = line.partition("** · ")
+        if not who.startswith("- **") or not separator:
+            groups.setdefault(line, [])  # not a change line: kept as it is
+            continue
+        groups.setdefault(what, []).append(who.removeprefix("- **"))
+    return [
+        (f"- {', '.join(f'**{name}**' for name in names)} · {what}", len(names))
+        if names
+        else (what, 1)
+        for what, names in groups.items()
+    ]
+
+
 def render_markdown(
     plan: Plan, tenant_name: str | None = None, access: str = "", limit: int = COMMENT_LIMIT
 ) -> str:
@@ -309,7 +338,8 @@ def render_markdown(
 
     Fits in ``limit`` characters (a pull-request comment). Everything is shown when it fits;
     otherwise the title, the summary and a note saying what was cut always are, the Graph
-    requests go, and each section keeps the items that fit, in this order of priority: access
+    requests go, one access change to many partners becomes one line naming them, and each
+    section keeps the items that fit, in this order of priority: access
     changes (up to 70 % of the room, more if others leave some), warnings (15 %), objects (risky
     ones come first), unmanaged partners and properties, each ending with the count it cut.
     """
