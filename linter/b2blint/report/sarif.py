@@ -125,15 +125,15 @@ def _plain(markdown: str) -> str:
 
 
 def _artifact(file: str) -> dict[str, Any]:
-    path = _from_root(file)
+    path = PurePath(file)
     if path.is_absolute():
-        return {"uri": path.as_uri()}
+        return {"uri": Path(file).as_uri()}
     return {"uri": quote(path.as_posix(), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _location(location: Location) -> dict[str, Any]:
     physical = {
-        "artifactLocation": _artifact(location.file),
+        "artifactLocation": _artifact(str(_from_root(location.file))),
         "region": {
             "startLine": location.position.line,
             "startColumn": location.position.column,
