@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from b2blint.fakegraph.server import RunningFake
-from b2blint.tenant.planformat import COMMENT_LIMIT
+from b2blint.tenant.plan import Plan, Unmanaged
+from b2blint.tenant.planformat import COMMENT_LIMIT, render_markdown
 from tests.conftest import run_cli
 from tests.tenant.conftest import (
     COLLAB_IN,
@@ -124,3 +125,28 @@ def test_a_small_plan_is_whole_with_its_requests_and_the_marker(
     assert "<details><summary>Graph requests (1)</summary>" in result.stdout
     assert result.stdout.endswith(f"\n\n{MARKER}\n")
     assert result.stdout.count(MARKER) == 1
+
+
+def test_unmanaged_partners_are_counted_when_they_do_not_fit() -> None:
+    """2,000 live partners the YAML does not declare (built as a Plan: the emulator takes half
+    a minute to serve that many): the summary counts them all, the list shows the first ones
+    and counts the rest."""
+    unmanaged = tuple(
+        Unmanaged(f"{i:08x}-1111-4222-8333-{i:012x}", f"Org {i}", False) for i in range(2000)
+    )
+    plan = Plan(
+        tenant_id=TENANT, cloud="global", objects=(), unmanaged=unmanaged,
+        unmanaged_properties=(), prune=False, live_hashes={}, partner_list_hash="",
+        yaml_hash="", sources=("policies",), created="", read_kinds=(), beta_kinds=(),
+    )  # fmt: skip
+    text = render_markdown(plan, "Contoso")
+    assert len(text) <= COMMENT_LIMIT
+    lines = text.splitlines()
+    assert lines[2] == "**No changes.** The live tenant matches the YAML."
+    assert lines[4] == "> [!NOTE]"
+    assert "<details><summary>2000 unmanaged partners (left alone; --prune deletes them)" in text
+    listed = [line for line in lines if line.startswith("- Org ")]
+    assert listed == [f"- Org {u.name[4:]} `{u.tenant_id}`" for u in unmanaged[: len(listed)]]
+    assert 0 < len(listed) < len(unmanaged)
+    assert f"- … {len(unmanaged) - len(listed)} more unmanaged partners not shown" in lines
+    assert lines[-3:] == ["</details>", "", MARKER]
