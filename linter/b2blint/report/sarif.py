@@ -2,8 +2,14 @@
 
 One run, one result per finding. ``tool.driver.rules`` lists the whole catalog, not only the
 rules that fired, so a viewer can show any rule's documentation and a result's ``ruleIndex``
-always resolves. Paths are relative URIs against ``%SRCROOT%`` (the working directory), which
-is what GitHub expects for files in the checkout.
+always resolves. Paths are relative URIs against ``%SRCROOT%``: the root of the git repository
+that holds the working directory (the working directory outside one). Code scanning resolves a
+relative URI against the checkout's root, so ``cd policies && b2blint lint --format sarif .``
+must say ``policies/partners/x.yaml``, not ``partners/x.yaml``, or the alert points nowhere.
+
+Each rule carries ``tags`` (its category; ``security`` for the rules about who gets access) and,
+for the security ones, a ``security-severity`` score, so alerts filter and sort in the Security
+tab (`RULE_PROPERTIES`).
 
 ``partialFingerprints`` must survive unrelated edits, or code scanning reopens every alert
 when a line is inserted above it: the fingerprint hashes the rule, the file and the finding's
@@ -13,9 +19,11 @@ Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePath
@@ -57,7 +65,7 @@ def render(result: LintResult, rules: Sequence[Rule]) -> str:
                         "rules": [_descriptor(rule) for rule in rules],
                     }
                 },
-                "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {SRCROOT: {"uri": _source_root().as_uri() + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -81,7 +89,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": _plain(markdown), "markdown": markdown},
         "helpUri": RULE_DOCS_URI.format(id=rule.id),
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-        "properties": {"problem.severity": _LEVEL[rule.severity], "tags": ["b2blint"]},
+        "properties": {"problem.severity": _LEVEL[rule.severity], **rule_properties(rule.id)},
     }
 
 
@@ -125,7 +133,7 @@ def _artifact(file: str) -> dict[str, Any]:
 
 def _location(location: Location) -> dict[str, Any]:
     physical = {
-        "artifactLocation": _artifact(location.file),
+        "artifactLocation": _artifact(str(_from_root(location.file))),
         "region": {
             "startLine": location.position.line,
             "startColumn": location.position.column,
@@ -138,9 +146,10 @@ def _location(location: Location) -> dict[str, Any]:
 
 
 def _fingerprint(d: Diagnostic, seen: dict[str, int]) -> str:
-    """Rule + file + YAML path (or the message where there is no path) + occurrence."""
+    """Rule + file (from the repository root: the same from any directory) + YAML path (or the
+    message where there is no path) + occurrence."""
     anchor = d.location.json_path if d.location.path else d.message
-    key = "\0".join((d.rule_id, PurePath(d.file).as_posix(), anchor))
+    key = "\0".join((d.rule_id, _from_root(d.file).as_posix(), anchor))
     occurrence = seen.get(key, 0) + 1
     seen[key] = occurrence
     return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}:{occurrence}"
@@ -160,3 +169,91 @@ def _result(d: Diagnostic, index: dict[str, int], seen: dict[str, int]) -> dict[
         ]
     item["partialFingerprints"] = {FINGERPRINT_KEY: _fingerprint(d, seen)}
     return item
+
+
+# ------------------------------------------------------------------ where paths are relative to
+
+
+def _source_root() -> Path:
+    """The git repository's root above the working directory, else the working directory."""
+    return _git_root(Path.cwd())
+
+
+@functools.lru_cache(maxsize=8)
+def _git_root(start: Path) -> Path:
+    # A ``.git`` directory, or a ``.git`` file (worktrees, submodules), marks the root: the same
+    # test git uses, without starting a git process (a clean lint must stay fast and need no git).
+    for directory in (start, *start.parents):
+        if os.path.lexists(directory / ".git"):
+            return directory
+    return start
+
+
+def _from_root(file: str) -> PurePath:
+    """``file`` relative to `_source_root` (POSIX-normalised), or absolute when outside it.
+
+    Normalised lexically, not resolved: a symlink inside the repository is reported where the
+    user sees it.
+    """
+    root = _source_root()
+    absolute = PurePath(os.path.normpath(Path.cwd() / file))
+    try:
+        return absolute.relative_to(root)
+    except ValueError:
+        return absolute
+
+
+# ------------------------------------------------------------------ rule tags and severities
+
+SECURITY = "security"
+
+#: Rule ID -> (category tags, security-severity). GitHub: ``tags`` filter alerts; for a rule
+#: tagged ``security``, ``security-severity`` (0.0-10.0) sets the alert's severity: over 9.0
+#: critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low
+#: (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).
+#: ``security`` marks the rules about who may reach what; the others stop a policy that
+#: Graph rejects or that does not do what it says (correctness), lock people out
+#: (reliability), or only cost reviewers' time (maintainability).
+RULE_PROPERTIES: dict[str, tuple[tuple[str, ...], float | None]] = {
+    "SYN001": (("correctness", "yaml"), None),
+    "SYN002": ((SECURITY, "yaml"), 5.0),  # crafted input: alias bombs, tags, deep nesting
+    "SCH001": (("correctness", "schema"), None),
+    "SCH002": (("correctness", "schema"), None),
+    "SCH003": (("correctness", "schema"), None),
+    "SCH004": (("correctness", "schema"), None),
+    "SCH005": (("correctness", "schema"), None),
+    "XTA001": (("correctness", "cross-tenant-access"), None),
+    "XTA002": (("reliability", "cross-tenant-access"), None),
+    "XTA003": (("reliability", "cross-tenant-access"), None),
+    "XTA004": (("correctness", "cross-tenant-access"), None),
+    "XTA005": (("maintainability", "cross-tenant-access"), None),
+    "XTA006": (("correctness", "cross-tenant-access"), None),
+    "XTA007": (("correctness", "cross-tenant-access"), None),
+    "XTA008": ((SECURITY, "cross-tenant-access"), 4.0),  # "everyone" hides "only these"
+    "XTA009": (("correctness", "cross-tenant-access"), None),
+    "XTA010": ((SECURITY, "cross-tenant-access"), 5.0),  # scoping that scopes nothing
+    "XTA011": (("maintainability", "cross-tenant-access"), None),
+    "XTA012": (("correctness", "cross-tenant-access"), None),
+    "XTA013": (("correctness", "cross-tenant-access"), None),
+    "XTA014": (("reliability", "cross-tenant-access"), None),
+    "XTA015": ((SECURITY, "tenant-restrictions"), 5.5),  # TRv2 for MSA weaker than it reads
+    "EXT001": (("correctness", "external-collaboration"), None),
+    "EXT002": (("correctness", "external-collaboration"), None),
+    "EXT003": (("correctness", "external-collaboration"), None),
+    "EXT004": (("correctness", "external-collaboration"), None),
+    "EXT005": (("correctness", "external-collaboration"), None),
+    "EXT006": ((SECURITY, "external-collaboration"), 7.5),  # guests read the directory
+    "EXT007": (("reliability", "external-collaboration"), None),
+    "TST001": ((SECURITY, "policy-test"), 6.0),  # an access expectation does not hold
+    "B2B001": (("maintainability", "suppression"), None),
+    "B2B002": (("correctness", "suppression"), None),
+}
+
+
+def rule_properties(rule_id: str) -> dict[str, Any]:
+    """``tags`` (always ``b2blint`` first) and, for security rules, ``security-severity``."""
+    tags, score = RULE_PROPERTIES.get(rule_id, (("correctness",), None))
+    properties: dict[str, Any] = {"tags": ["b2blint", *tags]}
+    if score is not None:
+        properties["security-severity"] = f"{score:.1f}"
+    return properties

@@ -14,8 +14,9 @@ leaves it out (the JSON plan is also the ``--out`` file that ``apply --plan`` ve
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from b2blint.tenant.plan import Change, ObjectPlan, Plan, plan_to_dict
@@ -124,14 +125,10 @@ def _cell(value: Any) -> str:
     return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
 
 
-def _object_md(obj: ObjectPlan) -> list[str]:
+def _object_md(obj: ObjectPlan, requests: bool = True) -> list[str]:
+    """One object's heading and property table; ``requests``: also its Graph requests."""
     lines = ["", f"#### {_SIGN[obj.action]} {_md_escape(obj.label)}: {obj.action}", ""]
-    rows = [
-        f"| `{path}` | {_cell(before)} | {_cell(after)} |"
-        for op in obj.operations
-        for change in op.changes
-        for path, before, after in leaf_changes(change, op.resource)
-    ]
+    rows = _rows(obj)
     table = ["| property | before | after |", "|---|---|---|", *rows]
     if not rows:
         table = ["_no property changes_"]
@@ -145,22 +142,33 @@ def _object_md(obj: ObjectPlan) -> list[str]:
         ]
     else:
         lines += table
-    requests = []
+    if not requests:
+        return lines
+    shown = []
     for op in obj.operations:
-        requests.append(f"{op.method} /{op.api_version}{op.path}")
+        shown.append(f"{op.method} /{op.api_version}{op.path}")
         if op.body is not None:
-            requests.append(json.dumps(op.body, indent=2, ensure_ascii=False))
+            shown.append(json.dumps(op.body, indent=2, ensure_ascii=False))
     lines += [
         "",
         f"<details><summary>Graph requests ({len(obj.operations)})</summary>",
         "",
         "```http",
-        *requests,
+        *shown,
         "```",
         "",
         "</details>",
     ]
     return lines
+
+
+def _rows(obj: ObjectPlan) -> list[str]:
+    return [
+        f"| `{path}` | {_cell(before)} | {_cell(after)} |"
+        for op in obj.operations
+        for change in op.changes
+        for path, before, after in leaf_changes(change, op.resource)
+    ]
 
 
 def _md_escape(text: str) -> str:
@@ -173,40 +181,218 @@ def _access_md(access: str) -> list[str]:
     return ["", "### " + head.lstrip("#").strip(), *rest.split("\n")]
 
 
-def render_markdown(plan: Plan, tenant_name: str | None = None, access: str = "") -> str:
-    """``access``: the Markdown "Access changes" section (empty: none)."""
-    head = f"### b2blint plan: {_md_escape(_title(plan, tenant_name))}"
+#: GitHub refuses a comment body over 65,536 characters ("Body is too long (maximum is 65536
+#: characters)"; https://github.com/orgs/community/discussions/41331). A 500-partner plan in
+#: full is about a megabyte, so `render_markdown` cuts details to fit and says what it cut.
+COMMENT_LIMIT = 65_536
+#: Starts the hidden last line; a workflow finds its own comment by it and edits that one.
+MARKER = "<!-- b2blint-plan"
+
+
+def marker(plan: Plan) -> str:
+    """The hidden line that identifies the plan comment of this tenant (one per tenant)."""
+    return f"{MARKER} tenant={plan.tenant_id} -->"
+
+
+def _size(lines: list[str]) -> int:
+    """Characters of ``lines`` joined by newlines, each with its newline, in UTF-16 code units:
+    never fewer than the code points GitHub counts, whatever the names contain."""
+    return sum(len(line.encode("utf-16-le")) // 2 + 1 for line in lines)
+
+
+@dataclasses.dataclass
+class _Section:
+    """A part of the Markdown plan that may lose its tail: head, items, what was cut, foot."""
+
+    head: list[str]
+    items: list[list[str]]
+    more: Callable[[int], str]  # the line that says how many items were cut
+    foot: list[str] = dataclasses.field(default_factory=list)
+    share: float = 1.0  # the most of the budget it takes before later sections had theirs
+    weights: list[int] | None = None  # how many things each item shows (default: one each)
+
+    def lines(self, shown: int | None = None) -> list[str]:
+        if not self.items:
+            return []
+        count = len(self.items) if shown is None else shown
+        kept = [line for item in self.items[:count] for line in item]
+        weights = self.weights or [1] * len(self.items)
+        cut = [self.more(sum(weights[count:]))] if count < len(self.items) else []
+        return [*self.head, *kept, *cut, *self.foot]
+
+    def need(self) -> int:
+        return _size(self.lines())
+
+    def floor(self) -> int:
+        """The size with every item cut: the head, the count and the foot."""
+        return _size(self.lines(0)) if self.items else 0
+
+    def fit(self, budget: int) -> list[str]:
+        """As many leading items as fit in ``budget`` (the floor is always shown)."""
+        if self.need() <= budget:
+            return self.lines()
+        used, count = self.floor(), 0
+        for item in self.items:
+            if used + _size(item) > budget:
+                break
+            used += _size(item)
+            count += 1
+        return self.lines(count)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _sections(plan: Plan, access: str, requests: bool) -> list[_Section]:
+    """The cuttable parts in priority order: warnings, access changes, objects, unmanaged."""
+    warnings = [
+        [f"> - **{_md_escape(obj.label)}**: {_md_escape(w)}"]
+        for obj in plan.objects
+        for w in obj.warnings
+    ]
+    access_lines = _access_md(access) if access else []
+    access_items = [(line, 1) for line in access_lines[3:]]
+    if not requests:  # compact: one line for one change to many partners
+        access_items = _grouped(access_lines[3:])
+    objects = list(plan.objects)
+
+    def more_objects(cut: int) -> str:
+        tail = objects[len(objects) - cut :]
+        counts = ", ".join(
+            f"{sum(o.action == action for o in tail)} to {action}"
+            for action in ("create", "update", "delete")
+        )
+        rows = sum(len(_rows(o)) for o in tail)
+        return (
+            f"\n_{_plural(cut, 'more object')} not shown ({counts}; "
+            f"{_plural(rows, 'property change')})._"
+        )
+
+    unmanaged = plan.unmanaged
+    return [
+        _Section(
+            ["", "> [!WARNING]", "> Review these changes with care:"],
+            warnings,
+            lambda cut: f"> - … {_plural(cut, 'more warning')} not shown",
+            share=0.15,
+        ),
+        _Section(
+            access_lines[:3],
+            [[line] for line, _ in access_items],
+            lambda cut: f"- … {_plural(cut, 'more access change')} not shown",
+            share=0.7,
+            weights=[count for _, count in access_items],
+        ),
+        _Section([], [_object_md(obj, requests) for obj in objects], more_objects),
+        _Section(
+            [
+                "",
+                f"<details><summary>{_plural(len(unmanaged), 'unmanaged partner')}"
+                " (left alone; --prune deletes them)</summary>",
+                "",
+            ],
+            [
+                [f"- {_md_escape(u.name or '')} `{u.tenant_id}`".replace("-  `", "- `")]
+                for u in unmanaged
+            ],
+            lambda cut: f"- … {_plural(cut, 'more unmanaged partner')} not shown",
+            ["", "</details>"],
+        ),
+        _Section(
+            ["", "<details><summary>Unmanaged properties (never written)</summary>", ""],
+            [[f"- `{r}`: `{p}`"] for r, p in plan.unmanaged_properties],
+            lambda cut: f"- … {_plural(cut, 'more unmanaged property')} not shown",
+            ["", "</details>"],
+        ),
+    ]
+
+
+def _grouped(lines: list[str]) -> list[tuple[str, int]]:
+    """Access change lines that say the same of several partners, as one line naming them all.
+
+    ``- **Partner 0** · inbound B2B direct connect · blocked → allowed`` for 500 new partners is
+    65 KB; ``- **Partner 0**, **Partner 1**, … · inbound …`` is 8 KB and still complete. The
+    name is bold and Markdown-escaped (no ``**`` inside), so ``** · `` ends it. Returns (line,
+    how many changes it stands for), in the order of each group's first line.
+    """
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        who, separator, what = line.partition("** · ")
+        if not who.startswith("- **") or not separator:
+            groups.setdefault(line, [])  # not a change line: kept as it is
+            continue
+        groups.setdefault(what, []).append(who.removeprefix("- **"))
+    return [
+        (f"- {', '.join(f'**{name}**' for name in names)} · {what}", len(names))
+        if names
+        else (what, 1)
+        for what, names in groups.items()
+    ]
+
+
+def render_markdown(
+    plan: Plan, tenant_name: str | None = None, access: str = "", limit: int = COMMENT_LIMIT
+) -> str:
+    """``access``: the Markdown "Access changes" section (empty: none).
+
+    Fits in ``limit`` characters (a pull-request comment). Everything is shown when it fits;
+    otherwise the title, the summary and a note saying what was cut always are, the Graph
+    requests go, one access change to many partners becomes one line naming them, and each
+    section keeps the items that fit, in this order of priority: access
+    changes (up to 70 % of the room, more if others leave some), warnings (15 %), objects (risky
+    ones come first), unmanaged partners and properties, each ending with the count it cut.
+    """
+    head = [f"### b2blint plan: {_md_escape(_title(plan, tenant_name))}", ""]
     if not plan.has_changes:
-        summary = "**No changes.** The live tenant matches the YAML."
+        head.append("**No changes.** The live tenant matches the YAML.")
     else:
-        summary = f"**{plan.summary()}**"
-    lines = [head, "", summary]
-    warnings = [(obj, w) for obj in plan.objects for w in obj.warnings]
-    if warnings:
-        lines += ["", "> [!WARNING]", "> Review these changes with care:"]
-        lines += [f"> - **{_md_escape(obj.label)}**: {_md_escape(w)}" for obj, w in warnings]
-    for obj in plan.objects:
-        lines += _object_md(obj)
-    if access:
-        lines += _access_md(access)
-    if plan.unmanaged:
-        lines += [
-            "",
-            f"<details><summary>{len(plan.unmanaged)} unmanaged partner"
-            f"{'s' if len(plan.unmanaged) != 1 else ''} (left alone; --prune deletes them)"
-            "</summary>",
-            "",
-        ]
-        lines += [
-            f"- {_md_escape(u.name or '')} `{u.tenant_id}`".replace("-  `", "- `")
-            for u in plan.unmanaged
-        ]
-        lines += ["", "</details>"]
-    if plan.unmanaged_properties:
-        lines += ["", "<details><summary>Unmanaged properties (never written)</summary>", ""]
-        lines += [f"- `{r}`: `{p}`" for r, p in plan.unmanaged_properties]
-        lines += ["", "</details>"]
-    return "\n".join(lines) + "\n"
+        head.append(f"**{plan.summary()}**")
+    end = ["", marker(plan)]
+    sections = _sections(plan, access, requests=True)
+    full = _assemble(head, sections, end, None)
+    if _size(full) <= limit:
+        return "\n".join(full) + "\n"
+    note = [
+        "",
+        "> [!NOTE]",
+        f"> The whole plan is longer than a pull-request comment may be ({limit:,} characters):",
+        "> the Graph requests and what is marked *not shown* are left out. `b2blint plan`",
+        "> prints all of it (the workflow keeps it as an artifact of the run).",
+    ]
+    sections = _sections(plan, access, requests=False)
+    room = limit - _size(head) - _size(note) - _size(end) - sum(s.floor() for s in sections)
+    budgets = _share(sections, room)
+    return "\n".join(_assemble([*head, *note], sections, end, budgets)) + "\n"
+
+
+def _share(sections: list[_Section], room: int) -> list[int]:
+    """Each section's budget: first up to its share of ``room``, then what is left over, both in
+    priority order: access changes, warnings, objects, unmanaged partners and properties."""
+    order = [1, 0, 2, 3, 4]
+    extra = [0] * len(sections)
+    left = max(0, room)
+    for index in order:
+        section = sections[index]
+        extra[index] = min(section.need() - section.floor(), int(room * section.share), left)
+        left -= extra[index]
+    for index in order:
+        section = sections[index]
+        more = min(section.need() - section.floor() - extra[index], left)
+        extra[index] += more
+        left -= more
+    return [s.floor() + e for s, e in zip(sections, extra, strict=True)]
+
+
+def _assemble(
+    head: list[str], sections: list[_Section], end: list[str], budgets: list[int] | None
+) -> list[str]:
+    lines = list(head)
+    warnings, access, objects, unmanaged, properties = sections
+    order = [(warnings, 0), (objects, 2), (access, 1), (unmanaged, 3), (properties, 4)]
+    for section, index in order:  # warnings and objects read first, as they always have
+        lines += section.lines() if budgets is None else section.fit(budgets[index])
+    return lines + end
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown}

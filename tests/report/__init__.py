@@ -1,0 +1,1 @@
+"""Tests of the report formats (SARIF for GitHub code scanning)."""
