@@ -31,6 +31,12 @@ from b2blint.diagnostics import PathSegment, Position
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100
+#: Most values (scalars, mappings and lists) read from one file. The 1,000-partner benchmark
+#: file holds 43,000 in 1.15 MB; a 5 MB file of flow-style targets about 450,000. Without a
+#: cap, the 5 MB size limit still let a flow list of 2.4 million one-digit items through
+#: (3-5 s and 295 MB to read, attack F2): this keeps every file under the size limit well
+#: under 2 s.
+MAX_NODES = 500_000
 #: Longest plain integer accepted: Graph's numbers are 32- or 64-bit (at most 20 digits), and
 #: Python refuses to convert more than 4,300 decimal digits (CVE-2020-10735), which would
 #: otherwise surface as an internal error.
@@ -387,6 +393,7 @@ class _Builder:
         root: Any = None
         root_mark = (0, 0)
         documents = 0
+        nodes = 0
         no_key = _NO_KEY
         string_spans = self.string_spans
 
@@ -394,6 +401,13 @@ class _Builder:
             event = get_event()
             cls = type(event)
             if cls is scalar_event or cls is mapping_start or cls is sequence_start:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise self._refuse(
+                        event,
+                        f"more than {MAX_NODES:,} values in one file; split it into several "
+                        "files",
+                    )
                 if event.anchor is not None:
                     raise self._refuse(
                         event,
