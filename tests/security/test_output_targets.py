@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import pwd
+import shutil
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,3 +160,29 @@ def test_atomic_write_refuses_a_fifo_even_without_the_early_check(tmp_path: Path
         atomic_write_bytes(fifo, b"data")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["fifo"]
+
+
+@root_only
+def test_a_file_of_another_user_is_refused_up_front_when_its_owner_cannot_be_kept() -> None:
+    """As ``nobody`` (effective uid), a root-owned report in a shared folder is not taken over."""
+    nobody = pwd.getpwnam("nobody")
+    folder = Path(tempfile.mkdtemp(prefix="b2blint-owner-", dir="/tmp"))
+    try:
+        folder.chmod(0o777)
+        target = folder / "report.json"
+        target.write_text("root's\n", encoding="utf-8")
+        target.chmod(0o666)
+        os.seteuid(nobody.pw_uid)
+        try:
+            with pytest.raises(B2BLintError) as caught:
+                check_output_target(target)
+        finally:
+            os.seteuid(0)
+        assert caught.value.message == (
+            f"{target}: cannot write: the file belongs to uid 0 and a replacement could not "
+            "keep that owner"
+        )
+        assert target.read_text(encoding="utf-8") == "root's\n"
+        assert sorted(p.name for p in folder.iterdir()) == ["report.json"]
+    finally:
+        shutil.rmtree(folder)

@@ -104,17 +104,23 @@ def check_output_target(path: Path | str) -> None:
         not status.st_mode & 0o222 or not os.access(target, os.W_OK, effective_ids=True)
     ):
         raise B2BLintError(f"{shown}: cannot write: the file is read-only")
+    if status is not None and hasattr(os, "geteuid") and os.geteuid() not in (0, status.st_uid):
+        raise B2BLintError(  # the replacement could not keep the owner (atomic_write_bytes)
+            f"{shown}: cannot write: the file belongs to uid {status.st_uid} and a "
+            "replacement could not keep that owner"
+        )
     directory = target.parent if str(target.parent) else Path()
     while not directory.exists() and directory != directory.parent:
         directory = directory.parent
     if not directory.is_dir():
         raise B2BLintError(f"{shown}: cannot write: {directory} is not a directory")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".b2blint-probe.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise B2BLintError(f"{shown}: cannot write: {error.strerror or error}") from None
-    os.close(fd)
-    Path(probe).unlink(missing_ok=True)
+    with _signals_held():
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".b2blint-probe.", suffix=".tmp", dir=directory)
+        except OSError as error:
+            raise B2BLintError(f"{shown}: cannot write: {error.strerror or error}") from None
+        os.close(fd)
+        Path(probe).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
