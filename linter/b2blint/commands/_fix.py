@@ -20,12 +20,18 @@ def _plural(count: int, word: str) -> str:
 
 
 def run_fixes(
-    result: LintResult, config: Config, *, write: bool, only: Sequence[str] | None = None
+    result: LintResult,
+    config: Config,
+    *,
+    write: bool,
+    only: Sequence[str] | None = None,
+    force: bool = False,
 ) -> bool:
     """Fix (or, without ``write``, print the diff); say what happened on stderr.
 
     Returns whether any file changes (or would change). ``only`` limits fixes to these files
-    (``--tree`` mode: the whole tree is linted, only the named files are touched).
+    (``--tree`` mode: the whole tree is linted, only the named files are touched). ``force``
+    also fixes read-only and hard-linked files (`b2blint.lint.fixer.write_fixes`).
     """
     from b2blint.files.discovery import display_path
     from b2blint.lint.fixer import fix_tree, write_fixes
@@ -40,7 +46,7 @@ def run_fixes(
                 f"would fix {_plural(outcome.fixed, 'finding')} in {_plural(len(changed), 'file')}"
             )
     else:
-        written = write_fixes(outcome)
+        written = write_fixes(outcome, force=force)
         if written:
             note(f"fixed {_plural(outcome.fixed, 'finding')} in {_plural(len(written), 'file')}")
     for message in outcome.notes:

@@ -45,6 +45,12 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "--fix", is_flag=True, help="Apply the fixes of fixable findings, then report the rest."
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="With --fix: also fix read-only files (keeping their mode) and hard-linked files "
+    "(the fixed name gets its own copy).",
+)
+@click.option(
     "--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 if any)."
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
@@ -68,6 +74,7 @@ def lint_command(
     config_file: str | None = None,
     fix: bool = False,
     diff: bool = False,
+    force: bool = False,
 ) -> int:
     """Lint policy files (default: policies/).
 
@@ -87,7 +94,9 @@ def lint_command(
     if fix or diff:
         from b2blint.commands._fix import run_fixes
 
-        changed = run_fixes(result, config, write=not diff, only=paths if tree else None)
+        changed = run_fixes(
+            result, config, write=not diff, only=paths if tree else None, force=force
+        )
         if diff:
             return 1 if changed else 0
         result = lint_paths(targets, config)  # report what remains, as written to disk

@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from b2blint.errors import B2BLintError
 
@@ -36,10 +37,57 @@ def _excluded(path: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(absolute, p) for p in patterns)
 
 
-def _unreadable(error: OSError) -> None:
+def _unreadable(error: OSError) -> NoReturn:
     """os.walk skips a directory it cannot list; its policy files would go unchecked."""
     name = display_path(Path(error.filename)) if error.filename else "a directory"
     raise B2BLintError(f"{name}: cannot read: {error.strerror or error}")
+
+
+def _first_visit(directory: Path, visited: dict[int, set[int]]) -> bool:
+    """Whether ``directory`` (through links) was not entered yet; mark it entered."""
+    try:
+        status = directory.stat()
+    except OSError as error:  # a dangling link is not a directory: os.walk lists it as a file
+        _unreadable(error)
+    inodes = visited.setdefault(status.st_dev, set())
+    if status.st_ino in inodes:
+        return False
+    inodes.add(status.st_ino)
+    return True
+
+
+def _walk(root: Path, root_status: os.stat_result) -> list[Path]:
+    """Every non-hidden YAML file under ``root``, symlinked subdirectories included.
+
+    A policy tree may link in a shared folder; skipping it passed files nobody read (F8). The
+    real directories are walked first (in sorted order), then each linked directory not
+    already walked, the same way: every directory is entered once, by device and inode, so a
+    folder linked from inside the tree is reported under its real path and loops stop.
+    """
+    visited = {root_status.st_dev: {root_status.st_ino}}
+    candidates: list[Path] = []
+    pending = [root]
+    while pending:
+        top = pending.pop(0)
+        links: list[Path] = []
+        for directory, subdirectories, files in os.walk(top, onerror=_unreadable):
+            kept: list[str] = []
+            for name in sorted(subdirectories):
+                if name.startswith("."):
+                    continue
+                full = Path(directory, name)
+                if full.is_symlink():
+                    links.append(full)  # os.walk does not descend into it
+                elif _first_visit(full, visited):
+                    kept.append(name)
+            subdirectories[:] = kept
+            candidates.extend(
+                Path(directory, name)
+                for name in sorted(files)
+                if name.endswith(YAML_SUFFIXES) and not name.startswith(".")
+            )
+        pending.extend(link for link in links if _first_visit(link, visited))
+    return candidates
 
 
 def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
@@ -53,7 +101,8 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         try:
-            mode = path.stat().st_mode
+            root_status = path.stat()
+            mode = root_status.st_mode
         except FileNotFoundError:
             raise B2BLintError(f"{raw}: no such file or directory") from None
         except OSError as error:  # e.g. a parent directory that may not be searched
@@ -63,14 +112,7 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
         if path.is_file():
             candidates = [path]
         else:
-            candidates = []
-            for directory, subdirectories, files in os.walk(path, onerror=_unreadable):
-                subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-                candidates.extend(
-                    Path(directory, name)
-                    for name in sorted(files)
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith(".")
-                )
+            candidates = _walk(path, root_status)
             candidates = [c for c in candidates if not _excluded(c, exclude)]
             if not candidates:
                 raise B2BLintError(f"{raw}: no YAML files (*.yaml, *.yml) found")

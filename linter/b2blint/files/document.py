@@ -19,7 +19,10 @@ used only where files are rewritten (``--fix``, ``import``, ``export``).
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,6 +31,16 @@ from b2blint.diagnostics import PathSegment, Position
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100
+#: Most values (scalars, mappings and lists) read from one file. The 1,000-partner benchmark
+#: file holds 43,000 in 1.15 MB; a 5 MB file of flow-style targets about 450,000. Without a
+#: cap, the 5 MB size limit still let a flow list of 2.4 million one-digit items through
+#: (3-5 s and 295 MB to read, attack F2): this keeps every file under the size limit well
+#: under 2 s.
+MAX_NODES = 500_000
+#: Longest plain integer accepted: Graph's numbers are 32- or 64-bit (at most 20 digits), and
+#: Python refuses to convert more than 4,300 decimal digits (CVE-2020-10735), which would
+#: otherwise surface as an internal error.
+MAX_INTEGER_CHARS = 100
 
 _NULL = frozenset({"~", "null", "Null", "NULL", ""})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -164,8 +177,21 @@ def decode(raw: bytes) -> str:
 
 
 def read_document(path: Path, display: str | None = None) -> Document:
-    """Read, size-check, decode and parse one file. Raises `DocumentError` or `OSError`."""
-    size = path.stat().st_size
+    """Read, size-check, decode and parse one file. Raises `DocumentError` or `OSError`.
+
+    The file is opened without blocking and its type checked on the open descriptor: a file
+    swapped for a FIFO (or a device) after discovery would otherwise hang or stream forever.
+    At most `MAX_FILE_BYTES` + 1 bytes are read, so a file growing meanwhile is still capped.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        raw = _read_capped(fd, MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    size = max(status.st_size, len(raw))
     if size > MAX_FILE_BYTES:
         raise DocumentError(
             [
@@ -177,8 +203,19 @@ def read_document(path: Path, display: str | None = None) -> Document:
                 )
             ]
         )
-    raw = path.read_bytes()
     return parse_text(decode(raw), display or str(path))
+
+
+def _read_capped(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 _BARE_CR = re.compile(r"\r(?!\n)")
@@ -217,7 +254,10 @@ def resolve_plain(value: str) -> Any:
     if first not in _NUMERIC_START:
         return value
     if _INT_DEC.fullmatch(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # over Python's int-string limit; the builder refuses it first
+            return value
     if _FLOAT.fullmatch(value):
         return float(value)
     if _INF.fullmatch(value):
@@ -229,6 +269,10 @@ def resolve_plain(value: str) -> Any:
     if _INT_HEX.fullmatch(value):
         return int(value[2:], 16)
     return value
+
+
+def _is_integer(value: str) -> bool:
+    return any(p.fullmatch(value) for p in (_INT_DEC, _INT_OCT, _INT_HEX))
 
 
 def _line_col(text: str, index: int) -> Position:
@@ -349,6 +393,7 @@ class _Builder:
         root: Any = None
         root_mark = (0, 0)
         documents = 0
+        nodes = 0
         no_key = _NO_KEY
         string_spans = self.string_spans
 
@@ -356,6 +401,13 @@ class _Builder:
             event = get_event()
             cls = type(event)
             if cls is scalar_event or cls is mapping_start or cls is sequence_start:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise self._refuse(
+                        event,
+                        f"more than {MAX_NODES:,} values in one file; split it into several "
+                        "files",
+                    )
                 if event.anchor is not None:
                     raise self._refuse(
                         event,
@@ -372,7 +424,14 @@ class _Builder:
                         value: Any = event.value
                         string_spans.append((mark.index, event.end_mark.index))
                     else:
-                        value = resolve_plain(event.value)
+                        text = event.value
+                        if len(text) > MAX_INTEGER_CHARS and _is_integer(text):
+                            raise self._refuse(
+                                event,
+                                f"integer with {len(text):,} characters is too long "
+                                f"(at most {MAX_INTEGER_CHARS})",
+                            )
+                        value = resolve_plain(text)
                 else:
                     value = {} if cls is mapping_start else []
                     marks[id(value)] = {} if cls is mapping_start else []

@@ -152,16 +152,27 @@ def find_config_file(start: Path | None = None) -> Path | None:
     return None
 
 
+_NAME_ENCODINGS = tuple(
+    "b2blint".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
 def _has_table(pyproject: Path) -> bool:
+    """Whether ``pyproject`` has a ``[tool.b2blint]`` table, or may have one and is broken.
+
+    A file that mentions b2blint but is not valid UTF-8 TOML (a stray Latin-1 byte, a UTF-16
+    save) counts as having one, so that `_Source` reports it: skipping it ignored the whole
+    table silently and linted with defaults (F29).
+    """
     try:
-        text = pyproject.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = pyproject.read_bytes()
+    except OSError:
         return False
-    if "b2blint" not in text:  # cheap: most pyproject.toml files never mention us
+    if not any(name in raw for name in _NAME_ENCODINGS):  # cheap: most never mention us
         return False
     try:
-        data = _toml_loads(text)
-    except ValueError:
+        data = _toml_loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return True  # broken: let the loader report where
     tool = data.get("tool")
     return isinstance(tool, dict) and "b2blint" in tool
@@ -192,17 +203,41 @@ class _Source:
             ) from None
         try:
             self.text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise B2BLintError(f"{self.display}:1:1: config is not UTF-8") from None
+        except UnicodeDecodeError as error:
+            before = raw[: error.start]
+            line = before.count(b"\n") + 1
+            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+            what = "UTF-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "UTF-8"
+            detail = (
+                "; save it as UTF-8"
+                if what == "UTF-16"
+                else f" (byte 0x{raw[error.start]:02x}); save it as UTF-8"
+            )
+            raise B2BLintError(
+                f"{self.display}:{line}:{column}: config is not UTF-8"
+                + ("" if what == "UTF-8" else " (it is UTF-16)")
+                + detail
+            ) from None
         self.prefix: tuple[PathSegment, ...] = ()
         self.is_toml = path.suffix == ".toml"
         self.data: Any = self._load()
 
     def _load(self) -> Any:
         if self.is_toml:
+            too_deep = _too_deep(self.text)
+            if too_deep is not None:
+                raise self.error_at(
+                    too_deep, f"invalid TOML: nested deeper than {MAX_TOML_DEPTH} levels"
+                )
             try:
                 data: Any = _toml_loads(self.text)
             except ValueError as error:
+                huge = _HUGE_INTEGER.search(self.text)
+                if "digits" in str(error) and huge is not None:  # Python's int-string limit
+                    raise self.error_at(
+                        _position_of(self.text, huge.start()),
+                        f"invalid TOML: integer with {len(huge.group()):,} digits is too long",
+                    ) from None
                 line, column, message = _toml_error(str(error))
                 raise self.error_at(Position(line, column), message) from None
             if self.path.name == PYPROJECT:
@@ -235,6 +270,55 @@ class _Source:
         else:
             position = self._document.position(tuple(path), key=key)
         return self.error_at(position, message)
+
+
+#: Deepest bracket nesting accepted in a TOML config (the config itself needs 3 levels):
+#: tomllib recurses per level and fails with RecursionError near 1,000 (F30).
+MAX_TOML_DEPTH = 100
+_HUGE_INTEGER = re.compile(r"[0-9][0-9_]{4299,}")
+
+
+def _position_of(text: str, index: int) -> Position:
+    line_start = text.rfind("\n", 0, index) + 1
+    return Position(text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+def _too_deep(text: str) -> Position | None:
+    """Where bracket nesting in ``text`` first exceeds `MAX_TOML_DEPTH` (None if never).
+
+    A lexical scan (strings and comments skipped) that is linear and cannot recurse; table
+    headers such as ``[tool.b2blint]`` open and close on their line and count as one level.
+    """
+    if text.count("[") + text.count("{") <= MAX_TOML_DEPTH:
+        return None
+    depth = 0
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char in "[{":
+            depth += 1
+            if depth > MAX_TOML_DEPTH:
+                return _position_of(text, index)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "#":
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        elif char in "\"'":
+            delimiter = char * 3 if text.startswith(char * 3, index) else char
+            index += len(delimiter)
+            while index < length and not text.startswith(delimiter, index):
+                if char == '"' and text[index] == "\\":
+                    index += 1
+                elif len(delimiter) == 1 and text[index] == "\n":
+                    break
+                index += 1
+            index += len(delimiter)
+            continue
+        index += 1
+    return None
 
 
 _TOML_POSITION = re.compile(r"^(?P<message>.*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
@@ -368,7 +452,9 @@ def _check_rules(source: _Source, table: Mapping[str, Any]) -> None:
                     f"{rule.id} ({rule.name}) has no option '{name}' (options: {known})",
                     key=True,
                 )
-            problem = _option_type_problem(option, rule.options[name])
+            problem = _option_type_problem(option, rule.options[name]) or _option_range_problem(
+                rule.id, name, option
+            )
             if problem is not None:
                 raise source.error(("rules", key, name), f"option '{name}' of {rule.id} {problem}")
 
@@ -390,3 +476,24 @@ def _option_type_problem(value: Any, default: Any) -> str | None:
     if ok:
         return None
     return f"expects {describe(default)} like {default!r}, got {describe(value)}"
+
+
+#: Ranges of numeric options, by rule ID and option name: (lowest, lowest allowed?, highest).
+#: XTA001: a limit of 0 or less, or a warn-ratio above 1, would silently disable the rule or
+#: make it warn only above the limit; a limit past 2**31 is no byte count Graph accepts.
+OPTION_RANGES: dict[tuple[str, str], tuple[float, bool, float]] = {
+    ("XTA001", "limit"): (0, False, 2**31 - 1),
+    ("XTA001", "warn-ratio"): (0, False, 1),
+}
+
+
+def _option_range_problem(rule_id: str, name: str, value: Any) -> str | None:
+    bounds = OPTION_RANGES.get((rule_id, name))
+    if bounds is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    low, low_allowed, high = bounds
+    if (low <= value if low_allowed else low < value) and value <= high:
+        return None
+    lowest = f"at least {low}" if low_allowed else f"greater than {low}"
+    shown = f"{value!r}" if len(str(value)) <= 40 else f"a {len(str(value)):,}-digit number"
+    return f"must be {lowest} and at most {high:,}, got {shown}"

@@ -16,9 +16,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
+import os
+import stat
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from b2blint.diagnostics import Diagnostic, Edit, Fix
 from b2blint.lint.config import Config
@@ -27,7 +29,7 @@ from b2blint.rules import ALL_RULES
 from b2blint.rules._rule import Rule
 
 if TYPE_CHECKING:
-    from b2blint.files.yaml_edit import Splice
+    from b2blint.files.yaml_edit import Splice, YamlText
 
 MAX_ROUNDS = 10
 _BOM = b"\xef\xbb\xbf"
@@ -133,10 +135,17 @@ def _group(
     return grouped
 
 
-def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix], list[str]]:
+_UNPARSED: Any = object()
+
+
+def apply_fixes(
+    text: str, fixes: Sequence[Fix], data: Any = _UNPARSED
+) -> tuple[str, list[Fix], list[str]]:
     """Apply the non-conflicting ``fixes`` to ``text``: (new text, fixes applied, notes).
 
     Deferred fixes (conflicting with an earlier one) are simply not in the applied list.
+    ``data`` is the text's parsed data when the caller has it (the lint just parsed it:
+    parsing a 1,000-partner file again costs half a second); it is not modified.
     """
     from b2blint.files.document import DocumentError, parse_text
     from b2blint.files.yaml_edit import EditError, YamlText, apply_splices, expected_data
@@ -144,14 +153,27 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix], list[s
     notes: list[str] = []
     try:
         source = YamlText(text)
-        original = parse_text(text, "<fix>").data
+        original = parse_text(text, "<fix>").data if data is _UNPARSED else data
     except (EditError, DocumentError):
         return text, [], []
     taken: list[tuple[Fix, list[Splice]]] = []
     claims = _Claims()
+    emptied: dict[int, int] = {}  # id(container node) -> entries the taken fixes delete
     for fix in fixes:
         if any(claims.edit_conflicts(edit) for edit in fix.edits):
             continue  # deferred to the next round
+        deletes = _deleted_entries(source, fix)
+        if any(
+            emptied.get(key, 0) and emptied[key] + count >= size
+            for key, (count, size) in deletes.items()
+        ):
+            # Splices are computed one by one against the original text: deleting every
+            # entry of a mapping that way leaves `key:` (null), not `key: {}`, and the result
+            # would not verify. The last deletion waits for the next round, where it is the
+            # only entry left and is written as `{}` (F9: this made --fix quadratic). Its
+            # path stays claimed, so fixes inside what it deletes wait too.
+            claims.claim(fix.edits, ())
+            continue
         try:
             splices = [s for edit in fix.edits for s in source.splices(edit)]
             own = _Claims()
@@ -166,6 +188,8 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix], list[s
             continue
         claims.claim(fix.edits, splices)
         taken.append((fix, splices))
+        for key, (count, _) in deletes.items():
+            emptied[key] = emptied.get(key, 0) + count
 
     def build(chosen: Sequence[tuple[Fix, list[Splice]]]) -> str | None:
         splices = [s for _, group in chosen for s in group]
@@ -182,21 +206,43 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix], list[s
     result = build(taken) if taken else text
     if result is not None:
         return result, [fix for fix, _ in taken], notes
-    # The combination did not verify (e.g. two deletions emptied one mapping): keep the fixes
-    # that do, one at a time; one that verifies alone waits for the next round.
+    # The combination did not verify: keep the fixes that do, halving the failing groups
+    # (a parse per group, not per fix: trying them one at a time re-parsed the whole file
+    # once per fix). A fix that verifies alone waits for the next round.
     kept: list[tuple[Fix, list[Splice]]] = []
     result = text
-    for item in taken:
-        attempt = build([*kept, item])
+    pending: list[list[tuple[Fix, list[Splice]]]] = [taken]
+    while pending:
+        group = pending.pop(0)
+        attempt = build([*kept, *group])
         if attempt is not None:
-            kept.append(item)
+            kept.extend(group)
             result = attempt
-        elif build([item]) is None:
+        elif len(group) > 1:
+            middle = len(group) // 2
+            pending[:0] = [group[:middle], group[middle:]]
+        elif build(group) is None:
+            fix = group[0][0]
             notes.append(
-                f"{item[0].file}: fix '{item[0].description}' was not applied: its result did "
+                f"{fix.file}: fix '{fix.description}' was not applied: its result did "
                 "not verify (please report this)"
             )
     return result, [fix for fix, _ in kept], notes
+
+
+def _deleted_entries(source: YamlText, fix: Fix) -> dict[int, tuple[int, int]]:
+    """Per container the fix deletes from: (entries deleted, entries it has), by node id."""
+    found: dict[int, tuple[int, int]] = {}
+    for edit in fix.edits:
+        if edit.op != "delete" or not edit.path:
+            continue
+        chain = source.resolve(edit.path)
+        if len(chain) != len(edit.path):
+            continue
+        parent = chain[-1][0]
+        count, size = found.get(id(parent), (0, len(parent.value)))
+        found[id(parent)] = (count + 1, size)
+    return found
 
 
 def fix_tree(
@@ -212,15 +258,22 @@ def fix_tree(
     current = result
     for _ in range(MAX_ROUNDS):
         progress = False
+        documents = {document.path: document for document in current.documents}
         for file, items in _group(current.fixes).items():
             if file not in outcome.texts or (only is not None and file not in only):
                 continue
             text = outcome.texts[file]
-            new_text, applied, notes = apply_fixes(text, [fix for fix, _ in items])
+            parsed = documents.get(file)
+            new_text, applied, notes = apply_fixes(
+                text,
+                [fix for fix, _ in items],
+                parsed.data if parsed is not None and parsed.text == text else _UNPARSED,
+            )
             outcome.notes.extend(note for note in notes if note not in outcome.notes)
             if applied and new_text != text:
                 outcome.texts[file] = new_text
-                outcome.fixed += sum(len(d) for fix, d in items if fix in applied)
+                done = {id(fix) for fix in applied}  # a set: `in applied` was quadratic
+                outcome.fixed += sum(len(d) for fix, d in items if id(fix) in done)
                 progress = True
         if not progress:
             break
@@ -230,21 +283,31 @@ def fix_tree(
     return outcome
 
 
-def write_fixes(outcome: FixOutcome) -> list[str]:
+def write_fixes(outcome: FixOutcome, *, force: bool = False) -> list[str]:
     """Write every changed file atomically; return the files written.
 
-    A file that changed on disk since it was read is left alone (and named in a note).
+    Before anything is written, every file to change is checked: a read-only file (no write
+    bit: root would override it) or a file with other hard links (a rename gives this name a
+    new inode, so the other names would keep the old text) is refused with one line, unless
+    ``force``; with ``force`` a hard-linked file is detached (named in a note). A file that
+    changed on disk since it was read, up to the rename, is left alone (and named in a note).
+    Owner, group and mode are kept, symlinks written through, and a SIGTERM while writing
+    leaves no temporary file (`b2blint.files.fsutil.atomic_write_bytes`).
     """
     from b2blint.errors import B2BLintError
-    from b2blint.files.fsutil import atomic_write_bytes
+    from b2blint.files.fsutil import ChangedOnDisk, atomic_write_bytes, write_target
 
-    written: list[str] = []
+    plans: list[tuple[str, Path, bytes, os.stat_result]] = []
     for name in outcome.changed:
-        path = Path(name)
+        target = write_target(name)  # through a symlink: replacing the link makes a copy
         try:
-            raw = path.read_bytes()
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in: no hang
+            with os.fdopen(os.open(target, flags), "rb") as handle:
+                status = os.fstat(handle.fileno())
+                raw = handle.read() if stat.S_ISREG(status.st_mode) else b""
         except OSError:
-            raw = b""  # gone or unreadable since it was read: not ours to write any more
+            outcome.notes.append(f"{name}: changed on disk while fixing; not written")
+            continue  # gone or unreadable since it was read: not ours to write any more
         bom = raw.startswith(_BOM)
         if (
             raw[len(_BOM) if bom else 0 :].decode("utf-8", errors="replace")
@@ -252,12 +315,31 @@ def write_fixes(outcome: FixOutcome) -> list[str]:
         ):
             outcome.notes.append(f"{name}: changed on disk while fixing; not written")
             continue
-        try:
-            # Through a symlink to its target: replacing the link would turn it into a copy.
-            atomic_write_bytes(
-                path.resolve(), (_BOM if bom else b"") + outcome.texts[name].encode("utf-8")
+        if not force and not (status.st_mode & 0o222 and os.access(target, os.W_OK)):
+            raise B2BLintError(
+                f"{name}: the file is read-only; nothing was fixed (--force fixes it anyway, "
+                "keeping its mode)"
             )
+        if not force and status.st_nlink > 1:
+            raise B2BLintError(
+                f"{name}: the file has {status.st_nlink - 1} other hard link(s), which a fix "
+                "would not update; nothing was fixed (--force fixes this name only)"
+            )
+        data = (_BOM if bom else b"") + outcome.texts[name].encode("utf-8")
+        plans.append((name, target, data, status))
+    written: list[str] = []
+    for name, target, data, status in plans:
+        try:
+            atomic_write_bytes(target, data, unchanged_since=status)
+        except ChangedOnDisk:
+            outcome.notes.append(f"{name}: changed on disk while fixing; not written")
+            continue
         except OSError as error:
             raise B2BLintError(f"{name}: cannot write: {error.strerror or error}") from None
+        if status.st_nlink > 1:
+            outcome.notes.append(
+                f"{name}: fixed this name only; its {status.st_nlink - 1} other hard link(s) "
+                "keep the old text"
+            )
         written.append(name)
     return written
