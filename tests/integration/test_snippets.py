@@ -669,3 +669,37 @@ def test_release_procedure_is_documented() -> None:
     for step in ("git tag -a vX.Y.Z", "__version__", "CHANGELOG.md", "python -m build"):
         assert step in text
     assert any(d.name == "releasing.md" for d in DOCUMENTS)
+
+
+# ------------------------------------------------------------ command lines in the prose
+
+_INLINE = re.compile(r"`(b2blint [^`]+)`")
+#: Synopsis notation in prose: optional parts, alternatives, ellipses, <...> and CAPITALS.
+_NOTATION = re.compile(r"[\[\]|…<>]|\.\.\.|\b[A-Z][A-Z_]+\b")
+
+
+def _inline_commands() -> list[tuple[str, str]]:
+    found = []
+    for path in DOCUMENTS:
+        prose = re.sub(r"^```.*?^```", "", path.read_text("utf-8"), flags=re.S | re.M)
+        for match in _INLINE.finditer(prose):
+            command = match.group(1)
+            if len(command.split()) > 2 and not _NOTATION.search(command):
+                found.append((path.name, command))
+    return sorted(set(found))
+
+
+INLINE = _inline_commands()
+
+
+def test_prose_has_complete_command_lines() -> None:
+    assert len(INLINE) >= 9, INLINE  # the filter above must not swallow them all
+
+
+@pytest.mark.parametrize(("document", "command"), INLINE, ids=[c for _, c in INLINE])
+def test_every_command_line_in_the_prose_parses(document: str, command: str) -> None:
+    """A complete ``b2blint ...`` in backquotes (no synopsis notation) parses with click."""
+    argv = shlex.split(command)
+    if argv[1:] == ["--version"]:
+        return
+    check_invocation(argv[1:])
