@@ -141,3 +141,112 @@ def test_no_test_files_is_exit_2(tree: Path) -> None:
         "b2blint: error: policies/partners: no policy-test files (YAML files with "
         "'b2blint-tests: 1')\n"
     )
+
+
+# --------------------------------------------------------------------- the compiled validator
+
+
+def _imports_after_lint(tree: Path) -> list[str]:
+    """The jsonschema modules a real ``b2blint lint -q policies`` process imported."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from b2blint.cli import main; code = main(['lint', '-q', 'policies']); "
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] == 'jsonschema'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tree, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip().splitlines()[-1:]
+
+
+def test_lint_of_a_tree_with_policy_tests_never_imports_jsonschema(tree: Path) -> None:
+    """jsonschema costs ~55 ms to import: a clean tree with tests must not pay for it."""
+    assert sorted(p.name for p in (tree / "policies" / "tests").glob("*.yaml")) == [
+        "invitations.yaml",
+        "partners.yaml",
+    ]
+    assert _imports_after_lint(tree) == ["0 []"]
+
+
+def test_a_rejected_test_file_is_explained_by_jsonschema(tree: Path) -> None:
+    """The other side of the probe above: it does see jsonschema when a file needs it."""
+    bad = "b2blint-tests: 1\ntests:\n  - name: x\n    invite: a@b.example\n    expect: maybe\n"
+    (tree / "policies" / "tests" / "bad.yaml").write_text(bad, "utf-8")
+    [line] = _imports_after_lint(tree)
+    assert line.startswith("1 ['jsonschema'")
+
+
+VALID_TESTS: dict[str, object] = {
+    "b2blint-tests": 1,
+    "description": "d",
+    "tests": [
+        {
+            "name": "sign-in",
+            "partner": "Fabrikam",
+            "kind": "b2b-collaboration",
+            "direction": "inbound",
+            "user": "fe222329-6889-495b-b149-4e18eb56a3c1",
+            "groups": ["fb1176d1-34b7-437d-81c0-508c80b5e5c0"],
+            "app": "Office365",
+            "mfaRequired": False,
+            "expect": "blocked",
+            "error": "AADSTS500213",
+        },
+        {"name": "invite", "invite": "a@fabrikam.com", "expect": "allowed"},
+    ],
+}
+TEST_MUTATIONS: list[tuple[tuple[object, ...], object]] = [
+    (("b2blint-tests",), 2),
+    (("b2blint-tests",), True),
+    (("b2blint-tests",), "1"),
+    (("tests",), []),
+    (("tests", 0, "kind"), "b2b"),
+    (("tests", 0, "direction"), "in"),
+    (("tests", 0, "user"), "bob"),
+    (("tests", 0, "groups"), ["bob"]),
+    (("tests", 0, "app"), "Office"),
+    (("tests", 0, "mfaRequired"), "no"),
+    (("tests", 0, "expect"), "maybe"),
+    (("tests", 0, "error"), ""),
+    (("tests", 0, "name"), ""),
+    (("tests", 0, "invite"), "a@fabrikam.com"),
+    (("tests", 1, "kind"), "b2b-collaboration"),
+    (("tests", 1, "invite"), "ab"),
+    (("tests", 1, "unknown"), 1),
+    (("unknown",), 1),
+]
+
+
+def _mutated(path: tuple[object, ...], value: object) -> object:
+    import copy
+
+    data = copy.deepcopy(VALID_TESTS)
+    node: object = data
+    for key in path[:-1]:
+        node = node[key]  # type: ignore[index]
+    node[path[-1]] = value  # type: ignore[index]
+    return data
+
+
+def test_compiled_validator_accepts_the_bundled_tests_and_valid_data() -> None:
+    from b2blint.access import policytest
+    from b2blint.files.document import parse_text
+
+    assert policytest._accepts(VALID_TESTS)
+    assert policytest.validate(VALID_TESTS) == []
+    for path in sorted((POLICIES / "tests").glob("*.yaml")):
+        document = parse_text(path.read_text("utf-8"), str(path))
+        assert policytest._accepts(document.data), path
+
+
+@pytest.mark.parametrize(("path", "value"), TEST_MUTATIONS)
+def test_compiled_validator_agrees_with_jsonschema(path: tuple[object, ...], value: object) -> None:
+    """Whatever jsonschema reports, the compiled accept path rejects too (never hides one)."""
+    from b2blint.access import policytest
+
+    data = _mutated(path, value)
+    assert list(policytest._validator().iter_errors(data)), "mutation is valid: fix the test"
+    assert not policytest._accepts(data)
+    assert policytest.validate(data), "rejected, but nothing explained"

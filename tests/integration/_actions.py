@@ -113,9 +113,9 @@ def run_step(
 _SEPARATORS = {";", "&&", "||", "|", "&", "(", ")", "!", "then", "do", "else", "elif", "if"}
 
 
-def commands_named(script: str, program: str) -> list[list[str]]:
-    """Every simple command in ``script`` whose first word is ``program`` (words as the shell
-    would split them; redirections dropped). Continuation lines are joined first."""
+def simple_commands(script: str) -> list[list[str]]:
+    """Every simple command in ``script`` (words as the shell would split them; redirections
+    dropped; ``$(...)`` contents are commands of their own). Continuation lines are joined."""
     found: list[list[str]] = []
     for line in script.replace("\\\n", " ").splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
@@ -131,7 +131,7 @@ def commands_named(script: str, program: str) -> list[list[str]]:
                 skip_next = False
                 continue
             if token in _SEPARATORS:
-                if words and words[0] == program:
+                if words:
                     found.append(words)
                 words = []
             elif set(token) <= set("<>&") and token:
@@ -139,3 +139,8 @@ def commands_named(script: str, program: str) -> list[list[str]]:
             else:
                 words.append(token)
     return found
+
+
+def commands_named(script: str, program: str) -> list[list[str]]:
+    """Every simple command in ``script`` whose first word is ``program``."""
+    return [words for words in simple_commands(script) if words[0] == program]
