@@ -241,8 +241,8 @@ SHA_REF = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 @pytest.mark.parametrize("path", [ACTION, WORKFLOW], ids=["action", "workflow"])
 def test_actions_are_pinned_by_sha_with_the_tag_in_a_comment(path: Path) -> None:
     """Every ``uses:`` line (also in comments: they are copied) names a commit and its tag;
-    b2blint's own action, whose release SHA nobody knows yet, carries a zizmor ignore (in the
-    workflow; the usage comment of action.yml shows the tag)."""
+    b2blint's own action, which has no release yet, is pinned to the commit the user
+    substitutes - the same one the workflow's pip installs use (env.B2BLINT_COMMIT)."""
     found = []
     for line in path.read_text("utf-8").splitlines():
         match = USES.match(line.lstrip("#"))
@@ -251,7 +251,10 @@ def test_actions_are_pinned_by_sha_with_the_tag_in_a_comment(path: Path) -> None
         ref, comment = match.group(1), match.group(2) or ""
         found.append(ref)
         if ref.startswith("b2blint/b2blint@"):
-            assert line.lstrip().startswith("#") or "zizmor: ignore[unpinned-uses]" in comment
+            assert "substitute" in line, line
+            if not line.lstrip().startswith("#"):
+                pinned = yaml.safe_load(path.read_text("utf-8"))["env"]["B2BLINT_COMMIT"]
+                assert ref == f"b2blint/b2blint@{pinned}" and SHA_REF.match(ref), line
             continue
         assert SHA_REF.match(ref), line
         assert re.match(r"v\d+\.\d+\.\d+$", comment), line
@@ -334,7 +337,7 @@ def test_zizmor_reports_nothing_offline() -> None:
         for line in path.read_text("utf-8").splitlines()
         if "zizmor: ignore" in line
     ]
-    assert len(ignores) == 2  # github-env in action.yml, b2blint's own tag in the workflow
+    assert len(ignores) == 1  # github-env in action.yml (b2blint's own pin is a commit SHA)
 
 
 def test_actionlint_accepts_the_workflow() -> None:

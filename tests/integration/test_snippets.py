@@ -138,6 +138,9 @@ def classify(snippet: Snippet) -> str:
         return "parsed: JSON"
     elif lang == "python":
         return "parsed: Python"
+    elif lang == "markdown" and "not shown" in text:
+        # The exact lines are asserted by tests/report/test_plan_markdown.py on a real plan.
+        return "template: excerpt of a cut Markdown plan"
     elif lang == "console":
         if " --base " in text:
             return "template: console (git history)"
