@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from b2blint.commands._progress import Progress
 from b2blint.printable import json_document, printable
-from tests.conftest import run_cli
+from tests.conftest import POLICIES, run_cli
 
 BROKEN = "b2blint: 1\npartners: [\n"
 MESSAGE = "did not find expected node content (while parsing a flow node)"
@@ -153,3 +154,25 @@ def test_json_document_makes_lone_surrogates_encodable() -> None:
     document = json_document(json.dumps({"file": "x\udcff"}, ensure_ascii=False))
     assert document == '{"file": "x\\\\xff"}'
     assert json.loads(document.encode("utf-8")) == {"file": "x\\xff"}
+
+
+def test_policy_test_names_from_yaml_are_escaped(tmp_path: Path) -> None:
+    shutil.copytree(POLICIES, tmp_path / "policies")
+    (tmp_path / "policies" / "tests" / "evil.yaml").write_text(
+        "b2blint-tests: 1\n"
+        "tests:\n"
+        '  - name: "Wingtip\\e[2J\\nFAIL  forged"\n'
+        "    partner: Wingtip\n"
+        "    invite: someone@wingtip.com\n"
+        "    expect: allowed\n",
+        encoding="utf-8",
+    )
+    run = run_cli(
+        ["test", "policies/tests/evil.yaml", "policies/tenant.yaml", "policies/partners"],
+        cwd=tmp_path,
+    )
+    assert run.exit_code == 1
+    assert run.stdout.splitlines()[0] == (
+        "FAIL  policies/tests/evil.yaml:6  Wingtip\\x1b[2J\\nFAIL  forged"
+    )
+    assert not _raw_controls(run.stdout + run.stderr)
