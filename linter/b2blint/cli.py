@@ -98,8 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: Any = cli.main(args=args, prog_name="b2blint", standalone_mode=False)
     except B2BLintError as error:
-        # One line, whatever a file name, key or Graph message holds (attack F6).
-        click.echo(f"b2blint: error: {printable(error.message)}", err=True)
+        # One line, whatever a file name, key or Graph message holds (attack F6), and no
+        # piece of a token, whatever path or name quotes it (F19).
+        from b2blint.redact import redact
+
+        click.echo(f"b2blint: error: {printable(redact(error.message))}", err=True)
         return error.exit_code
     except click.exceptions.Abort:
         click.echo("b2blint: aborted", err=True)

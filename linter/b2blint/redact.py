@@ -4,8 +4,9 @@ A registered secret is removed whole, and so is every piece of it 8 or more char
 even when the pieces are separated by characters that cannot occur in the secret (spaces,
 newlines, quotes, control characters): a hostile server that reflects the token split across
 ``error.message`` and a header, or wrapped over lines, gets every piece replaced by ``***``
-(attack F19). Pieces shorter than 8 characters that are joined by characters of the secret's
-own alphabet are the documented limit (docs/security.md).
+(attack F19). Pieces are matched ignoring letter case: a server may echo the token lowercased
+(export turns names into lowercase file names). Pieces shorter than 8 characters that are
+joined by characters of the secret's own alphabet are the documented limit (docs/security.md).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ class _Secret:
     """A secret with its 8-character pieces (to find) and 4-character pieces (to look fast)."""
 
     def __init__(self, value: str) -> None:
-        self.pieces = {value[i : i + MIN_PIECE] for i in range(len(value) - MIN_PIECE + 1)}
-        self.quarters = {value[i : i + 4] for i in range(len(value) - 3)}
-        alphabet = "".join(sorted(set(value)))
+        folded = value.casefold()
+        self.pieces = {folded[i : i + MIN_PIECE] for i in range(len(folded) - MIN_PIECE + 1)}
+        self.quarters = {folded[i : i + 4] for i in range(len(folded) - 3)}
+        alphabet = "".join(sorted(set(value.lower() + value.upper())))
         self.runs = re.compile(f"[{re.escape(alphabet)}]+")
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -50,7 +52,9 @@ class _Secret:
             origins.append(run.start())
             chunks.append(run.group())
             size += run.end() - run.start()
-        compact = "".join(chunks)
+        compact = "".join(chunks).casefold()
+        if len(compact) != size:  # casefold lengthened a character (ß -> ss): match exactly
+            compact = "".join(chunks)
         marked: list[tuple[int, int]] = []
         for k in range(0, len(compact) - 3, 4):
             if compact[k : k + 4] not in self.quarters:

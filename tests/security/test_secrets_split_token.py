@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from b2blint.fakegraph.server import RunningFake
 from b2blint.redact import redact, register_secret
 from tests.conftest import run_cli
 from tests.security.conftest import SIGNATURE, TOKEN, leaked
 from tests.security.hostile import HostileProxy, Request, Upstream, response
+from tests.tenant.conftest import ADATUM, TENANT
 
 PARTNERS = "/v1.0/policies/crossTenantAccessPolicy/partners"
 CRID = re.compile(r"client-request-id [0-9a-f-]{36}")
@@ -95,6 +97,30 @@ def test_redact_removes_every_piece_of_eight_and_keeps_shorter_ones() -> None:
     assert redact(f"x{secret[3:11]}y") == "x***y"  # 8 characters
     assert redact(f"x {secret[3:10]} y") == f"x {secret[3:10]} y"  # 7 characters stay
     assert redact(f"{secret[:6]}\x1b{secret[6:12]}") == "***"  # joined across a control
+    assert redact(f"file {secret.lower()}.yaml") == "file ***.yaml"  # lowercased echo
     assert redact("plain words 6babcaad-604b-40ac-a9d7-9fd97c0b779f") == (
         "plain words 6babcaad-604b-40ac-a9d7-9fd97c0b779f"
     )
+
+
+def test_f19_an_error_quoting_a_path_made_from_a_hostile_name_is_redacted(
+    fake: RunningFake, proxy: HostileProxy, tmp_path: Path
+) -> None:
+    """Export names partner files after ``displayName``: a name echoing the token becomes a
+    (lowercased) path that the error line quotes."""
+
+    def echo_name(request: Request, upstream: Upstream) -> list[bytes | float] | None:
+        if "/partners" not in request.path:
+            return None
+        data = json.loads(upstream.body)
+        for item in data["value"]:
+            item["displayName"] = f"x {TOKEN}"
+        return [response(200, json.dumps(data).encode())]
+
+    fake.set_state({"tenantId": TENANT, "partners": [{"tenantId": ADATUM, "displayName": "A"}]})
+    proxy.reset(echo_name)
+    run = run_cli(["export", "--tenant-id", TENANT, "--out", str(tmp_path / "out")])
+    # Today the name makes a path too long to write (exit 1, the error line quotes it).
+    assert run.exit_code in (0, 1)
+    assert leaked(run.stdout.lower() + run.stderr.lower(), TOKEN.lower()) == []
+    assert run.stderr.count("b2blint: error: ") == (run.exit_code == 1)
