@@ -176,3 +176,22 @@ def test_policy_test_names_from_yaml_are_escaped(tmp_path: Path) -> None:
         "FAIL  policies/tests/evil.yaml:6  Wingtip\\x1b[2J\\nFAIL  forged"
     )
     assert not _raw_controls(run.stdout + run.stderr)
+
+
+@pytest.mark.parametrize("command", ["effective", "size", "diff"])
+def test_partner_names_from_yaml_print_escaped(tmp_path: Path, command: str) -> None:
+    from tests.tenant.conftest import FABRIKAM, MFA_TRUST, partner, write_tree
+
+    blocked = {"accessType": "blocked", "targets": [{"target": "AllUsers", "targetType": "user"}]}
+    settings = {"inboundTrust": MFA_TRUST, "b2bCollaborationInbound": {"usersAndGroups": blocked}}
+    name = "Fab\x1b[2J\x1b]0;t\x07rikam"
+    tree = write_tree(tmp_path / "a", [partner(FABRIKAM, name, settings)])
+    args = {
+        "effective": ["effective", str(tree), "--partner", FABRIKAM],
+        "size": ["size", str(tree)],
+        "diff": ["diff", str(write_tree(tmp_path / "b", [])), str(tree)],
+    }[command]
+    run = run_cli(args)
+    assert run.exit_code == 0, run.stderr
+    assert "Fab\\x1b[2J\\x1b]0;t\\x07rikam" in run.stdout
+    assert not _raw_controls(run.stdout + run.stderr)
