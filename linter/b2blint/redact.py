@@ -4,9 +4,11 @@ A registered secret is removed whole, and so is every piece of it 8 or more char
 even when the pieces are separated by characters that cannot occur in the secret (spaces,
 newlines, quotes, control characters): a hostile server that reflects the token split across
 ``error.message`` and a header, or wrapped over lines, gets every piece replaced by ``***``
-(attack F19). Pieces are matched ignoring letter case: a server may echo the token lowercased
-(export turns names into lowercase file names). Pieces shorter than 8 characters that are
-joined by characters of the secret's own alphabet are the documented limit (docs/security.md).
+(attack F19). A JWT's pieces are matched ignoring letter case too: a server may echo the
+token lowercased (export turns names into lowercase file names); a JWT is base64url, so this
+cannot hit ordinary words, which a human-chosen secret (a certificate password) could.
+Pieces shorter than 8 characters that are joined by characters of the secret's own alphabet
+are the documented limit (docs/security.md).
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ class _Secret:
     """A secret with its 8-character pieces (to find) and 4-character pieces (to look fast)."""
 
     def __init__(self, value: str) -> None:
-        folded = value.casefold()
+        self.fold = value.startswith("eyJ") and value.count(".") == 2  # JWT-shaped
+        folded = value.casefold() if self.fold else value
         self.pieces = {folded[i : i + MIN_PIECE] for i in range(len(folded) - MIN_PIECE + 1)}
         self.quarters = {folded[i : i + 4] for i in range(len(folded) - 3)}
-        alphabet = "".join(sorted(set(value.lower() + value.upper())))
-        self.runs = re.compile(f"[{re.escape(alphabet)}]+")
+        letters = value.lower() + value.upper() if self.fold else value
+        self.runs = re.compile(f"[{re.escape(''.join(sorted(set(letters))))}]+")
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) in ``text`` of every stretch made of pieces of the secret.
@@ -52,9 +55,11 @@ class _Secret:
             origins.append(run.start())
             chunks.append(run.group())
             size += run.end() - run.start()
-        compact = "".join(chunks).casefold()
-        if len(compact) != size:  # casefold lengthened a character (ß -> ss): match exactly
-            compact = "".join(chunks)
+        compact = "".join(chunks)
+        if self.fold:
+            folded = compact.casefold()
+            if len(folded) == size:  # else casefold lengthened a character (ß -> ss)
+                compact = folded
         marked: list[tuple[int, int]] = []
         for k in range(0, len(compact) - 3, 4):
             if compact[k : k + 4] not in self.quarters:
@@ -95,16 +100,20 @@ def redact(text: str) -> str:
     with _lock:
         secrets = list(_registered.values())  # a worker's token refresh may add one meanwhile
     if len(text) >= MIN_PIECE:
-        for secret in secrets:
-            spans = secret.spans(text)
-            if spans:
-                parts: list[str] = []
-                last = 0
-                for start, end in spans:
+        # Every secret is looked for in the original text, then the union is replaced once:
+        # replacing one secret's pieces first would cut another's into unrecognisable bits.
+        spans = sorted(span for secret in secrets for span in secret.spans(text))
+        if spans:
+            parts: list[str] = []
+            last = 0
+            for start, end in spans:
+                if start >= last:
                     parts += [text[last:start], "***"]
-                    last = end
-                parts.append(text[last:])
-                text = "".join(parts)
+                elif end <= last:
+                    continue
+                last = max(last, end)
+            parts.append(text[last:])
+            text = "".join(parts)
     for pattern in _PATTERNS:
         if pattern.groups:
             text = pattern.sub(lambda m: m.group(1) + "***", text)

@@ -145,7 +145,11 @@ class HostileProxy:
         connection = http.client.HTTPConnection(*self._upstream, timeout=30)
         try:
             headers = {k: v for k, v in request.headers.items() if k not in _HOP}
-            connection.request(request.method, request.path, request.body or None, headers)
+            target = request.path  # absolute-form when the client talks to us as a proxy
+            if target.startswith(("http://", "https://")):
+                parts = urlsplit(target)
+                target = parts.path + (f"?{parts.query}" if parts.query else "")
+            connection.request(request.method, target, request.body or None, headers)
             answer = connection.getresponse()
             return Upstream(answer.status, answer.getheaders(), answer.read())
         finally:

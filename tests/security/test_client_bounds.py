@@ -187,3 +187,37 @@ def test_parse_json_depth_limit_is_exact() -> None:
     with pytest.raises(BadJSON, match="nested 65 deep"):
         parse_json(b"[" + deep + b"]")
     assert parse_json(b'{"k": "[[[[ not brackets ]]]]\\" ["}') == {"k": '[[[[ not brackets ]]]]" ['}
+
+
+def test_an_http_proxy_from_the_environment_is_still_used(
+    proxy: HostileProxy, tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx's own transport honours HTTP(S)_PROXY; the bounded one must too (CI runners)."""
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("http_proxy", proxy.url)
+    monkeypatch.setenv("B2BLINT_GRAPH_URL", "http://127.0.0.1:9")  # reached only via the proxy
+    proxy.reset()
+    run = run_cli(["plan", str(tree)])
+    assert run.exit_code == 0, run.stderr
+    assert proxy.paths() == [f"GET http://127.0.0.1:9{PARTNERS.split(' ', 1)[1]}"]
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    proxy.reset()
+    assert run_cli(["plan", str(tree)]).exit_code == 1  # direct to port 9: nothing listens
+    assert proxy.paths() == []
+
+
+def test_a_socks_proxy_is_refused_in_one_line(
+    proxy: HostileProxy, tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", "socks5://user:secret@127.0.0.1:1080")
+    run = run_cli(["plan", str(tree)])
+    assert (run.exit_code, run.stderr) == (
+        1,
+        "b2blint: error: the proxy set in HTTPS_PROXY/HTTP_PROXY/ALL_PROXY is not an http:// "
+        "or https:// URL; b2blint supports only those\n",
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from b2blint.fakegraph.server import RunningFake
+from b2blint.fakegraph.tokens import mint
 from b2blint.redact import redact, register_secret
 from tests.conftest import run_cli
 from tests.security.conftest import SIGNATURE, TOKEN, leaked
@@ -97,7 +98,10 @@ def test_redact_removes_every_piece_of_eight_and_keeps_shorter_ones() -> None:
     assert redact(f"x{secret[3:11]}y") == "x***y"  # 8 characters
     assert redact(f"x {secret[3:10]} y") == f"x {secret[3:10]} y"  # 7 characters stay
     assert redact(f"{secret[:6]}\x1b{secret[6:12]}") == "***"  # joined across a control
-    assert redact(f"file {secret.lower()}.yaml") == "file ***.yaml"  # lowercased echo
+    assert redact(f"file {secret.lower()}.yaml") == f"file {secret.lower()}.yaml"
+    register_secret("PASSWORD-for-the-REQUEST-cert")  # human-chosen: exact case only
+    assert redact("client-request-id") == "client-request-id"
+    assert redact(f"file {TOKEN.lower()}.yaml") == "file ***.yaml"  # a JWT: any case
     assert redact("plain words 6babcaad-604b-40ac-a9d7-9fd97c0b779f") == (
         "plain words 6babcaad-604b-40ac-a9d7-9fd97c0b779f"
     )
@@ -124,3 +128,13 @@ def test_f19_an_error_quoting_a_path_made_from_a_hostile_name_is_redacted(
     assert run.exit_code in (0, 1)
     assert leaked(run.stdout.lower() + run.stderr.lower(), TOKEN.lower()) == []
     assert run.stderr.count("b2blint: error: ") == (run.exit_code == 1)
+
+
+def test_two_tokens_sharing_claims_are_both_removed_whole() -> None:
+    """A refreshed token shares its header and most claims with the old one: removing one's
+    pieces first must not leave bits of the other (both are looked for in the original)."""
+    old = mint(TENANT, lifetime=3600) + "OLDxSIGNATUREx0123456789"
+    new = mint(TENANT, lifetime=7200) + "NEWxSIGNATUREx9876543210"
+    register_secret(old)
+    register_secret(new)
+    assert redact(f"a {new} b {old} c") == "a *** b *** c"

@@ -28,8 +28,10 @@ import os
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -208,16 +210,63 @@ class _Body(httpx.SyncByteStream):
             close()
 
 
-class DeadlineTransport(httpx.BaseTransport):
-    """httpx's HTTP/1.1 transport whose every socket operation ends by ``deadline.at``."""
+def environment_proxy(url: str) -> str | None:
+    """The proxy for ``url`` from ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` unless ``NO_PROXY``
+    exempts its host: what httpx's own transport honours (``trust_env``), kept for CI runners
+    behind a proxy."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    host = (parts.hostname or "").lower()
+    for entry in proxies.get("no", "").split(","):
+        exempt = entry.strip().lower().rsplit(":", 1)[0].lstrip(".")
+        if exempt == "*" or (exempt and (host == exempt or host.endswith("." + exempt))):
+            return None
+    return proxies.get(parts.scheme) or proxies.get("all")
 
-    def __init__(self, deadline: Deadline, limits: httpx.Limits) -> None:
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_Backend(deadline),
+
+class DeadlineTransport(httpx.BaseTransport):
+    """httpx's HTTP/1.1 transport whose every socket operation ends by ``deadline.at``.
+
+    With ``proxy`` (an http:// or https:// URL) requests go through it, the proxy's own
+    connection bounded by the same deadline.
+    """
+
+    def __init__(
+        self, deadline: Deadline, limits: httpx.Limits, proxy: str | None = None
+    ) -> None:
+        backend = _Backend(deadline)
+        common: dict[str, Any] = {
+            "ssl_context": httpx.create_ssl_context(),
+            "max_connections": limits.max_connections,
+            "max_keepalive_connections": limits.max_keepalive_connections,
+            "keepalive_expiry": limits.keepalive_expiry,
+            "network_backend": backend,
+        }
+        self._pool: httpcore.ConnectionPool
+        if proxy is None:
+            self._pool = httpcore.ConnectionPool(**common)
+            return
+        try:
+            parsed = httpx.Proxy(url=proxy)
+        except (ValueError, httpx.InvalidURL):
+            parsed = None
+        if parsed is None or parsed.url.scheme not in ("http", "https"):
+            raise B2BLintError(
+                "the proxy set in HTTPS_PROXY/HTTP_PROXY/ALL_PROXY is not an http:// or "
+                "https:// URL; b2blint supports only those",
+                exit_code=EXIT_FAILED,
+            )
+        self._pool = httpcore.HTTPProxy(
+            proxy_url=httpcore.URL(
+                scheme=parsed.url.raw_scheme,
+                host=parsed.url.raw_host,
+                port=parsed.url.port,
+                target=parsed.url.raw_path,
+            ),
+            proxy_auth=parsed.raw_auth,
+            proxy_headers=parsed.headers.raw,
+            proxy_ssl_context=parsed.ssl_context,
+            **common,
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

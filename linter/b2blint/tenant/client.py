@@ -57,6 +57,7 @@ from b2blint.tenant.bounded import (
     ClientLimits,
     Deadline,
     DeadlineTransport,
+    environment_proxy,
     parse_json,
 )
 
@@ -337,7 +338,7 @@ class _Retry(Exception):
         self.wait = wait
         self.error = error
         self.flaky = flaky  # a 500/502 or a network error: retried fewer times
-        self.final = final  # the command is out of time: never retried
+        self.final = final  # out of time (the command's or a too slow answer): not retried
 
 
 class _Refused(Exception):
@@ -403,7 +404,8 @@ class GraphClient:
         )
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
-            transport=transport or DeadlineTransport(self._deadline, pool),
+            transport=transport
+            or DeadlineTransport(self._deadline, pool, environment_proxy(self.root)),
             follow_redirects=False,
             headers={
                 "User-Agent": f"b2blint/{__version__}",
