@@ -8,6 +8,7 @@ fix; `main` turns it into one line on stderr and the documented exit code.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ import click
 
 from b2blint import __version__
 from b2blint.errors import EXIT_INTERNAL, B2BLintError
+from b2blint.printable import printable
 
 # name -> "module:attribute"; the order is the order of `b2blint --help`.
 LAZY_COMMANDS: dict[str, str] = {
@@ -96,13 +98,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: Any = cli.main(args=args, prog_name="b2blint", standalone_mode=False)
     except B2BLintError as error:
-        click.echo(f"b2blint: error: {error.message}", err=True)
+        # One line, whatever a file name, key or Graph message holds (attack F6), and no
+        # piece of a token, whatever path or name quotes it (F19).
+        from b2blint.redact import redact
+
+        click.echo(f"b2blint: error: {printable(redact(error.message))}", err=True)
         return error.exit_code
     except click.exceptions.Abort:
         click.echo("b2blint: aborted", err=True)
         return 1
     except click.ClickException as error:
-        error.show()
+        shown = io.StringIO()  # click quotes the bad value as given: escape it (attack F31)
+        error.show(file=shown)
+        click.echo(printable(shown.getvalue().rstrip("\n"), keep_newlines=True), err=True)
         return error.exit_code
     except KeyboardInterrupt:
         click.echo("b2blint: interrupted", err=True)
@@ -115,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from b2blint.redact import redact
 
         click.echo(
-            f"b2blint: internal error: {type(error).__name__}: {redact(str(error))} "
+            f"b2blint: internal error: {type(error).__name__}: {printable(redact(str(error)))} "
             "(set B2BLINT_DEBUG=1 for the traceback; please report it)",
             err=True,
         )

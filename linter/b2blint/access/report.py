@@ -1,4 +1,8 @@
-"""Verdicts and policy-test results as people read them on a terminal."""
+"""Verdicts and policy-test results as people read them on a terminal.
+
+Names, questions and reasons quote the YAML: each goes through `printable`, so a test name
+cannot add lines or send terminal escape sequences.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Sequence
 
 from b2blint.access.policytest import TestResult
 from b2blint.access.simulate import ERROR_TEXT, Verdict
+from b2blint.printable import printable
 
 _WIDTH = 12
 
@@ -14,13 +19,13 @@ def _field(label: str, lines: Sequence[str]) -> list[str]:
     out = []
     for index, line in enumerate(lines):
         head = f"{label}:" if index == 0 else ""
-        out.append(f"  {head:<{_WIDTH}}{line}")
+        out.append(f"  {head:<{_WIDTH}}{printable(line)}")
     return out
 
 
 def verdict_text(verdict: Verdict) -> str:
     """``BLOCKED  <question>`` then error, why, decided by and notes, one per line."""
-    lines = [f"{verdict.verdict.upper()}  {verdict.question}"]
+    lines = [f"{verdict.verdict.upper()}  {printable(verdict.question)}"]
     if verdict.error:
         meaning = ERROR_TEXT.get(verdict.error)
         lines += _field("error", [f"{verdict.error} ({meaning})" if meaning else verdict.error])
@@ -36,14 +41,17 @@ def results_text(results: Sequence[TestResult]) -> str:
     lines: list[str] = []
     for result in results:
         location = result.case.expect_ref.location()
-        where = f"{location.file}:{location.position.line}"
+        where = f"{printable(location.file)}:{location.position.line}"
+        name = printable(result.case.name)
         if result.passed:
-            lines.append(f"PASS  {where}  {result.case.name}")
+            lines.append(f"PASS  {where}  {name}")
             continue
-        lines.append(f"FAIL  {where}  {result.case.name}")
-        lines.append(f"      {result.detail()}")
+        lines.append(f"FAIL  {where}  {name}")
+        lines.append(f"      {printable(result.detail())}")
         if result.verdict is not None:
-            lines.extend(f"      decided by: {d.text()}" for d in result.verdict.decided_by)
+            lines.extend(
+                f"      decided by: {printable(d.text())}" for d in result.verdict.decided_by
+            )
     failed = sum(1 for r in results if not r.passed)
     lines.append(f"{len(results) - failed} passed, {failed} failed.")
     return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ import click
 
 from b2blint.commands._options import VERBOSE, verbosity
 from b2blint.errors import EXIT_FAILED, B2BLintError
+from b2blint.printable import printable
 from b2blint.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,7 +71,7 @@ def stderr_logger() -> Callable[[str], None] | None:
 
     def log(line: str) -> None:
         with lock:
-            click.echo(f"b2blint: {redact(line)}", err=True)
+            click.echo(f"b2blint: {printable(redact(line))}", err=True)
 
     return log
 
@@ -87,10 +88,10 @@ def progress_logger(bar: Progress | None = None) -> Callable[[str], None]:
         if quiet:
             return
         if bar is not None and bar.enabled:
-            bar.echo(f"b2blint: {redact(line)}")
+            bar.echo(f"b2blint: {redact(line)}")  # echo escapes
             return
         with lock:
-            click.echo(f"b2blint: {redact(line)}", err=True)
+            click.echo(f"b2blint: {printable(redact(line))}", err=True)
 
     return log
 

@@ -25,6 +25,8 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from b2blint.printable import printable
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 QUIET = -1
@@ -122,13 +124,13 @@ def is_quiet() -> bool:
 def note(message: str) -> None:
     """A short message for people on stderr (suppressed by ``--quiet``)."""
     if verbosity() >= NORMAL:
-        click.echo(f"b2blint: {message}", err=True)
+        click.echo(f"b2blint: {printable(message)}", err=True)
 
 
 def detail(message: str, level: int = VERBOSE) -> None:
     """A detail on stderr, shown with at least ``level`` times ``-v``."""
     if verbosity() >= level:
-        click.echo(f"b2blint: {message}", err=True)
+        click.echo(f"b2blint: {printable(message)}", err=True)
 
 
 def use_color(stream: TextIO) -> bool:

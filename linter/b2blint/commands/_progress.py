@@ -28,6 +28,8 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
+from b2blint.printable import printable
+
 _CLEAR = "\r\x1b[2K"
 
 
@@ -84,16 +86,21 @@ class Progress:
         line is erased first and drawn again below the message, so neither is garbled.
         """
         with self._lock:
+            message = printable(message)
             self._write((_CLEAR if self._drawn else "") + message + "\n")
             if self._drawn:
                 self._write(self._last_line)
 
     def line(self, item: str = "") -> str:
-        """The text drawn for the current state (without terminal control codes)."""
+        """The text drawn for the current state (without terminal control codes).
+
+        ``item`` may come from Graph (a tenant ID, a name): it is escaped by `printable`, so
+        it can neither move the cursor nor end the line.
+        """
         count = f"{self.done}/{self.total}" if self.total is not None else str(self.done)
-        text = f"{self.label} {count}"
+        text = printable(f"{self.label} {count}")
         if item:
-            text += f" {item}"
+            text += f" {printable(item)}"
         width = shutil.get_terminal_size((80, 24)).columns - 1
         return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 

@@ -70,6 +70,10 @@ def diff_command(
     text, changed = render(
         before, head.policy, tests, fmt=output_format, labels=(base_label, head_label)
     )
+    if output_format != "json":  # partner names and test names quote the YAML
+        from b2blint.printable import printable
+
+        text = printable(text, keep_newlines=True)
     click.echo(text, nl=False)
     return 1 if exit_code and changed else 0
 

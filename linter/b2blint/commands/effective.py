@@ -158,6 +158,10 @@ def effective_command(
 
     policy = load_tree(paths, load_config(config_file))
     partner = find_partner(policy, partner_key.strip())
-    render = render_json if output_format == "json" else render_text
-    click.echo(render(policy, partner), nl=False)
+    if output_format == "json":
+        click.echo(render_json(policy, partner), nl=False)
+        return 0
+    from b2blint.printable import printable  # names quote the YAML: no terminal escapes
+
+    click.echo(printable(render_text(policy, partner), keep_newlines=True), nl=False)
     return 0

@@ -59,6 +59,7 @@ def plan_command(
     """Compare the live tenant with the policy YAML at PATH (default: policies/)."""
     from b2blint.files.fsutil import atomic_write_text, check_output_target
     from b2blint.lint.tree import DEFAULT_PATH
+    from b2blint.printable import printable
     from b2blint.tenant.live import read_live
     from b2blint.tenant.plan import beta_kinds, build_plan, needed_kinds, plan_to_dict
     from b2blint.tenant.planaccess import access_section
@@ -85,7 +86,10 @@ def plan_command(
     if output_format != "json":
         access = access_section(data, live.policy(), prune=prune, fmt=output_format)
     name = tenant_name if isinstance(tenant_name, str) else None
-    click.echo(render(plan, output_format, name, access), nl=False)
+    shown = render(plan, output_format, name, access)
+    if output_format != "json":  # live names come from Graph: no terminal escapes (F18/F20)
+        shown = printable(shown, keep_newlines=True)
+    click.echo(shown, nl=False)
     if out_path is not None:
         atomic_write_text(
             out_path, json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"

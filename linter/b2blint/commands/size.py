@@ -93,5 +93,7 @@ def size_command(paths: Sequence[str], output_format: str, config_file: str | No
     if output_format == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(report), nl=False)
+        from b2blint.printable import printable  # names quote the YAML: no terminal escapes
+
+        click.echo(printable(render_text(report), keep_newlines=True), nl=False)
     return 0

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from b2blint.diagnostics import Severity
+from b2blint.printable import json_document
 
 if TYPE_CHECKING:
     from b2blint.lint.engine import LintResult
@@ -51,4 +52,6 @@ def render(result: LintResult, rules: Sequence[Rule]) -> str:
             "warnings": result.count(Severity.WARNING),
         },
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    # JSON escapes control characters itself; a lone surrogate (a non-UTF-8 file name) would
+    # make the document unencodable (attack F4).
+    return json_document(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"

@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 from b2blint import __version__
 from b2blint.diagnostics import Diagnostic, Location, Severity
+from b2blint.printable import json_document
 
 if TYPE_CHECKING:
     from b2blint.lint.engine import LintResult
@@ -71,7 +72,9 @@ def render(result: LintResult, rules: Sequence[Rule]) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    # A lone surrogate (from a non-UTF-8 file name) in a message would make the document
+    # unencodable, exit 101 (attack F4): `json_document` escapes it.
+    return json_document(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _descriptor(rule: Rule) -> dict[str, Any]:
@@ -125,10 +128,14 @@ def _plain(markdown: str) -> str:
 
 
 def _artifact(file: str) -> dict[str, Any]:
+    """A URI of the file's real bytes: a non-UTF-8 name is percent-encoded (RFC 3986 §2.1)."""
     path = PurePath(file)
     if path.is_absolute():
-        return {"uri": Path(file).as_uri()}
-    return {"uri": quote(path.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+        try:
+            return {"uri": Path(file).as_uri()}
+        except (UnicodeError, ValueError):
+            return {"uri": "file://" + quote(os.fsencode(path.as_posix()), safe="/")}
+    return {"uri": quote(os.fsencode(path.as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _location(location: Location) -> dict[str, Any]:
@@ -152,7 +159,9 @@ def _fingerprint(d: Diagnostic, seen: dict[str, int]) -> str:
     key = "\0".join((d.rule_id, _from_root(d.file).as_posix(), anchor))
     occurrence = seen.get(key, 0) + 1
     seen[key] = occurrence
-    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}:{occurrence}"
+    # surrogateescape: a non-UTF-8 file name hashes as its real bytes (attack F4)
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{digest[:32]}:{occurrence}"
 
 
 def _result(d: Diagnostic, index: dict[str, int], seen: dict[str, int]) -> dict[str, Any]:

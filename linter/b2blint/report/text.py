@@ -13,19 +13,13 @@ from typing import TYPE_CHECKING
 import click
 
 from b2blint.diagnostics import Diagnostic, Severity
+from b2blint.printable import printable
 
 if TYPE_CHECKING:
     from b2blint.lint.engine import LintResult
     from b2blint.rules._rule import Rule
 
 _COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
-# A quoted YAML key or value can hold any character: escape control characters so a finding
-# stays one line and cannot send terminal escape sequences.
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)} | {
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
-}
 
 
 def _plural(count: int, word: str) -> str:
@@ -47,7 +41,9 @@ def summary(result: LintResult) -> str:
 
 
 def _line(d: Diagnostic, color: bool) -> str:
-    file, message = d.file.translate(_CONTROL), d.message.translate(_CONTROL)
+    # A file name or a quoted YAML key can hold any character: a finding stays one line and
+    # cannot send terminal escape sequences (attack F5).
+    file, message = printable(d.file), printable(d.message)
     if not color:
         return f"{file}:{d.line}:{d.column}: {d.rule_id} [{d.severity.value}] {message}"
     hue = _COLOR[d.severity]

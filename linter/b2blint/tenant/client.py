@@ -16,16 +16,24 @@ What Graph asks of a client, and where it says so (apply-guarantees §1):
   message, ``request-id``, ``client-request-id`` and date (``concepts/errors.md``).
 
 Nothing here prints or logs a token: the optional log callback gets one redacted line per
-request with an allowlist of response headers.
+request with an allowlist of response headers. Everything the server chooses is treated as
+hostile (attacks F19-F23): request IDs are kept only if they are GUIDs, dates only if they
+parse, error codes only if they are identifiers, messages are redacted (every 8+ character
+piece of the token), escaped by `b2blint.printable` and cut to `MAX_MESSAGE` characters; time,
+response size and JSON shape are bounded (`b2blint.tenant.bounded`); a 2xx body must say it is
+``application/json``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import email.utils
+import http
 import json
 import math
 import random
+import re
 import threading
 import time
 import uuid
@@ -37,8 +45,21 @@ import httpx
 
 from b2blint import __version__
 from b2blint.errors import EXIT_FAILED, B2BLintError
+from b2blint.identifiers import is_guid
+from b2blint.printable import printable
 from b2blint.redact import redact
 from b2blint.tenant.auth import TokenSource, permission_for
+from b2blint.tenant.bounded import (
+    ENV_COMMAND_TIMEOUT,
+    ENV_MAX_RESPONSE_BYTES,
+    ENV_REQUEST_TIMEOUT,
+    BadJSON,
+    ClientLimits,
+    Deadline,
+    DeadlineTransport,
+    environment_proxy,
+    parse_json,
+)
 
 RETRY_STATUSES = frozenset({429, 503, 504})
 #: Other transient server errors: retried too, but at most `RetryPolicy.max_5xx_attempts` times
@@ -55,6 +76,11 @@ LOGGED_HEADERS = (
 )
 
 Body = dict[str, Any]
+#: The longest server-chosen message kept (in an error line and the apply report).
+MAX_MESSAGE = 500
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,99}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|[+-]\d{2}:\d{2})?")
+_THROTTLE_VALUE = re.compile(r"[A-Za-z0-9_./:;,= -]{1,200}")
 #: Graph's error code for a create whose key exists ("Another object with the same value for
 #: property tenantId already exists") [S39].
 DUPLICATE_CODE = "Request_MultipleObjectsWithSameKeyValue"
@@ -186,43 +212,141 @@ def _error_fields(body: Any) -> tuple[str | None, str | None, dict[str, str]]:
     if not isinstance(body, dict) or not isinstance(body.get("error"), dict):
         return None, None, {}
     error = body["error"]
-    code = error.get("code") if isinstance(error.get("code"), str) else None
-    message = error.get("message") if isinstance(error.get("message"), str) else None
+    code = _code(error.get("code"))
+    message = _message(error.get("message"))
     ids: dict[str, str] = {}
     inner: Any = error
     depth = 0
     while isinstance(inner, dict) and depth < 10:
-        for key in ("request-id", "client-request-id", "date"):
-            if isinstance(inner.get(key), str) and key not in ids:
-                ids[key] = inner[key]
+        if "request-id" not in ids and is_guid(inner.get("request-id")):
+            ids["request-id"] = inner["request-id"]
+        date = _date(inner.get("date"))
+        if "date" not in ids and date:
+            ids["date"] = date
         inner = inner.get("innerError", inner.get("innererror"))
         depth += 1
     return code, message, ids
 
 
-def _decode(response: httpx.Response) -> Any:
-    if response.status_code == 204 or not response.content:
+def _code(value: Any) -> str | None:
+    """Graph's error code if it looks like one (``Request_BadRequest``), else None."""
+    return value if isinstance(value, str) and _CODE.fullmatch(value) else None
+
+
+def _message(value: Any) -> str | None:
+    """A server's message, safe to print and store: redacted, escaped, cut short."""
+    if not isinstance(value, str) or not value:
         return None
+    text = printable(redact(value))
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
+
+
+def _date(value: Any) -> str | None:
+    """An HTTP-date (re-rendered by us) or an ISO 8601 time as Graph's innerError has; else None."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    if _ISO_DATE.fullmatch(value):
+        return value
     try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _MALFORMED
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return email.utils.format_datetime(when, usegmt=True) if when.utcoffset() == _ZERO else None
 
 
-_MALFORMED = object()
+_ZERO = datetime.timedelta(0)
+
+
+def _request_id(value: str | None) -> str | None:
+    """A server's request ID only if it is a GUID (attack F19: never echo a header unchecked)."""
+    return value if is_guid(value) else None
+
+
+def _is_json(content_type: str | None) -> bool:
+    return (content_type or "").split(";", 1)[0].strip().lower() == "application/json"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Reply:
+    """A response read whole, within the limits: status, headers, raw body."""
+
+    status: int
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def reason(self) -> str:
+        """Our own reason phrase: the server's (``HTTP/1.1 400 <anything>``) is not shown."""
+        try:
+            return http.HTTPStatus(self.status).phrase
+        except ValueError:
+            return "HTTP status"
+
+    def logged_headers(self) -> str:
+        shown: list[str] = []
+        for name in LOGGED_HEADERS:
+            value = self.headers.get(name)
+            if value is None:
+                continue
+            if name in ("request-id", "client-request-id"):
+                checked = value if is_guid(value) else None
+            elif name == "date":
+                checked = _date(value)
+            elif name == "retry-after":
+                seconds = parse_retry_after(value, time.time())
+                checked = None if seconds is None else f"{seconds:g}"
+            else:
+                checked = value if _THROTTLE_VALUE.fullmatch(value) else None
+            shown.append(f"{name} {checked if checked is not None else '(invalid, not shown)'}")
+        return ", ".join(shown)
+
+
+def _decode(reply: _Reply) -> Any:
+    """The JSON body; None when there is none; a `_Malformed` (with the reason) otherwise."""
+    if reply.status == 204 or not reply.content:
+        return None
+    if not _is_json(reply.headers.get("content-type")):
+        return _Malformed("not application/json")
+    try:
+        return parse_json(reply.content)
+    except BadJSON as error:
+        return _Malformed(str(error))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Malformed:
+    """A body b2blint refuses to read, and why."""
+
+    why: str
 
 
 class _Retry(Exception):
     """Internal: an attempt failed in a retryable way."""
 
     def __init__(
-        self, why: str, wait: float | None, error: GraphError, flaky: bool = False
+        self,
+        why: str,
+        wait: float | None,
+        error: GraphError,
+        flaky: bool = False,
+        final: bool = False,
     ) -> None:
         super().__init__(why)
         self.why = why
         self.wait = wait
         self.error = error
         self.flaky = flaky  # a 500/502 or a network error: retried fewer times
+        self.final = final  # out of time (the command's or a too slow answer): not retried
+
+
+class _Refused(Exception):
+    """Internal: the response breaks a limit (size, encoding) while it streams in."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
 
 
 @dataclasses.dataclass
@@ -252,7 +376,14 @@ class GraphClient:
         wallclock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
         transport: httpx.BaseTransport | None = None,
+        limits: ClientLimits | None = None,
     ) -> None:
+        """``timeout`` bounds each socket read (silence); ``limits`` the whole exchange, the
+        command and the body size (default: `ClientLimits.from_environment`)."""
+        self.limits = limits or ClientLimits.from_environment()
+        self._deadline = Deadline()
+        #: Monotonic time after which this client sends nothing more (the command's deadline).
+        self.command_deadline = time.monotonic() + self.limits.command_timeout
         self.root = root.rstrip("/")
         self._origin = _origin(self.root)
         self._tokens = tokens
@@ -268,15 +399,20 @@ class GraphClient:
         self.writes_sent = 0
         #: Called after every HTTP response (method, status): the commands' progress display.
         self.on_response: Callable[[str, int], None] | None = None
-        limits = httpx.Limits(
+        pool = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
-            limits=limits,
-            transport=transport,
+            transport=transport
+            or DeadlineTransport(self._deadline, pool, environment_proxy(self.root)),
             follow_redirects=False,
-            headers={"User-Agent": f"b2blint/{__version__}", "Accept": "application/json"},
+            headers={
+                "User-Agent": f"b2blint/{__version__}",
+                "Accept": "application/json",
+                # A compressed body could expand past the size limit inside one read.
+                "Accept-Encoding": "identity",
+            },
         )
 
     # ------------------------------------------------------------------ plumbing
@@ -307,11 +443,49 @@ class GraphClient:
         with self._lock:
             delay = self._not_before - time.monotonic()
         if delay > 0:
-            self._sleep(delay)
+            self._sleep(min(delay, max(0.0, self.command_deadline - time.monotonic())))
 
     def _emit(self, line: str) -> None:
         if self._log is not None:
-            self._log(redact(line))
+            self._log(printable(redact(line)))
+
+    def _out_of_time(self, method: str, url: str, client_request_id: str) -> GraphError:
+        return GraphError(
+            f"the command's time limit of {self.limits.command_timeout:g} s is used up "
+            f"({ENV_COMMAND_TIMEOUT})",
+            method=method,
+            url=url,
+            code="CommandTimeout",
+            client_request_id=client_request_id,
+        )
+
+    def _too_large(self, why: str) -> str:
+        return (
+            f"the response is too large ({why}; the limit is "
+            f"{self.limits.max_response_bytes} bytes, {ENV_MAX_RESPONSE_BYTES})"
+        )
+
+    def _read(
+        self, method: str, url: str, content: bytes | None, headers: dict[str, str]
+    ) -> _Reply:
+        """Send and read the whole answer by the request's deadline, at most the size limit."""
+        limit = self.limits.max_response_bytes
+        with self._http.stream(method, url, content=content, headers=headers) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise _Refused(self._too_large(f"Content-Length {int(declared)}"))
+            encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            if encoding not in ("", "identity"):
+                raise _Refused(
+                    f"the response has a Content-Encoding b2blint did not ask for "
+                    f"({printable(encoding[:40])!r})"
+                )
+            body = bytearray()
+            for chunk in response.iter_raw():
+                body += chunk
+                if len(body) > limit:
+                    raise _Refused(self._too_large(f"more than {limit} bytes"))
+            return _Reply(response.status_code, response.headers, bytes(body))
 
     def _attempt(
         self,
@@ -320,11 +494,14 @@ class GraphClient:
         body: Body | None,
         params: Mapping[str, str] | None,
         attempt: int,
-    ) -> tuple[httpx.Response, str]:
+    ) -> tuple[_Reply, str]:
         self._hold()
         if params:
             url = str(httpx.URL(url, params=params))
         client_request_id = str(uuid.uuid4())
+        if time.monotonic() >= self.command_deadline:
+            out = self._out_of_time(method, url, client_request_id)
+            raise _Retry("out of time", None, out, final=True)
         headers = {
             "Authorization": f"Bearer {self._tokens.token()}",
             "client-request-id": client_request_id,
@@ -341,43 +518,68 @@ class GraphClient:
             if method != "GET":
                 self.writes_sent += 1
         started = time.monotonic()
+        self._deadline.at = min(started + self.limits.request_timeout, self.command_deadline)
         try:
-            response = self._http.request(method, url, content=content, headers=headers)
+            response = self._read(method, url, content, headers)
+        except _Refused as error:
+            self._emit(f"{method} {_show(url)} -> refused: {error.why}")
+            raise GraphError(
+                error.why,
+                method=method,
+                url=url,
+                code="ResponseRefused",
+                client_request_id=client_request_id,
+                maybe_committed=method != "GET",
+            ) from None
         except httpx.TransportError as error:
+            now = time.monotonic()
             self._emit(
                 f"{method} {_show(url)} -> {type(error).__name__} "
                 f"(client-request-id {client_request_id})"
             )
+            if now >= self.command_deadline:
+                error_out = self._out_of_time(method, url, client_request_id)
+                error_out.maybe_committed = method != "GET"
+                raise _Retry("out of time", None, error_out, final=True) from None
+            # A server that answers, but too slowly to finish by the deadline, is not retried:
+            # a retry would only triple the wait (attack F21, slow loris).
+            too_slow = now >= started + self.limits.request_timeout
+            if too_slow:
+                summary = (
+                    f"no complete response within {self.limits.request_timeout:g} s "
+                    f"({ENV_REQUEST_TIMEOUT})"
+                )
+            else:
+                summary = f"no response from Graph ({type(error).__name__}: {_short(error)})"
             raise _Retry(
                 f"network error: {type(error).__name__}",
                 None,
                 GraphError(
-                    f"no response from Graph ({type(error).__name__}: {_short(error)})",
+                    summary,
                     method=method,
                     url=url,
-                    code="NetworkError",
+                    code="Timeout" if too_slow else "NetworkError",
                     client_request_id=client_request_id,
                     maybe_committed=method != "GET",
                 ),
                 flaky=True,
+                final=too_slow,
             ) from None
+        finally:
+            self._deadline.at = None
         elapsed = (time.monotonic() - started) * 1000
-        shown = ", ".join(
-            f"{name} {response.headers[name]}"
-            for name in LOGGED_HEADERS
-            if name in response.headers
-        )
-        self._emit(f"{method} {_show(url)} -> {response.status_code} ({shown}; {elapsed:.0f} ms)")
+        shown = response.logged_headers()
+        self._emit(f"{method} {_show(url)} -> {response.status} ({shown}; {elapsed:.0f} ms)")
         if self.on_response is not None:
-            self.on_response(method, response.status_code)
+            self.on_response(method, response.status)
         return response, client_request_id
 
     def _error(
-        self, method: str, url: str, response: httpx.Response, client_request_id: str, body: Any
+        self, method: str, url: str, response: _Reply, client_request_id: str, body: Any
     ) -> GraphError:
         code, message, ids = _error_fields(body)
-        status = response.status_code
-        summary = f"{status} {code or response.reason_phrase}"
+        status = response.status
+        summary = f"{status} {code or response.reason}"
         if message:
             summary += f": {message}"
         hint = None
@@ -404,11 +606,9 @@ class GraphClient:
             status=status,
             code=code,
             detail=message,
-            request_id=response.headers.get("request-id") or ids.get("request-id"),
-            client_request_id=response.headers.get("client-request-id")
-            or ids.get("client-request-id")
-            or client_request_id,
-            date=response.headers.get("date") or ids.get("date"),
+            request_id=_request_id(response.headers.get("request-id")) or ids.get("request-id"),
+            client_request_id=client_request_id,  # ours: the server's echo proves nothing
+            date=_date(response.headers.get("date")) or ids.get("date"),
             hint=hint,
             maybe_committed=method != "GET" and status >= 500,
         )
@@ -424,32 +624,28 @@ class GraphClient:
         """One HTTP request; raise `_Retry` for a retryable failure, `GraphError` otherwise."""
         response, client_request_id = self._attempt(method, url, body, params, attempt)
         decoded = _decode(response)
-        status = response.status_code
+        status = response.status
+        request_id = _request_id(response.headers.get("request-id"))
+        date = _date(response.headers.get("date"))
         if 200 <= status < 300:
-            if decoded is _MALFORMED:
+            if isinstance(decoded, _Malformed):
                 raise GraphError(
-                    f"{status} with a body that is not JSON (a proxy or a wrong --graph-url?)",
+                    f"{status} with a body that is not JSON (a proxy or a wrong --graph-url?): "
+                    f"{decoded.why}",
                     method=method,
                     url=url,
                     status=status,
                     code="MalformedResponse",
-                    request_id=response.headers.get("request-id"),
+                    request_id=request_id,
                     client_request_id=client_request_id,
-                    date=response.headers.get("date"),
+                    date=date,
+                    maybe_committed=method != "GET",
                 )
             return Exchange(
-                method,
-                url,
-                status,
-                decoded,
-                response.headers.get("request-id"),
-                response.headers.get("client-request-id") or client_request_id,
-                response.headers.get("date"),
-                attempt,
+                method, url, status, decoded, request_id, client_request_id, date, attempt
             )
-        error = self._error(
-            method, url, response, client_request_id, None if decoded is _MALFORMED else decoded
-        )
+        readable = None if isinstance(decoded, _Malformed) else decoded
+        error = self._error(method, url, response, client_request_id, readable)
         if status in RETRY_STATUSES or status in TRANSIENT_STATUSES:
             wait = parse_retry_after(response.headers.get("retry-after"), self._wallclock())
             if wait is not None and wait <= self.retry.max_wait:
@@ -465,6 +661,8 @@ class GraphClient:
         # attempt's answer was lost (or was a 5xx) and so may have landed.
         budget.maybe_committed = budget.maybe_committed or failure.error.maybe_committed
         failure.error.maybe_committed = budget.maybe_committed
+        if failure.final:
+            raise failure.error from None
         if budget.attempt >= policy.max_attempts or budget.flaky >= policy.max_5xx_attempts:
             raise failure.error from None
         if failure.wait is not None:
@@ -479,6 +677,12 @@ class GraphClient:
             delay = backoff_delay(budget.attempt, policy, self._rand)
         if budget.waited + delay > policy.total_wait:
             raise failure.error from None
+        if time.monotonic() + delay > self.command_deadline:
+            failure.error.hint = (
+                f"no time left to retry within the command's limit of "
+                f"{self.limits.command_timeout:g} s ({ENV_COMMAND_TIMEOUT})"
+            )
+            raise GraphError(failure.error.summary, **_error_kwargs(failure.error)) from None
         delay += policy.margin
         self._emit(f"retrying in {delay:.2f} s ({failure.why})")
         self._sleep(delay)
@@ -729,5 +933,6 @@ def _show(url: str) -> str:
 
 
 def _short(error: BaseException) -> str:
+    """The first line of a network error, which may quote what the server sent."""
     text = str(error).strip().splitlines()
-    return redact(text[0]) if text else "no details"
+    return printable(redact(text[0]))[:200] if text else "no details"
