@@ -250,6 +250,16 @@ def format_path(path: JsonPath) -> str:
     return out
 
 
+_JSON_TYPES = {
+    type(None): "null",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "an object",
+}
+
+
 def shown(value: Any, limit: int = 60) -> str:
     """A JSON value for a one-line message: quoted, cut to ``limit`` characters and escaped.
 
@@ -257,7 +267,7 @@ def shown(value: Any, limit: int = 60) -> str:
     ESC sequence could rewrite the terminal (`b2blint.files.yamlio.escaped`).
     """
     if not isinstance(value, str):
-        return "null" if value is None else f"a {type(value).__name__} value"
+        return _JSON_TYPES.get(type(value), "a value")
     from b2blint.files.yamlio import escaped
 
     text = escaped(value[:limit]).replace("'", "\\'")

@@ -132,7 +132,11 @@ class _Builder:
                     found.origin,
                     found.path,
                 )
-            where = (*found.path, "tenantId") if "tenantId" in found.data else found.path
+            if "tenantId" in found.data:
+                where: JsonPath = (*found.path, "tenantId")
+            else:  # the id came from the @odata.context, of the object or of its body
+                context = "@odata.context" in found.data
+                where = (*found.path, "@odata.context") if context else ("@odata.context",)
             _check_tenant(tenant_id, "identitySynchronization", found.origin, where)
             self._sync(tenant_id, found.data, found.origin, found.path)
 

@@ -194,7 +194,7 @@ def check_relative(relative: Path) -> PurePosixPath:
 _DIR_FD_OK = (
     hasattr(os, "O_NOFOLLOW")
     and hasattr(os, "O_DIRECTORY")
-    and {os.open, os.mkdir, os.replace, os.unlink, os.rmdir} <= os.supports_dir_fd
+    and {os.open, os.mkdir, os.rename, os.unlink, os.rmdir} <= os.supports_dir_fd
 )
 
 
@@ -289,7 +289,7 @@ def _write_file_at(dir_fd: int, name: str, data: bytes, shown_as: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        os.rename(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)  # POSIX: replaces
     except BaseException as error:
         with _suppress_os():
             os.unlink(temp, dir_fd=dir_fd)
