@@ -2,9 +2,9 @@
 
 Python's `json` module says where a syntax error is but not where a value stands, and `import`
 must point at the object it cannot use (``FILE:LINE:COL``). `load_json` parses with `json`
-(strict: Graph never emits trailing commas or comments) and then walks the now-valid text once
-to record the offset of every value by its path, refusing duplicate keys, which `json` would
-silently resolve to the last one.
+(strict: Graph never emits trailing commas or comments), refusing duplicate keys, which `json`
+would silently resolve to the last one; when a position is asked for, the now-valid text is
+walked once to record the offset of every value by its path.
 
 Numbers Graph cannot have produced are refused with their position, not left to crash later:
 ``NaN``/``Infinity`` (not JSON, though `json` accepts them), numbers that overflow a double, and
@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
+import functools
 import json
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
@@ -41,11 +42,22 @@ class JsonTextError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class JsonDocument:
-    """Parsed JSON plus a position index (path -> 1-based line and column)."""
+    """Parsed JSON; positions (path -> 1-based line and column) are found when first asked.
+
+    Only a refusal needs a position, so the index is built on demand: for a 100,000-partner
+    response it would hold millions of paths (hundreds of MB) that a clean import never reads.
+    """
 
     data: Any
     text: str
-    offsets: dict[JsonPath, int]
+
+    @functools.cached_property
+    def offsets(self) -> dict[JsonPath, int]:
+        """The offset of every value in the text, by path."""
+        offsets: dict[JsonPath, int] = {}
+        with contextlib.suppress(RecursionError):
+            _Scanner(self.text, offsets).value(_skip(self.text, 0), ())
+        return offsets
 
     def position(self, path: JsonPath) -> tuple[int, int]:
         """Where the value at ``path`` starts; the deepest existing ancestor if it is missing."""
@@ -116,10 +128,18 @@ def load_json(text: str) -> JsonDocument:
     try:
         data = json.loads(
             text,
+            object_pairs_hook=_object_without_duplicates,
             parse_int=_parse_int,
             parse_float=_parse_float,
             parse_constant=_parse_constant,
         )
+    except _DuplicateKey:
+        # The scanner finds the first duplicate in text order and says where it is.
+        try:
+            _Scanner(text, {}).value(_skip(text, 0), ())
+        except RecursionError:
+            raise JsonTextError("invalid JSON: nested too deeply", 1, 1) from None
+        raise JsonTextError("invalid JSON: duplicate key", 1, 1) from None  # pragma: no cover
     except _BadNumber as error:
         line, column = _find_token(text, error.token)
         raise JsonTextError(error.why, line, column) from None
@@ -127,12 +147,19 @@ def load_json(text: str) -> JsonDocument:
         raise JsonTextError(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
     except RecursionError:
         raise JsonTextError("invalid JSON: nested too deeply", 1, 1) from None
-    offsets: dict[JsonPath, int] = {}
-    try:
-        _Scanner(text, offsets).value(_skip(text, 0), ())
-    except RecursionError:
-        raise JsonTextError("invalid JSON: nested too deeply", 1, 1) from None
-    return JsonDocument(data=data, text=text, offsets=offsets)
+    return JsonDocument(data=data, text=text)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing duplicate keys, which `json` would resolve to the last one."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
+    return result
 
 
 def _find_token(text: str, token: str) -> tuple[int, int]:

@@ -43,6 +43,7 @@ _YAML11_NOT_STRING = re.compile(
     |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*""",
     re.VERBOSE,
 )
+_PRINTABLE_ASCII = re.compile(r"[ -~]*")
 _SHORT_ESCAPES = {
     "\0": "\\0",
     "\a": "\\a",
@@ -75,6 +76,8 @@ def needs_escape(char: str) -> bool:
 
 def escaped(text: str) -> str:
     """``text`` with `needs_escape` characters as YAML double-quote escapes (``\\n``, ``\\e``)."""
+    if _PRINTABLE_ASCII.fullmatch(text):
+        return text
     return "".join(_escape(char) if needs_escape(char) else char for char in text)
 
 
@@ -110,7 +113,7 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _plain_ok(text):
         return text
-    if any(needs_escape(char) for char in text):
+    if not _PRINTABLE_ASCII.fullmatch(text) and any(needs_escape(char) for char in text):
         for char in text:
             if "\ud800" <= char <= "\udfff":
                 raise UnwritableValue(

@@ -95,7 +95,8 @@ def endpoint_comments(policy: dict[str, Any]) -> dict[str, str]:
     from b2blint.graph.mapping import resources_from_policy
 
     comments: dict[str, str] = {}
-    for resource in resources_from_policy(policy).values():
+    tenant_wide = {key: value for key, value in policy.items() if key != "partners"}
+    for resource in resources_from_policy(tenant_wide).values():
         if resource.kind in POLICY_KEY:
             request = resource.update_request()
             beta = "beta " if request.api_version == BETA else ""
@@ -238,6 +239,7 @@ def _write_at_fds(out_dir: Path, relatives: list[PurePosixPath], files: Sequence
     fds: dict[PurePosixPath, int] = {PurePosixPath(): root}
     made_dirs: list[tuple[int, str]] = []
     written: list[tuple[int, str]] = []
+    temps: list[tuple[int, str, PurePosixPath]] = []
     try:
         if os.listdir(root):  # noqa: PTH208 - a descriptor: the directory itself, no path
             raise OSError(errno.ENOTEMPTY, "directory is not empty (something was put there)", "")
@@ -257,12 +259,28 @@ def _write_at_fds(out_dir: Path, relatives: list[PurePosixPath], files: Sequence
                         error.filename = str(child)
                         raise
                 parent = child
-            _write_file_at(fds[parent], relative.name, file.text.encode("utf-8"), str(relative))
-            written.append((fds[parent], relative.name))
+            data = file.text.encode("utf-8")
+            temp = _write_temp_at(fds[parent], relative.name, data, str(relative))
+            temps.append((fds[parent], temp, relative))
+        # One sync for the whole tree instead of one fsync per file (10,000 fsyncs took 32 s
+        # here): every file's data is on disk before any of them gets its final name.
+        os.sync()
+        for dir_fd, temp, relative in temps:
+            try:
+                os.rename(temp, relative.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            except OSError as error:
+                error.filename = str(relative)
+                raise
+            written.append((dir_fd, relative.name))
+        for fd in fds.values():
+            os.fsync(fd)  # the directory entries themselves
     except BaseException:
         for dir_fd, name in written:
             with _suppress_os():
                 os.unlink(name, dir_fd=dir_fd)
+        for dir_fd, temp, _ in temps:
+            with _suppress_os():
+                os.unlink(temp, dir_fd=dir_fd)
         for dir_fd, name in reversed(made_dirs):
             with _suppress_os():
                 os.rmdir(name, dir_fd=dir_fd)
@@ -275,8 +293,8 @@ def _write_at_fds(out_dir: Path, relatives: list[PurePosixPath], files: Sequence
             os.close(fd)
 
 
-def _write_file_at(dir_fd: int, name: str, data: bytes, shown_as: str) -> None:
-    """Temporary file (``O_EXCL|O_NOFOLLOW``) in the directory, fsync, rename over ``name``."""
+def _write_temp_at(dir_fd: int, name: str, data: bytes, shown_as: str) -> str:
+    """Write ``data`` to a new temporary file (``O_EXCL|O_NOFOLLOW``) beside ``name``."""
     temp = f".{name}.{secrets.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -287,15 +305,11 @@ def _write_file_at(dir_fd: int, name: str, data: bytes, shown_as: str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.rename(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)  # POSIX: replaces
-    except BaseException as error:
+    except BaseException:
         with _suppress_os():
             os.unlink(temp, dir_fd=dir_fd)
-        if isinstance(error, OSError):
-            error.filename = shown_as
         raise
+    return temp
 
 
 def _write_by_path(
