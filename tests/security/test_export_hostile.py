@@ -284,3 +284,19 @@ def test_hostile_strings_round_trip_import_lint_apply_export(
     assert [p["identitySynchronization"]["displayName"] for p in after["partners"]] == HOSTILE
     assert "default" not in before
     assert sorted(before) == ["b2blint", "crossTenantAccessPolicy", "partners", "tenant"]
+
+
+def test_export_symlinked_out_is_refused(fake: RunningFake, tmp_path: Path) -> None:
+    """export writes only into a real directory: a symlinked --out is refused, not followed."""
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "out"
+    link.symlink_to(real)
+    run = run_cli(["export", "--tenant-id", TENANT, "--out", str(link)])
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr == (
+        f"b2blint: error: --out {link}: is a symbolic link (to {real}); export writes only "
+        "into a real directory: pass the directory itself\n"
+    )
+    assert list(real.iterdir()) == []
+    assert fake.log() == []  # refused before the first request
