@@ -54,7 +54,7 @@ def export_command(
 ) -> int:
     """Read the live tenant and write it as policy YAML under --out."""
     from b2blint.graph.kinds import POLICY_KEY, ResourceKind
-    from b2blint.graph.mapping import build_policy, without_unset
+    from b2blint.graph.mapping import GraphMappingError, build_policy, without_unset
     from b2blint.tenant.live import read_live
 
     if not is_guid(tenant_id):
@@ -71,7 +71,13 @@ def export_command(
             live = read_live(session.client, kinds)
     finally:
         session.close()
-    imported = build_policy(live.recognized())
+    try:
+        imported = build_policy(live.recognized())
+    except GraphMappingError as error:  # hostile or broken data from the server: write nothing
+        raise B2BLintError(
+            f"the live tenant cannot be exported: {error.message}; nothing written",
+            exit_code=EXIT_FAILED,
+        ) from None
     policy = without_unset(imported.policy)
     outputs = render_tree(
         policy,

@@ -10,23 +10,30 @@ A partner's
 A partner may arrive in pieces (a partner list, plus a ``$select=tenantId&$expand=
 identitySynchronization`` list, plus single identitySynchronization GETs): pieces merge, but
 the same piece twice is an error, as is any tenant-wide resource twice.
+
+Nothing from the JSON is trusted: a partner's tenantId becomes a file name and a URL, so every
+tenant ID must be a GUID (`b2blint.identifiers.is_guid`; Graph documents tenantId as "The tenant
+identifier for the partner Microsoft Entra organization",
+https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicyconfigurationpartner),
+and every kept value must be writable to YAML (no lone surrogates, no non-finite numbers).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from b2blint.files.jsonpos import JsonPath
+from b2blint.files.jsonpos import JsonPath, format_path, shown
 from b2blint.graph.b2bdefinition import DefinitionError, parse_definition, split_definition
 from b2blint.graph.kinds import ALL_KINDS, NOT_IMPORTED, POLICY_KEY, SINGLETONS, ResourceKind
 from b2blint.graph.odata import strip_annotations
 from b2blint.graph.recognize import Recognized, recognize
+from b2blint.identifiers import is_guid
 
 #: Partner fields that leave ``settings``: the key, the name seed, the sync policy.
 PARTNER_FIELDS_MOVED = frozenset({"tenantId", "displayName", "identitySynchronization"})
-
 
 
 class GraphMappingError(ValueError):
@@ -110,18 +117,24 @@ class _Builder:
             self._partner(found)
         else:
             tenant_id = found.data.get("tenantId", found.tenant_hint)
-            if not isinstance(tenant_id, str):
+            if tenant_id is None:
                 raise GraphMappingError(
                     "identitySynchronization without a tenantId: save the response of "
                     "GET .../partners/{tenantId}/identitySynchronization unchanged",
                     found.origin,
                     found.path,
                 )
+            if "tenantId" in found.data:
+                where: JsonPath = (*found.path, "tenantId")
+            else:  # the id came from the @odata.context, of the object or of its body
+                context = "@odata.context" in found.data
+                where = (*found.path, "@odata.context") if context else ("@odata.context",)
+            _check_tenant(tenant_id, "identitySynchronization", found.origin, where)
             self._sync(tenant_id, found.data, found.origin, found.path)
 
     def _convert(self, found: Recognized) -> Any:
         if found.kind is not ResourceKind.B2B_MANAGEMENT_POLICY:
-            return self._fields(found.kind, found.data)
+            return self._fields(found.kind, found.data, origin=found.origin, path=found.path)
         data = found.data
         self.unmanaged[ResourceKind.B2B_MANAGEMENT_POLICY.value] = strip_annotations(data)
         definition = data.get("definition")
@@ -138,7 +151,13 @@ class _Builder:
         return domains
 
     def _fields(
-        self, kind: ResourceKind, data: Mapping[str, Any], skip: frozenset[str] = frozenset()
+        self,
+        kind: ResourceKind,
+        data: Mapping[str, Any],
+        skip: frozenset[str] = frozenset(),
+        *,
+        origin: Any = None,
+        path: JsonPath = (),
     ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in data.items():
@@ -148,6 +167,7 @@ class _Builder:
                 self.dropped.add(f"{kind.value}.{key}")
                 continue
             out[key] = strip_annotations(value)
+        _check_value(out, origin, path)
         return out
 
     def _entry(self, tenant_id: str) -> dict[str, Any]:
@@ -160,11 +180,13 @@ class _Builder:
     def _partner(self, found: Recognized) -> None:
         data = found.data
         tenant_id = data.get("tenantId")
-        if not isinstance(tenant_id, str):
+        if tenant_id is None:
             raise GraphMappingError("partner without a tenantId", found.origin, found.path)
+        _check_tenant(tenant_id, "partner", found.origin, (*found.path, "tenantId"))
         entry = self._entry(tenant_id)
         name = data.get("displayName")
         if isinstance(name, str) and name:
+            _check_value(name, found.origin, (*found.path, "displayName"))
             entry["name"] = name
         if any("@" not in key and key not in PARTNER_FIELDS_MOVED for key in data):
             first = self.settings_from.get(tenant_id.lower())
@@ -176,7 +198,13 @@ class _Builder:
                     (first.origin, (*first.path, "tenantId")),
                 )
             self.settings_from[tenant_id.lower()] = found
-            entry["settings"] = self._fields(ResourceKind.PARTNER, data, skip=PARTNER_FIELDS_MOVED)
+            entry["settings"] = self._fields(
+                ResourceKind.PARTNER,
+                data,
+                skip=PARTNER_FIELDS_MOVED,
+                origin=found.origin,
+                path=found.path,
+            )
         sync = data.get("identitySynchronization")
         sync_path = (*found.path, "identitySynchronization")
         if isinstance(sync, Mapping):
@@ -187,6 +215,14 @@ class _Builder:
             )
 
     def _sync(self, tenant_id: str, data: Mapping[str, Any], origin: Any, path: JsonPath) -> None:
+        own = data.get("tenantId", tenant_id)
+        if not isinstance(own, str) or own.lower() != tenant_id.lower():
+            raise GraphMappingError(
+                f"identitySynchronization tenantId {shown(own)} is not its partner's "
+                f"({tenant_id}) at {format_path((*path, 'tenantId'))}",
+                origin,
+                (*path, "tenantId"),
+            )
         entry = self._entry(tenant_id)
         first = self.sync_from.get(tenant_id.lower())
         if first is not None:
@@ -198,10 +234,15 @@ class _Builder:
             )
         self.sync_from[tenant_id.lower()] = (origin, path)
         entry["identitySynchronization"] = self._fields(
-            ResourceKind.IDENTITY_SYNCHRONIZATION, data, skip=frozenset({"tenantId"})
+            ResourceKind.IDENTITY_SYNCHRONIZATION,
+            data,
+            skip=frozenset({"tenantId"}),
+            origin=origin,
+            path=path,
         )
         name = data.get("displayName")
         if "name" not in entry and isinstance(name, str) and name:
+            _check_value(name, origin, (*path, "displayName"))
             entry["name"] = name
 
     def result(self) -> ImportedPolicy:
@@ -213,6 +254,53 @@ class _Builder:
             elif kind in self.singletons and self.singletons[kind][1] is not None:
                 policy[POLICY_KEY[kind]] = self.singletons[kind][1]
         return ImportedPolicy(policy, tuple(sorted(self.dropped)), self.unmanaged)
+
+
+def _check_tenant(tenant_id: Any, what: str, origin: Any, path: JsonPath) -> None:
+    """A tenant ID becomes a file name and a URL segment: it must be exactly one GUID."""
+    if not is_guid(tenant_id):
+        raise GraphMappingError(
+            f"{what} tenantId {shown(tenant_id)} is not a GUID (Graph's tenant IDs are) "
+            f"at {format_path(path)}",
+            origin,
+            path,
+        )
+
+
+def _check_value(value: Any, origin: Any, path: JsonPath) -> None:
+    """Refuse what no YAML file can hold: lone surrogates (keys too), non-finite numbers."""
+    stack: list[tuple[Any, JsonPath]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            bad = _surrogate(item)
+            if bad is not None:
+                raise GraphMappingError(
+                    f"string at {format_path(where)} holds a lone surrogate (U+{ord(bad):04X}), "
+                    "which is not Unicode text and cannot be written to YAML",
+                    origin,
+                    where,
+                )
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise GraphMappingError(f"number at {format_path(where)} is not finite", origin, where)
+        elif isinstance(item, Mapping):
+            for key, child in item.items():
+                if _surrogate(str(key)) is not None:
+                    raise GraphMappingError(
+                        f"a key in {format_path(where)} holds a lone surrogate, which is not "
+                        "Unicode text and cannot be written to YAML",
+                        origin,
+                        where,
+                    )
+                stack.append((child, (*where, key)))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((child, (*where, index)) for index, child in enumerate(item))
+
+
+def _surrogate(text: str) -> str | None:
+    if text.isascii():
+        return None
+    return next((char for char in text if "\ud800" <= char <= "\udfff"), None)
 
 
 def _entry_in_order(entry: dict[str, Any]) -> dict[str, Any]:

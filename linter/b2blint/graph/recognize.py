@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from b2blint.files.jsonpos import JsonPath
+from b2blint.files.jsonpos import JsonPath, shown
 from b2blint.graph.kinds import (
     AUTHORIZATION_SETTINGS,
     EMAIL_SETTINGS,
@@ -163,7 +163,7 @@ def _context(body: Mapping[str, Any]) -> tuple[ResourceKind | None, str | None]:
                 hint = fragment[start : match.end("tenant")]
             return kind, hint
     raise UnrecognizedBody(
-        f"@odata.context '{raw}' is not a response b2blint imports; it reads {SUPPORTED}"
+        f"@odata.context {shown(raw, 200)} is not a response b2blint imports; it reads {SUPPORTED}"
     )
 
 
@@ -192,7 +192,7 @@ def _one(
     if kind is None:
         kind = classify(obj)
     if kind is None:
-        what = f"@odata.type '{odata_type}'" if isinstance(odata_type, str) else "this object"
+        what = f"@odata.type {shown(odata_type)}" if isinstance(odata_type, str) else "this object"
         raise UnrecognizedBody(
             f"{what} is not a resource b2blint imports (no @odata.context, and its properties "
             f"match none of them); it reads {SUPPORTED}",
@@ -202,7 +202,7 @@ def _one(
         _check_email(obj, path)
     elif isinstance(odata_type, str) and _kind_of_type(odata_type) is not kind:
         raise UnrecognizedBody(
-            f"@odata.type '{odata_type}' does not match the {kind.value} response", path
+            f"@odata.type {shown(odata_type)} does not match the {kind.value} response", path
         )
     return Recognized(kind=kind, data=obj, path=path, tenant_hint=hint)
 
@@ -218,13 +218,14 @@ def _check_email(obj: Mapping[str, Any], path: JsonPath) -> None:
         ODATA_TYPE[ResourceKind.EMAIL_OTP].lstrip("#").lower()
     ):
         raise UnrecognizedBody(
-            f"this is the '{odata_type}' authentication method; b2blint imports only the email "
-            "method (GET .../authenticationMethodConfigurations/email)",
+            f"this is the {shown(odata_type)} authentication method; b2blint imports only the "
+            "email method (GET .../authenticationMethodConfigurations/email)",
             path,
         )
     if isinstance(ident, str) and ident.lower() != "email":
         raise UnrecognizedBody(
-            f"this is the '{ident}' authentication method; b2blint imports only the email method",
+            f"this is the {shown(ident)} authentication method; b2blint imports only the "
+            "email method",
             path,
         )
 

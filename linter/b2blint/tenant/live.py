@@ -28,6 +28,7 @@ from b2blint.graph.kinds import (
 from b2blint.graph.mapping import ResourceKey, build_policy, without_unset
 from b2blint.graph.odata import strip_annotations
 from b2blint.graph.recognize import Recognized
+from b2blint.identifiers import is_guid
 from b2blint.tenant.client import GraphClient
 
 
@@ -129,8 +130,8 @@ def read_live(
             items = client.list(PARTNERS, version, {"$expand": "identitySynchronization"})
             if progress is not None:
                 progress(f"read {len(items)} partners")
-            for item in items:
-                _add_partner(objects, partner_ids, strip_annotations(item))
+            for index, item in enumerate(items):
+                _add_partner(objects, partner_ids, strip_annotations(item), index)
         for future in futures:
             kind, found = future.result()
             if found is None:
@@ -144,14 +145,23 @@ def read_live(
 
 
 def _add_partner(
-    objects: dict[ResourceKey, dict[str, Any]], ids: list[str], item: dict[str, Any]
+    objects: dict[ResourceKey, dict[str, Any]], ids: list[str], item: dict[str, Any], index: int
 ) -> None:
+    """Keep one listed partner; its tenantId must be a GUID, as Graph documents it.
+
+    The id becomes a URL segment in `plan`/`apply` (``.../partners/{tenantId}``) and a file name
+    in `export`: ``../..`` or a ``/`` from a hostile or broken server must never get that far.
+    """
     tenant_id = item.get("tenantId")
-    if not isinstance(tenant_id, str) or not tenant_id:
+    if not isinstance(tenant_id, str) or not tenant_id or not is_guid(tenant_id):
+        from b2blint.files.jsonpos import shown
         from b2blint.tenant.client import GraphError
 
+        what = (
+            "has no tenantId" if not tenant_id else f"has tenantId {shown(tenant_id)}, not a GUID"
+        )
         raise GraphError(
-            "a partner in the list has no tenantId (malformed response)",
+            f"partner {index + 1} of the list {what} (malformed response)",
             method="GET",
             url=PARTNERS,
             code="MalformedResponse",
