@@ -64,10 +64,10 @@ def plan_command(
     from b2blint.tenant.planformat import render
 
     source = path or "policies"
-    lint = lint_gate([source], config_file)
-    policy = lint.policy
+    gate = lint_gate([source], config_file)
+    policy = gate.result.policy
     data = policy.to_data()
-    tenant_id: str = policy.tenant_id
+    tenant_id = gate.tenant_id
     session = open_session(tenant_id, cloud or policy.tenant_cloud, graph_url, auth)
     try:
         with reading_progress(session.client):

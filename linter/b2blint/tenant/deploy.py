@@ -1,0 +1,408 @@
+"""The apply use case: lint gate, plan, confirm, re-read, stale check, execute, verify.
+
+It lives here, not in the click command, so that it can be driven and tested without a
+terminal (octodns' ``Manager.sync`` is the model): the command parses options, supplies the
+callbacks (confirmation, logging, progress display, how to show lint findings and the plan)
+and prints. Nothing here imports click.
+
+Exit codes (docs/graph.md): 0 converged (or nothing to do); 1 failed or refused before any
+write; 3 partial: at least one write landed and another failed. `ApplyRecord` is filled in as
+the run goes, so the report (`write_report`) says what really happened whatever the ending.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from b2blint.errors import EXIT_FAILED, B2BLintError
+from b2blint.lint.engine import LintResult
+from b2blint.redact import redact
+from b2blint.tenant.apply import OpResult, Verification, now_iso
+from b2blint.tenant.auth import TokenInfo, TokenSource
+from b2blint.tenant.client import GraphClient
+from b2blint.tenant.live import LiveTenant
+from b2blint.tenant.plan import Plan
+
+
+class LintGateError(B2BLintError):
+    """The tree has error-level findings: nothing may be read from or written to Graph."""
+
+    def __init__(self, message: str, result: LintResult) -> None:
+        super().__init__(message, exit_code=EXIT_FAILED)
+        self.result = result
+
+
+@dataclasses.dataclass(frozen=True)
+class GatePassed:
+    """A tree that passed the lint gate, and the tenant it is for."""
+
+    result: LintResult
+    tenant_id: str
+
+
+def lint_gate(paths: Sequence[str], config_file: str | None = None) -> GatePassed:
+    """Lint the tree; refuse (exit 1) on any error-level finding (`LintGateError` carries them)."""
+    from b2blint.lint.config import load_config
+    from b2blint.lint.engine import lint_paths
+
+    try:
+        config = load_config(config_file)
+    except B2BLintError as error:
+        raise B2BLintError(error.message, exit_code=EXIT_FAILED) from None
+    result = lint_paths(list(paths), config)
+    if result.exit_code() != 0:
+        raise LintGateError(
+            f"{', '.join(paths)} has lint errors (above); fix them before talking to Graph",
+            result,
+        )
+    tenant_id = result.policy.tenant_id
+    if tenant_id is None:
+        raise B2BLintError(
+            f"{', '.join(paths)}: no tenant.id; the tree must say which tenant it is for",
+            exit_code=EXIT_FAILED,
+        )
+    return GatePassed(result, tenant_id)
+
+
+@dataclasses.dataclass
+class Session:
+    """An authenticated Graph client for one tenant."""
+
+    client: GraphClient
+    tenant_id: str
+    cloud: str
+    token: TokenInfo
+    source: TokenSource
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def connect(
+    tenant_id: str,
+    cloud_name: str,
+    graph_url: str | None,
+    auth: str | None,
+    log: Callable[[str], None] | None = None,
+) -> Session:
+    """Get a token, check it is for ``tenant_id``, and connect (nothing is sent to Graph yet)."""
+    from b2blint.tenant.auth import check_tenant, token_info, token_source
+    from b2blint.tenant.clouds import get_cloud, graph_root
+
+    cloud = get_cloud(cloud_name)
+    root = graph_root(cloud, graph_url)
+    source = token_source(auth, tenant_id, cloud)
+    info = token_info(source)
+    check_tenant(info, tenant_id, source)
+    client = GraphClient(root, source, log=log)
+    return Session(client, tenant_id, cloud.name, info, source)
+
+
+@dataclasses.dataclass(frozen=True)
+class OperationProgress:
+    """What the executor reports to while it writes: log lines, and each finished operation."""
+
+    log: Callable[[str], None]
+    on_operation: Callable[[OpResult], None]
+
+
+def _no_reading(_client: GraphClient, _label: str) -> AbstractContextManager[None]:
+    return contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _no_applying(_total: int) -> Iterator[OperationProgress]:
+    yield OperationProgress(lambda _line: None, lambda _result: None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Hooks:
+    """How the use case talks to whoever runs it (a terminal, a test)."""
+
+    #: Refuse (raise B2BLintError) unless the person or ``--yes`` agreed to write.
+    confirm: Callable[[], None]
+    #: Show the plan before confirming (tenant name from the YAML, if any).
+    show_plan: Callable[[Plan, str | None], None] = lambda _plan, _name: None
+    #: Show the findings of a tree that failed the lint gate.
+    lint_errors: Callable[[LintResult], None] = lambda _result: None
+    #: Progress lines (verification, failures).
+    log: Callable[[str], None] = lambda _line: None
+    #: A progress display around a read of the tenant.
+    reading: Callable[[GraphClient, str], AbstractContextManager[None]] = _no_reading
+    #: A progress display around the writes (total operations); yields where to report.
+    applying: Callable[[int], AbstractContextManager[OperationProgress]] = _no_applying
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplyRequest:
+    """The options of one apply."""
+
+    path: str | None = None
+    plan_file: Path | None = None
+    prune: bool = False
+    concurrency: int = 4
+    graph_url: str | None = None
+    auth: str | None = None
+    cloud: str | None = None
+    config_file: str | None = None
+    #: True when no person reviewed the plan (``--yes``): a plan made a moment ago is current.
+    unattended: bool = False
+    #: Log for the Graph client (``-v``).
+    request_log: Callable[[str], None] | None = None
+
+
+@dataclasses.dataclass
+class ApplyRecord:
+    """What the report needs, filled in as the apply goes (whatever its ending)."""
+
+    started: str = dataclasses.field(default_factory=now_iso)
+    tenant_id: str | None = None
+    cloud: str | None = None
+    result: str = "refused"
+    exit_code: int = EXIT_FAILED
+    message: str | None = None
+    plan: Plan | None = None
+    plan_hash: str | None = None
+    results: list[OpResult] = dataclasses.field(default_factory=list)
+    verification: list[Verification] = dataclasses.field(default_factory=list)
+    before: dict[str, str] = dataclasses.field(default_factory=dict)
+    after: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: True once a Graph session was opened (requests and writes are then counted).
+    connected: bool = False
+    requests: int = 0
+    writes: int = 0
+
+
+def load_plan(plan_file: Path) -> tuple[Plan, str]:
+    """A saved plan (``plan --out``) and its hash; `PlanFileError` (exit 1) if unusable."""
+    from b2blint.tenant.plan import PlanFileError, plan_from_dict
+
+    try:
+        data = json.loads(plan_file.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PlanFileError(f"{plan_file}: cannot read: {error.strerror or error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PlanFileError(f"{plan_file}: not a JSON plan file ({error})") from None
+    plan = plan_from_dict(data, str(plan_file))
+    return plan, str(data["planHash"])
+
+
+def needed_permissions(plan: Plan) -> list[str]:
+    """The permissions the plan's writes need (checked against the token before writing)."""
+    from b2blint.tenant.auth import permission_for
+
+    return sorted({p for op in plan.operations if (p := permission_for(op.method, op.path))})
+
+
+def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
+    """Make the live tenant match the YAML; the exit code (errors raise `B2BLintError`)."""
+    from b2blint.graph.kinds import Kind
+    from b2blint.tenant.apply import Executor, applied_objects, outcome, verify
+    from b2blint.tenant.auth import check_permissions
+    from b2blint.tenant.live import read_live
+    from b2blint.tenant.plan import (
+        beta_kinds,
+        build_plan,
+        needed_kinds,
+        plan_to_dict,
+        stale_objects,
+        yaml_hash,
+    )
+
+    saved: Plan | None = None
+    plan_file = request.plan_file
+    if plan_file is not None:
+        saved, record.plan_hash = load_plan(plan_file)
+        if request.prune and not saved.prune:
+            raise B2BLintError(
+                f"{plan_file} was made without --prune; run plan --prune", exit_code=EXIT_FAILED
+            )
+    sources: list[str] = (
+        [request.path] if request.path else (list(saved.sources) if saved else ["policies"])
+    )
+    try:
+        gate = lint_gate(sources, request.config_file)
+    except LintGateError as error:
+        hooks.lint_errors(error.result)
+        raise
+    policy = gate.result.policy
+    data = policy.to_data()
+    tenant_id = gate.tenant_id
+    record.tenant_id = tenant_id
+    if saved is not None:
+        if saved.tenant_id.lower() != tenant_id.lower():
+            raise B2BLintError(
+                f"{plan_file} is for tenant {saved.tenant_id}, the YAML for {tenant_id}",
+                exit_code=EXIT_FAILED,
+            )
+        if saved.yaml_hash != yaml_hash(data):
+            raise B2BLintError(
+                f"the YAML in {', '.join(sources)} changed since {plan_file} was made; "
+                "run b2blint plan again",
+                exit_code=EXIT_FAILED,
+            )
+    cloud_name = request.cloud or (saved.cloud if saved else policy.tenant_cloud)
+    record.cloud = cloud_name
+    session = connect(tenant_id, cloud_name, request.graph_url, request.auth, request.request_log)
+    client = session.client
+    record.connected = True
+    try:
+        kinds = {Kind(k) for k in saved.read_kinds} if saved else needed_kinds(data)
+        beta = {Kind(k) for k in saved.beta_kinds} if saved else beta_kinds(data)
+        live: LiveTenant | None = None
+        if saved is None:
+            with hooks.reading(client, "Reading the live tenant"):
+                live = read_live(client, kinds, beta=beta)
+            plan = build_plan(
+                data,
+                live,
+                tenant_id=tenant_id,
+                cloud=session.cloud,
+                prune=request.prune,
+                sources=sources,
+            )
+            record.plan_hash = str(plan_to_dict(plan)["planHash"])
+        else:
+            plan = saved
+        record.plan = plan
+        tenant_name = policy.section_value("tenant").get("name")
+        hooks.show_plan(plan, tenant_name if isinstance(tenant_name, str) else None)
+        if not plan.has_changes:
+            record.result = "no-changes"
+            return 0
+        hooks.confirm()
+        check_permissions(session.token, needed_permissions(plan), "apply this plan")
+        # A saved plan, or one a person took time to read, is checked against the tenant again;
+        # a plan made a moment ago in this run with --yes was read just now.
+        if saved is None and request.unattended and live is not None:
+            current = live
+        else:
+            with hooks.reading(client, "Re-reading the live tenant"):
+                current = read_live(client, kinds, beta=beta)
+        record.before = {key: current.hash_of(key) for key in plan.live_hashes}
+        stale = stale_objects(plan, current)
+        if stale:
+            raise B2BLintError(
+                "the live tenant changed since the plan was made ("
+                + ", ".join(stale[:5])
+                + (", ..." if len(stale) > 5 else "")
+                + "); nothing was written; run b2blint plan again",
+                exit_code=EXIT_FAILED,
+            )
+        with hooks.applying(len(plan.operations)) as where:
+            executor = Executor(
+                client,
+                plan,
+                concurrency=request.concurrency,
+                log=where.log,
+                on_operation=where.on_operation,
+            )
+            record.results = executor.run()
+        results = {r.op.index: r for r in record.results}
+        done = applied_objects(plan, results)
+
+        def reread() -> tuple[LiveTenant, Plan]:
+            fresh = read_live(client, kinds, beta=beta)
+            return fresh, build_plan(
+                data,
+                fresh,
+                tenant_id=tenant_id,
+                cloud=session.cloud,
+                prune=plan.prune,
+                sources=sources,
+            )
+
+        checks, after = verify(done, reread, log=hooks.log) if done else ([], None)
+        failed_objects = [obj for obj in plan.objects if obj not in done]
+        for obj in failed_objects:
+            statuses = {results[op.index].status for op in obj.operations}
+            checks.append(
+                Verification(
+                    obj.key, obj.label, "failed" if "failed" in statuses else "not-attempted"
+                )
+            )
+        record.verification = checks
+        if after is not None:
+            record.after = {key: after.hash_of(key) for key in plan.live_hashes}
+        record.result, code = outcome(record.results)
+        return code
+    finally:
+        record.requests = client.requests_sent
+        record.writes = client.writes_sent
+        session.close()
+
+
+def write_report(record: ApplyRecord, path: Path) -> None:
+    """The JSON apply report (docs/apply-report.schema.json), written atomically and redacted."""
+    from b2blint.files.fsutil import atomic_write_text
+    from b2blint.tenant.apply import report
+
+    data = report(
+        tenant_id=record.tenant_id,
+        cloud=record.cloud,
+        started=record.started,
+        result=record.result,
+        exit_code=record.exit_code,
+        message=record.message,
+        plan=record.plan,
+        plan_hash=record.plan_hash,
+        results=record.results,
+        verification=record.verification,
+        hashes_before=record.before,
+        hashes_after=record.after,
+        requests=record.requests,
+        writes=record.writes,
+    )
+    atomic_write_text(path, redact(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+
+
+def summary_text(results: Sequence[OpResult], checks: Sequence[Verification]) -> str:
+    """The closing lines: what was applied, what failed or was skipped, what is unconfirmed."""
+    applied = [r for r in results if r.status == "applied"]
+    failed = [r for r in results if r.status == "failed"]
+    skipped = [r for r in results if r.status == "not-attempted"]
+    unconfirmed = [v for v in checks if v.status == "unconfirmed"]
+    lines = [
+        "",
+        f"Applied {len(applied)} of {len(results)} operations"
+        + (f", {len(failed)} failed, {len(skipped)} not attempted" if failed or skipped else "")
+        + ".",
+    ]
+    for r in failed:
+        error = r.error or {}
+        ids = ", ".join(
+            f"{k} {v}"
+            for k, v in (
+                ("request-id", r.request_id),
+                ("client-request-id", r.client_request_id),
+                ("date", r.date),
+            )
+            if v
+        )
+        lines.append(
+            f"  failed: {r.op.index}. {r.op.method} /{r.op.api_version}{r.op.path}: "
+            f"{error.get('status') or ''} {error.get('code') or ''}: {error.get('message') or ''}"
+            + (f" ({ids})" if ids else "")
+            + (f"; {error['hint']}" if error.get("hint") else "")
+        )
+    for r in skipped:
+        lines.append(f"  not attempted: {r.op.index}. {r.op.method} /{r.op.api_version}{r.op.path}")
+    for v in unconfirmed:
+        if v.unread:
+            lines.append(
+                f"  unconfirmed: {v.label}: written, but the tenant could not be read back "
+                f"to check ({v.unread}); run b2blint plan later"
+            )
+            continue
+        lines.append(
+            f"  unconfirmed: {v.label}: the read-back still differs ({', '.join(v.remaining)}); "
+            "Graph may not show the write yet (replication lag); run b2blint plan later"
+        )
+    if not failed and not unconfirmed:
+        lines.append("Verified: the live tenant matches the YAML.")
+    return redact("\n".join(lines)) + "\n"
