@@ -9,10 +9,13 @@ records every operation with its request ids, whatever the exit code.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,11 +27,11 @@ from b2blint.commands._graph import (
     stderr_logger,
 )
 from b2blint.commands._options import common_options, config_option, detail
-from b2blint.errors import EXIT_FAILED, EXIT_INTERNAL, B2BLintError
+from b2blint.errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_PARTIAL, B2BLintError
 from b2blint.redact import redact
 
 if TYPE_CHECKING:
-    from b2blint.tenant.deploy import OperationProgress
+    from b2blint.tenant.deploy import ApplyRecord, OperationProgress
     from b2blint.tenant.plan import Plan
 
 
@@ -77,6 +80,7 @@ def apply_command(
     from b2blint.tenant.deploy import ApplyRecord, ApplyRequest, Hooks, deploy, summary_text
 
     record = ApplyRecord()
+    signals = _Signals()
     request = ApplyRequest(
         path=path,
         plan_file=plan_file,
@@ -88,6 +92,9 @@ def apply_command(
         config_file=config_file,
         unattended=yes,
         request_log=stderr_logger(),
+        report_path=report_path,
+        stop=signals.stop,
+        signal_name=lambda: signals.name or "a signal",
     )
     hooks = Hooks(
         confirm=lambda: _confirm(yes),
@@ -95,12 +102,16 @@ def apply_command(
         lint_errors=show_lint_errors,
         log=progress_logger(),
         reading=reading_progress,
-        applying=_applying,
+        applying=lambda total: _applying(total, signals),
     )
+    code: int | None = None
     try:
-        code = deploy(record, request, hooks)
+        with signals:
+            code = deploy(record, request, hooks)
     except B2BLintError as error:
-        record.result = "refused" if not record.results else "failed"
+        if record.result != "interrupted":
+            attempted = any(r.status != "not-attempted" for r in record.results)
+            record.result = "failed" if attempted else "refused"
         record.exit_code = error.exit_code
         record.message = redact(error.message)
         raise
@@ -112,15 +123,78 @@ def apply_command(
     else:
         record.exit_code = code
         if record.plan is not None and record.plan.has_changes:
-            click.echo(summary_text(record.results, record.verification), nl=False)
+            click.echo(summary_text(record.results, record.verification, record.verified), nl=False)
         return code
     finally:
         if record.connected:
             detail(f"{record.requests} requests to Graph ({record.writes} writes)")
         if report_path is not None:
-            from b2blint.tenant.deploy import write_report
+            _write_report(record, report_path, code)
 
-            write_report(record, report_path)
+
+def _write_report(record: ApplyRecord, path: Path, code: int | None) -> None:
+    """Write the report; if that fails after a successful run, say so and fail (exit 1 or 3)."""
+    from b2blint.tenant.deploy import write_report
+
+    try:
+        write_report(record, path)
+    except OSError as error:
+        message = f"cannot write the report to {path}: {error.strerror or error}"
+        if code is None:  # the run already ends with its own error; add this one line
+            click.echo(f"b2blint: error: {redact(message)}", err=True)
+            return
+        wrote = record.writes > 0
+        raise B2BLintError(
+            message + ("; the writes above landed" if wrote else ""),
+            exit_code=EXIT_PARTIAL if wrote else EXIT_FAILED,
+        ) from None
+
+
+class _Interrupted(B2BLintError):
+    def __init__(self, name: str) -> None:
+        message = f"interrupted by {name} before any write; nothing was written"
+        super().__init__(message, EXIT_FAILED)
+
+
+class _Signals:
+    """SIGINT and SIGTERM during an apply (a CI job cancelled, a Ctrl-C).
+
+    Before the writes begin, a signal ends the run at once: nothing was written (exit 1).
+    Once they begin, it only sets ``stop``: no new operation is launched, the requests in
+    flight finish (each bounded by the client's timeout and retry budget), and the run ends
+    with every operation's real outcome in the report (exit 3 if anything was written).
+    Attacks F25 (SIGINT: "nothing written" and an empty report after 48 writes) and F26
+    (SIGTERM: no report, no message).
+    """
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.name: str | None = None
+        self.writing = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Signals:
+        if threading.current_thread() is threading.main_thread():
+            for name in self.SIGNALS:
+                number = getattr(signal, name)
+                self._previous[number] = signal.signal(number, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
+        self._previous.clear()
+
+    def _handle(self, number: int, _frame: FrameType | None) -> None:
+        name = signal.Signals(number).name
+        if self.name is None:
+            self.name = name
+        if self.writing:
+            self.stop.set()  # the executor stops launching; the run ends by itself
+            return
+        raise _Interrupted(name)
 
 
 def _show_plan(plan: Plan, tenant_name: str | None) -> None:
@@ -130,10 +204,11 @@ def _show_plan(plan: Plan, tenant_name: str | None) -> None:
 
 
 @contextlib.contextmanager
-def _applying(total: int) -> Iterator[OperationProgress]:
+def _applying(total: int, signals: _Signals) -> Iterator[OperationProgress]:
     from b2blint.commands._progress import progress
     from b2blint.tenant.deploy import OperationProgress
 
+    signals.writing = True  # from here on a signal stops launching, never abandons a write
     with progress("Applying", total=total) as bar:
         yield OperationProgress(
             progress_logger(bar), lambda result: bar.advance(item=result.op.method)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -22,11 +23,11 @@ from pathlib import Path
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.lint.engine import LintResult
 from b2blint.redact import redact
-from b2blint.tenant.apply import OpResult, Verification, now_iso
+from b2blint.tenant.apply import OpResult, Verification, now_iso, partner_precheck
 from b2blint.tenant.auth import TokenInfo, TokenSource
 from b2blint.tenant.client import GraphClient
 from b2blint.tenant.live import LiveTenant
-from b2blint.tenant.plan import Plan
+from b2blint.tenant.plan import ObjectPlan, Plan
 
 
 class LintGateError(B2BLintError):
@@ -46,7 +47,12 @@ class GatePassed:
 
 
 def lint_gate(paths: Sequence[str], config_file: str | None = None) -> GatePassed:
-    """Lint the tree; refuse (exit 1) on any error-level finding (`LintGateError` carries them)."""
+    """Lint the tree; refuse (exit 1) on any error-level finding (`LintGateError` carries them).
+
+    Then, whatever the config and the comments say, refuse a tree in which a policy file did
+    not fully load (`unloaded`): the model would be built without it, and apply would write a
+    tenant that silently lacks what the file declares (attack F32).
+    """
     from b2blint.lint.config import load_config
     from b2blint.lint.engine import lint_paths
 
@@ -60,6 +66,13 @@ def lint_gate(paths: Sequence[str], config_file: str | None = None) -> GatePasse
             f"{', '.join(paths)} has lint errors (above); fix them before talking to Graph",
             result,
         )
+    problem = unloaded(result, config.api_version)
+    if problem is not None:
+        raise B2BLintError(
+            f"{problem}; apply needs every policy file fully loaded (a suppression or the "
+            "config cannot waive this)",
+            exit_code=EXIT_FAILED,
+        )
     tenant_id = result.policy.tenant_id
     if tenant_id is None:
         raise B2BLintError(
@@ -67,6 +80,31 @@ def lint_gate(paths: Sequence[str], config_file: str | None = None) -> GatePasse
             exit_code=EXIT_FAILED,
         )
     return GatePassed(result, tenant_id)
+
+
+def unloaded(result: LintResult, api_version: str = "v1.0") -> str | None:
+    """``file:line:col: RULE message`` of the first file that did not fully load, or None.
+
+    Checked apart from the findings (which a config may turn off or down to a warning): every
+    discovered file must have parsed, and every policy document must pass the structural
+    schema checks that decide whether the model includes it.
+    """
+    from b2blint.lint.config import Config
+    from b2blint.lint.engine import schema_pass
+    from b2blint.lint.suppressions import UNLOADABLE
+    from b2blint.policy.model import is_test_document
+
+    parsed = {document.path for document in result.documents}
+    for name in result.files:
+        if name not in parsed:
+            return f"{name}: does not parse as YAML (run b2blint lint)"
+    policy_documents = [d for d in result.documents if not is_test_document(d)]
+    _, found = schema_pass(policy_documents, Config(api_version=api_version))
+    for diagnostic in found:
+        if diagnostic.rule_id in UNLOADABLE:
+            where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
+            return f"{where}: {diagnostic.rule_id} {diagnostic.message}"
+    return None
 
 
 @dataclasses.dataclass
@@ -154,6 +192,12 @@ class ApplyRequest:
     unattended: bool = False
     #: Log for the Graph client (``-v``).
     request_log: Callable[[str], None] | None = None
+    #: The report file: checked writable before the first write.
+    report_path: Path | None = None
+    #: Set (by a signal handler) to stop launching writes; in-flight requests finish.
+    stop: threading.Event | None = None
+    #: Which signal set ``stop`` (for the message), e.g. "SIGINT".
+    signal_name: Callable[[], str] = lambda: "a signal"
 
 
 @dataclasses.dataclass
@@ -172,6 +216,8 @@ class ApplyRecord:
     verification: list[Verification] = dataclasses.field(default_factory=list)
     before: dict[str, str] = dataclasses.field(default_factory=dict)
     after: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: True only when every managed object was read back after the writes and matched the YAML.
+    verified: bool = False
     #: True once a Graph session was opened (requests and writes are then counted).
     connected: bool = False
     requests: int = 0
@@ -294,6 +340,9 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
                 + "); nothing was written; run b2blint plan again",
                 exit_code=EXIT_FAILED,
             )
+        if request.report_path is not None:
+            check_report_target(request.report_path)
+        stop = request.stop or threading.Event()
         with hooks.applying(len(plan.operations)) as where:
             executor = Executor(
                 client,
@@ -301,14 +350,26 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
                 concurrency=request.concurrency,
                 log=where.log,
                 on_operation=where.on_operation,
+                stop=stop,
+                precheck=partner_precheck(client, plan),
             )
-            record.results = executor.run()
+            # The record holds the executor's own results: whatever ends the run, the report
+            # shows every operation's real outcome (attack F25 saw `operations: []`).
+            record.results = [executor.results[op.index] for op in plan.operations]
+            executor.run()
         results = {r.op.index: r for r in record.results}
         done = applied_objects(plan, results)
+        if stop.is_set():
+            return _interrupted(record, done, request.signal_name())
+        if executor.stale is not None:
+            record.message = redact(
+                f"stopped: {executor.stale}; is another apply running on this tenant? "
+                "Serialise applies (CI concurrency group) and run b2blint plan again"
+            )
+            hooks.log(record.message)
 
-        def reread() -> tuple[LiveTenant, Plan]:
-            fresh = read_live(client, kinds, beta=beta)
-            return fresh, build_plan(
+        def reread_plan(fresh: LiveTenant) -> Plan:
+            return build_plan(
                 data,
                 fresh,
                 tenant_id=tenant_id,
@@ -317,7 +378,16 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
                 sources=sources,
             )
 
-        checks, after = verify(done, reread, log=hooks.log) if done else ([], None)
+        def reread() -> tuple[LiveTenant, Plan]:
+            fresh = read_live(client, kinds, beta=beta)
+            return fresh, reread_plan(fresh)
+
+        def pause(seconds: float) -> None:
+            stop.wait(seconds)  # a signal cuts the wait short
+
+        checks, after = verify(done, reread, log=hooks.log, sleep=pause) if done else ([], None)
+        if stop.is_set():  # a signal during the read-back: what landed is not confirmed
+            return _interrupted(record, done, request.signal_name())
         failed_objects = [obj for obj in plan.objects if obj not in done]
         for obj in failed_objects:
             statuses = {results[op.index].status for op in obj.operations}
@@ -326,15 +396,78 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
                     obj.key, obj.label, "failed" if "failed" in statuses else "not-attempted"
                 )
             )
-        record.verification = checks
         if after is not None:
             record.after = {key: after.hash_of(key) for key in plan.live_hashes}
+            # "Verified" covers every managed object, not only the ones written: anything the
+            # last read-back still plans to change (someone else's edit, a dropped file) says so.
+            planned = {check.object for check in checks}
+            for obj in reread_plan(after).objects:
+                if obj.key not in planned:
+                    changes = tuple(c.name for op in obj.operations for c in op.changes)
+                    checks.append(
+                        Verification(obj.key, obj.label, "differs", changes or (obj.action,))
+                    )
+        record.verification = checks
+        record.verified = after is not None and all(c.status == "confirmed" for c in checks)
         record.result, code = outcome(record.results)
         return code
     finally:
         record.requests = client.requests_sent
         record.writes = client.writes_sent
         session.close()
+
+
+def _interrupted(record: ApplyRecord, done: Sequence[ObjectPlan], signal_name: str) -> int:
+    """Stopped by a signal after the writes began: say exactly what landed; no read-back."""
+    from b2blint.errors import EXIT_PARTIAL
+
+    wrote = any(r.status == "applied" or r.maybe_committed for r in record.results)
+    applied = sum(1 for r in record.results if r.status == "applied")
+    skipped = sum(1 for r in record.results if r.status == "not-attempted")
+    record.verification = [
+        Verification(obj.key, obj.label, "unconfirmed", unread="interrupted") for obj in done
+    ]
+    record.result = "interrupted"
+    record.exit_code = EXIT_PARTIAL if wrote else EXIT_FAILED
+    record.message = (
+        f"interrupted by {signal_name}: {applied} of {len(record.results)} operations applied, "
+        f"{skipped} not attempted"
+        + ("; run b2blint plan to see what is left" if wrote else "; nothing was written")
+    )
+    raise B2BLintError(record.message, exit_code=record.exit_code)
+
+
+def check_report_target(path: Path) -> None:
+    """Refuse (exit 1, before any write) a report path that cannot take a regular file.
+
+    Attack F28: ``--report /proc/r.json`` failed only after the writes landed, with no report.
+    """
+    import os
+    import stat
+    import tempfile
+
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise _unwritable(path, error.strerror or str(error)) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise _unwritable(path, "not a regular file")
+    directory = path.parent if str(path.parent) else Path()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=directory)
+    except OSError as error:
+        raise _unwritable(path, error.strerror or str(error)) from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+
+
+def _unwritable(path: Path, why: str) -> B2BLintError:
+    return B2BLintError(
+        f"cannot write the report to {path}: {why}; nothing was written", exit_code=EXIT_FAILED
+    )
 
 
 def write_report(record: ApplyRecord, path: Path) -> None:
@@ -361,18 +494,30 @@ def write_report(record: ApplyRecord, path: Path) -> None:
     atomic_write_text(path, redact(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
-def summary_text(results: Sequence[OpResult], checks: Sequence[Verification]) -> str:
-    """The closing lines: what was applied, what failed or was skipped, what is unconfirmed."""
+def summary_text(
+    results: Sequence[OpResult], checks: Sequence[Verification], verified: bool
+) -> str:
+    """The closing lines: what was applied, what failed or was skipped, what is unconfirmed.
+
+    "Verified" is said only when ``verified``: every managed object was read back and matched.
+    """
     applied = [r for r in results if r.status == "applied"]
     failed = [r for r in results if r.status == "failed"]
     skipped = [r for r in results if r.status == "not-attempted"]
+    stale = [r for r in results if r.status == "stale"]
     unconfirmed = [v for v in checks if v.status == "unconfirmed"]
     lines = [
         "",
         f"Applied {len(applied)} of {len(results)} operations"
-        + (f", {len(failed)} failed, {len(skipped)} not attempted" if failed or skipped else "")
+        + (f", {len(failed)} failed" if failed or skipped or stale else "")
+        + (f", {len(stale)} stale" if stale else "")
+        + (f", {len(skipped)} not attempted" if failed or skipped or stale else "")
         + ".",
     ]
+    for r in stale:
+        lines.append(
+            f"  stale: {r.op.index}. {r.op.method} /{r.op.api_version}{r.op.path}: {r.note}"
+        )
     for r in failed:
         error = r.error or {}
         ids = ", ".join(
@@ -403,6 +548,14 @@ def summary_text(results: Sequence[OpResult], checks: Sequence[Verification]) ->
             f"  unconfirmed: {v.label}: the read-back still differs ({', '.join(v.remaining)}); "
             "Graph may not show the write yet (replication lag); run b2blint plan later"
         )
-    if not failed and not unconfirmed:
+    for v in checks:
+        if v.status == "differs":
+            lines.append(
+                f"  differs: {v.label}: the read-back differs from the YAML "
+                f"({', '.join(v.remaining)}); run b2blint plan"
+            )
+    if verified:
         lines.append("Verified: the live tenant matches the YAML.")
+    elif not failed and not unconfirmed and not stale:
+        lines.append("Not verified: the live tenant does not match the YAML (above).")
     return redact("\n".join(lines)) + "\n"
