@@ -45,8 +45,10 @@ def write_report(
         report = get_reporter(name, color=color, quiet=is_quiet())(result, rules)
         click.echo(report, nl=False, color=True)
         return
-    from b2blint.files.fsutil import atomic_write_text  # tempfile costs 3 ms: only for --output
+    # tempfile costs 3 ms: only for --output
+    from b2blint.files.fsutil import atomic_write_text, check_output_target
 
+    check_output_target(output)  # a device, FIFO or read-only file is refused, not replaced
     report = get_reporter(name, quiet=is_quiet())(result, rules)
     try:
         atomic_write_text(Path(output), report)

@@ -57,12 +57,14 @@ def plan_command(
     config_file: str | None,
 ) -> int:
     """Compare the live tenant with the policy YAML at PATH (default: policies/)."""
-    from b2blint.files.fsutil import atomic_write_text
+    from b2blint.files.fsutil import atomic_write_text, check_output_target
     from b2blint.tenant.live import read_live
     from b2blint.tenant.plan import beta_kinds, build_plan, needed_kinds, plan_to_dict
     from b2blint.tenant.planaccess import access_section
     from b2blint.tenant.planformat import render
 
+    if out_path is not None:
+        check_output_target(out_path)  # before Graph is read: a bad --out fails at once
     source = path or "policies"
     gate = lint_gate([source], config_file)
     policy = gate.result.policy
