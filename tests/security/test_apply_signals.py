@@ -98,16 +98,16 @@ def test_unwritable_report_path_is_refused_before_the_first_write(
     partners_tree(tmp_path / "policies", 3)
     result = run_cli(["apply", "policies", "--yes", "--report", "/proc/r.json"], cwd=tmp_path)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1].startswith(
-        "b2blint: error: cannot write the report to /proc/r.json: "
+    assert result.stderr.splitlines()[-1] == (
+        "b2blint: error: --report /proc/r.json: cannot write: No such file or directory; "
+        "nothing was written"
     )
-    assert result.stderr.splitlines()[-1].endswith("; nothing was written")
     assert writes(fake) == []
 
 
-@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+@pytest.mark.parametrize(("kind", "what"), [("fifo", "a FIFO"), ("device", "a character device")])
 def test_report_path_that_is_not_a_regular_file_is_refused(
-    fake: RunningFake, tmp_path: Path, kind: str
+    fake: RunningFake, tmp_path: Path, kind: str, what: str
 ) -> None:
     import os
 
@@ -116,15 +116,29 @@ def test_report_path_that_is_not_a_regular_file_is_refused(
     target = tmp_path / "r.json"
     if kind == "fifo":
         os.mkfifo(target)
-    elif kind == "symlink":
-        (tmp_path / "elsewhere.json").write_text("keep\n", encoding="utf-8")
-        target.symlink_to(tmp_path / "elsewhere.json")
+    else:
+        target = Path("/dev/full")
     result = run_cli(["apply", "policies", "--yes", "--report", str(target)], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
-        f"b2blint: error: cannot write the report to {target}: not a regular file; "
+        f"b2blint: error: --report {target}: cannot write: it is {what}, not a regular file; "
         "nothing was written"
     )
     assert writes(fake) == []
-    if kind == "symlink":
-        assert (tmp_path / "elsewhere.json").read_text(encoding="utf-8") == "keep\n"
+    assert target.is_fifo() or target.is_char_device()
+
+
+def test_report_through_a_symlink_lands_in_its_target_and_keeps_the_link(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    live_partners(fake, 1)
+    partners_tree(tmp_path / "policies", 1)
+    (tmp_path / "artifacts").mkdir()
+    link = tmp_path / "r.json"
+    link.symlink_to(tmp_path / "artifacts" / "report.json")
+    result = run_cli(["apply", "policies", "--yes", "--report", str(link)], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    data = json.loads((tmp_path / "artifacts" / "report.json").read_text(encoding="utf-8"))
+    SCHEMA.validate(data)
+    assert (data["result"], data["summary"]["applied"]) == ("converged", 1)

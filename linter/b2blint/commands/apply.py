@@ -138,10 +138,12 @@ def _write_report(record: ApplyRecord, path: Path, code: int | None) -> None:
 
     try:
         write_report(record, path)
-    except OSError as error:
-        message = f"cannot write the report to {path}: {error.strerror or error}"
-        if code is None:  # the run already ends with its own error; add this one line
-            click.echo(f"b2blint: error: {redact(message)}", err=True)
+    except (OSError, B2BLintError) as error:
+        why = error.message if isinstance(error, B2BLintError) else error.strerror or str(error)
+        message = f"cannot write the report to {path}: {why}"
+        if code is None:  # the run already ends with its own error (maybe this very path)
+            if not record.message or not record.message.startswith("--report "):
+                click.echo(f"b2blint: error: {redact(message)}", err=True)
             return
         wrote = record.writes > 0
         raise B2BLintError(

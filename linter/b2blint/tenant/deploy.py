@@ -438,36 +438,21 @@ def _interrupted(record: ApplyRecord, done: Sequence[ObjectPlan], signal_name: s
 
 
 def check_report_target(path: Path) -> None:
-    """Refuse (exit 1, before any write) a report path that cannot take a regular file.
+    """Refuse (exit 1, before any write) a report path that cannot take the report.
 
-    Attack F28: ``--report /proc/r.json`` failed only after the writes landed, with no report.
+    Attack F28: ``--report /proc/r.json`` failed only after the writes landed, with no report;
+    a FIFO or a device node was replaced. `check_output_target` checks the target (through
+    symlinks, which are kept) is absent or a writable regular file, and that its directory
+    accepts a new file.
     """
-    import os
-    import stat
-    import tempfile
+    from b2blint.files.fsutil import check_output_target
 
     try:
-        mode: int | None = os.lstat(path).st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as error:
-        raise _unwritable(path, error.strerror or str(error)) from None
-    if mode is not None and not stat.S_ISREG(mode):
-        raise _unwritable(path, "not a regular file")
-    directory = path.parent if str(path.parent) else Path()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=directory)
-    except OSError as error:
-        raise _unwritable(path, error.strerror or str(error)) from None
-    os.close(fd)
-    Path(probe).unlink(missing_ok=True)
-
-
-def _unwritable(path: Path, why: str) -> B2BLintError:
-    return B2BLintError(
-        f"cannot write the report to {path}: {why}; nothing was written", exit_code=EXIT_FAILED
-    )
+        check_output_target(path)
+    except B2BLintError as error:
+        raise B2BLintError(
+            f"--report {error.message}; nothing was written", exit_code=EXIT_FAILED
+        ) from None
 
 
 def write_report(record: ApplyRecord, path: Path) -> None:
