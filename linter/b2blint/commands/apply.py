@@ -2,8 +2,11 @@
 
 Exit codes (docs/graph.md): 0 converged (or nothing to do); 1 failed or refused before any
 write (lint errors, a token for another tenant, a missing permission, a stale or edited plan,
-no confirmation); 3 partial: at least one write landed and another failed. ``--report FILE``
-records every operation with its request ids, whatever the exit code.
+no confirmation, an unwritable report path, SIGINT/SIGTERM before the writes); 3 partial: at
+least one write landed and then another failed, an object was stale, or a signal stopped the
+writes. ``--report FILE`` records every operation with its request ids, whatever the exit
+code. The use case itself is `b2blint.tenant.deploy`; this command parses, prints, and turns
+signals into a stop request.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@
 * ``precheck`` re-reads an object just before its first write; if it no longer looks as it did
   when the plan was made (another apply, or a person, wrote it), the object is *stale*: it is
   not written, and nothing more is launched, because a concurrent writer is at work (G14).
+  A create is not re-read: a first POST that Graph refuses as a duplicate is stale instead.
 * Creates and deletes go through `GraphClient.create` / `GraphClient.delete`, which never
   blindly repeat them.
 * Verification re-reads the tenant with the same constant number of requests and re-plans the
