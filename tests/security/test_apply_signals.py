@@ -142,3 +142,24 @@ def test_report_through_a_symlink_lands_in_its_target_and_keeps_the_link(
     data = json.loads((tmp_path / "artifacts" / "report.json").read_text(encoding="utf-8"))
     SCHEMA.validate(data)
     assert (data["result"], data["summary"]["applied"]) == ("converged", 1)
+
+
+def test_report_that_cannot_be_written_after_the_writes_fails_the_run(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    """The report's directory is replaced by a file while the apply writes: exit 3, said so."""
+    live_partners(fake, COUNT)
+    partners_tree(tmp_path / "policies", COUNT)
+    fake.configure(latency_ms=20)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = start_apply(fake, ["policies", "--yes", "--report", str(out / "report.json")], tmp_path)
+    wait_until(lambda: len(committed_writes(fake)) >= 2)
+    out.rename(tmp_path / "out-gone")
+    out.write_text("not a directory\n", encoding="utf-8")
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 3, err
+    last = err.splitlines()[-1]
+    assert last.startswith(f"b2blint: error: cannot write the report to {out / 'report.json'}: ")
+    assert last.endswith("; the writes above landed")
+    assert len(committed_writes(fake)) == COUNT
