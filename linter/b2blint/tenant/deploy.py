@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import NoReturn
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.lint.engine import LintResult
@@ -360,7 +361,7 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
         results = {r.op.index: r for r in record.results}
         done = applied_objects(plan, results)
         if stop.is_set():
-            return _interrupted(record, done, request.signal_name())
+            _interrupted(record, done, request.signal_name())
         if executor.stale is not None:
             record.message = redact(
                 f"stopped: {executor.stale}; is another apply running on this tenant? "
@@ -387,7 +388,7 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
 
         checks, after = verify(done, reread, log=hooks.log, sleep=pause) if done else ([], None)
         if stop.is_set():  # a signal during the read-back: what landed is not confirmed
-            return _interrupted(record, done, request.signal_name())
+            _interrupted(record, done, request.signal_name())
         failed_objects = [obj for obj in plan.objects if obj not in done]
         for obj in failed_objects:
             statuses = {results[op.index].status for op in obj.operations}
@@ -417,7 +418,7 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
         session.close()
 
 
-def _interrupted(record: ApplyRecord, done: Sequence[ObjectPlan], signal_name: str) -> int:
+def _interrupted(record: ApplyRecord, done: Sequence[ObjectPlan], signal_name: str) -> NoReturn:
     """Stopped by a signal after the writes began: say exactly what landed; no read-back."""
     from b2blint.errors import EXIT_PARTIAL
 
