@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
+import stat
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,12 @@ def test_report_path_that_is_not_a_regular_file_is_refused(
     if kind == "fifo":
         os.mkfifo(target)
     else:
-        target = Path("/dev/full")
+        # Our own /dev/full (char 1,7) under tmp_path: a regression must not replace the real
+        # one, which other tests and tools on this machine use.
+        try:
+            os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+        except PermissionError:
+            pytest.skip("creating a device node needs CAP_MKNOD")
     result = run_cli(["apply", "policies", "--yes", "--report", str(target)], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
