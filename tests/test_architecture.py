@@ -39,7 +39,9 @@ class Room(NamedTuple):
 
 #: THE layer table (docs/dev/ARCHITECTURE.md shows the same one): lowest rank first.
 LAYERS: Mapping[str, Room] = {
-    "vocabulary": Room(0, ("__init__", "errors", "diagnostics", "redact", "identifiers")),
+    "vocabulary": Room(
+        0, ("__init__", "errors", "diagnostics", "redact", "identifiers", "printable")
+    ),
     "files": Room(1, ("files",)),
     "fakegraph": Room(2, ("fakegraph",), apart=True),
     "schema": Room(2, ("schema",)),

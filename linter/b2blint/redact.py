@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+from typing import Any
 
 #: The shortest piece of a registered secret that `redact` removes.
 MIN_PIECE = 8
@@ -95,10 +96,42 @@ def register_secret(value: str | None) -> None:
             _registered[value] = secret
 
 
+def scrub_secrets(value: Any) -> Any:
+    """``value`` (parsed JSON from the network) with every known secret and piece of one replaced
+    in its strings, before anything of it is stored: a server that reflects the token into a
+    display name must not get it into a file name, a policy file or a report. Only registered
+    secrets are looked for (not token-shaped text, which legitimate data may resemble)."""
+    with _lock:
+        secrets = list(_registered.values())
+    if not secrets:
+        return value
+    return _scrub(value, secrets)
+
+
+def _scrub(value: Any, secrets: list[_Secret]) -> Any:
+    if isinstance(value, str):
+        return _replace_secrets(value, secrets) if len(value) >= MIN_PIECE else value
+    if isinstance(value, dict):
+        return {_scrub(key, secrets): _scrub(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, secrets) for item in value]
+    return value
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every known secret, piece of one, and token-shaped string replaced."""
     with _lock:
         secrets = list(_registered.values())  # a worker's token refresh may add one meanwhile
+    text = _replace_secrets(text, secrets)
+    for pattern in _PATTERNS:
+        if pattern.groups:
+            text = pattern.sub(lambda m: m.group(1) + "***", text)
+        else:
+            text = pattern.sub("***", text)
+    return text
+
+
+def _replace_secrets(text: str, secrets: list[_Secret]) -> str:
     if len(text) >= MIN_PIECE:
         # Every secret is looked for in the original text, then the union is replaced once:
         # replacing one secret's pieces first would cut another's into unrecognisable bits.
@@ -114,9 +147,4 @@ def redact(text: str) -> str:
                 last = max(last, end)
             parts.append(text[last:])
             text = "".join(parts)
-    for pattern in _PATTERNS:
-        if pattern.groups:
-            text = pattern.sub(lambda m: m.group(1) + "***", text)
-        else:
-            text = pattern.sub("***", text)
     return text

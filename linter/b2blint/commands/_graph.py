@@ -8,7 +8,6 @@ for another tenant, malformed responses, lint errors in the YAML), so that ``pla
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from b2blint.commands._options import VERBOSE, verbosity
-from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.printable import printable
 from b2blint.redact import redact
 
@@ -28,6 +26,9 @@ AUTH_CHOICES = ("secret", "certificate", "workload-identity", "managed-identity"
 
 if TYPE_CHECKING:
     from b2blint.commands._progress import Progress
+    from b2blint.lint.engine import LintResult
+    from b2blint.tenant.client import GraphClient
+    from b2blint.tenant.deploy import GatePassed, Session
 
 
 def graph_options(function: F) -> F:
@@ -97,7 +98,7 @@ def progress_logger(bar: Progress | None = None) -> Callable[[str], None]:
 
 
 @contextlib.contextmanager
-def reading_progress(client: Any, label: str = "Reading the live tenant") -> Iterator[None]:
+def reading_progress(client: GraphClient, label: str = "Reading the live tenant") -> Iterator[None]:
     """Count Graph responses on a TTY while ``client`` reads (requests, not objects)."""
     from b2blint.commands._progress import progress
 
@@ -109,58 +110,30 @@ def reading_progress(client: Any, label: str = "Reading the live tenant") -> Ite
             client.on_response = None
 
 
-@dataclasses.dataclass
-class Session:
-    """An authenticated Graph client for one tenant."""
-
-    client: Any  # GraphClient (imported lazily)
-    tenant_id: str
-    cloud: str
-    token: Any  # TokenInfo
-    source: Any  # TokenSource
-
-    def close(self) -> None:
-        self.client.close()
-
-
 def open_session(
     tenant_id: str, cloud_name: str, graph_url: str | None, auth: str | None
 ) -> Session:
     """Get a token, check it is for ``tenant_id``, and connect (nothing is sent to Graph yet)."""
-    from b2blint.tenant.auth import check_tenant, token_info, token_source
-    from b2blint.tenant.client import GraphClient
-    from b2blint.tenant.clouds import get_cloud, graph_root
+    from b2blint.tenant.deploy import connect
 
-    cloud = get_cloud(cloud_name)
-    root = graph_root(cloud, graph_url)
-    source = token_source(auth, tenant_id, cloud)
-    info = token_info(source)
-    check_tenant(info, tenant_id, source)
-    client = GraphClient(root, source, log=stderr_logger())
-    return Session(client, tenant_id, cloud.name, info, source)
+    return connect(tenant_id, cloud_name, graph_url, auth, stderr_logger())
 
 
-def lint_gate(paths: Sequence[str], config_file: str | None = None) -> Any:
-    """Lint the tree; refuse (exit 1) on any error-level finding, showing the findings."""
-    from b2blint.lint.config import load_config
-    from b2blint.lint.tree import lint_tree
+def show_lint_errors(result: LintResult) -> None:
+    """The findings of a tree that failed the lint gate, as ``b2blint lint`` shows them."""
     from b2blint.report import get_reporter
     from b2blint.rules import ALL_RULES
 
+    sys.stderr.write(get_reporter("text")(result, ALL_RULES))
+
+
+def lint_gate(paths: Sequence[str], config_file: str | None = None) -> GatePassed:
+    """Lint the tree; refuse (exit 1) on any error-level finding, showing the findings."""
+    from b2blint.tenant.deploy import LintGateError
+    from b2blint.tenant.deploy import lint_gate as gate
+
     try:
-        config = load_config(config_file)
-    except B2BLintError as error:
-        raise B2BLintError(error.message, exit_code=EXIT_FAILED) from None
-    result = lint_tree(paths, config)
-    if result.exit_code() != 0:
-        sys.stderr.write(get_reporter("text")(result, ALL_RULES))
-        raise B2BLintError(
-            f"{', '.join(paths)} has lint errors (above); fix them before talking to Graph",
-            exit_code=EXIT_FAILED,
-        )
-    if result.policy.tenant_id is None:
-        raise B2BLintError(
-            f"{', '.join(paths)}: no tenant.id; the tree must say which tenant it is for",
-            exit_code=EXIT_FAILED,
-        )
-    return result
+        return gate(paths, config_file)
+    except LintGateError as error:
+        show_lint_errors(error.result)
+        raise

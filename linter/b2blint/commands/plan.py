@@ -68,10 +68,10 @@ def plan_command(
     if out_path is not None:
         check_output_target(out_path)  # before Graph is read: a bad --out fails at once
     source = path or DEFAULT_PATH
-    lint = lint_gate([source], config_file)
-    policy = lint.policy
+    gate = lint_gate([source], config_file)
+    policy = gate.result.policy
     data = policy.to_data()
-    tenant_id: str = policy.tenant_id
+    tenant_id = gate.tenant_id
     session = open_session(tenant_id, cloud or policy.tenant_cloud, graph_url, auth)
     try:
         with reading_progress(session.client):

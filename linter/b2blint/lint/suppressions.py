@@ -32,6 +32,12 @@ otherwise the rules did not see everything) and only for rules that ran in this 
 (``--select`` does not make every other suppression "unused"). B2B001 and B2B002
 themselves are configured in the config file, never by comments. Files that do not parse
 (SYN001/SYN002) have no trustworthy comments, so their findings cannot be suppressed inline.
+
+**Never suppressed** (`UNLOADABLE`): a finding that makes a document unusable (it does not
+parse, or its shape is wrong, so the model is built without it). A bare ``disable-file``
+once hid ``isMfaAccepted: yes`` (SCH001): lint passed, and ``apply`` dropped the partner and
+still said "Verified" (attack F32). A comment may silence an opinion, never the fact that
+the file was not read.
 """
 
 from __future__ import annotations
@@ -48,8 +54,12 @@ from b2blint.lint.config import Config
 
 UNUSED = "B2B001"
 UNKNOWN = "B2B002"
-#: Findings about suppressions are configured, never suppressed by another comment.
-UNSUPPRESSIBLE = frozenset({UNUSED, UNKNOWN})
+#: Findings that mean a document was not loaded into the model: it did not parse (SYN001,
+#: SYN002) or its shape is wrong (SCH001 schema violation, SCH002 unknown property).
+UNLOADABLE = frozenset({"SYN001", "SYN002", "SCH001", "SCH002"})
+#: Findings about suppressions are configured, never suppressed by another comment; nor are
+#: findings that mean a file was not read (a comment cannot make the model whole).
+UNSUPPRESSIBLE = frozenset({UNUSED, UNKNOWN}) | UNLOADABLE
 
 # The one scan over the raw text: the literal '#' first keeps it at memchr speed.
 _CANDIDATE = re.compile(r"#[ \t]*(?i:b2blint)[ \t]*:")
@@ -315,13 +325,13 @@ def _parse(
                 )
                 problems.append(Problem(number, column, message))
             elif rule.id in UNSUPPRESSIBLE:
+                why = (
+                    "it means the file was not read, and apply would drop what it says"
+                    if rule.id in UNLOADABLE
+                    else "set its severity in the config"
+                )
                 problems.append(
-                    Problem(
-                        number,
-                        column,
-                        f"{rule.id} cannot be disabled by a comment; "
-                        "set its severity in the config",
-                    )
+                    Problem(number, column, f"{rule.id} cannot be disabled by a comment; {why}")
                 )
                 rule = None
             keys.append(RuleKey(text, column, rule.id if rule is not None else None))

@@ -7,6 +7,12 @@
   steps are never attempted after an earlier one failed. No ``$batch`` for writes
   (apply-guarantees §1.4).
 * 401 or 403 stops everything not yet started: the next call would fail the same way.
+* ``stop`` (set on SIGINT/SIGTERM by the command) stops launching operations; those in flight
+  finish (each bounded by the client's timeout and retry budget), so every result is real.
+* ``precheck`` re-reads an object just before its first write; if it no longer looks as it did
+  when the plan was made (another apply, or a person, wrote it), the object is *stale*: it is
+  not written, and nothing more is launched, because a concurrent writer is at work (G14).
+  A create is not re-read: a first POST that Graph refuses as a duplicate is stale instead.
 * Creates and deletes go through `GraphClient.create` / `GraphClient.delete`, which never
   blindly repeat them.
 * Verification re-reads the tenant with the same constant number of requests and re-plans the
@@ -29,7 +35,7 @@ from typing import Any
 from b2blint.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, B2BLintError
 from b2blint.graph.kinds import B2B_POLICIES, BETA, PARTNERS, ResourceKind
 from b2blint.redact import redact
-from b2blint.tenant.client import Exchange, GraphClient, GraphError
+from b2blint.tenant.client import DUPLICATE_CODE, Exchange, GraphClient, GraphError
 from b2blint.tenant.live import LiveTenant
 from b2blint.tenant.plan import ObjectPlan, Operation, Plan
 
@@ -48,7 +54,7 @@ class OpResult:
     """What became of one operation."""
 
     op: Operation
-    status: str = "not-attempted"  # applied | failed | not-attempted
+    status: str = "not-attempted"  # applied | failed | stale | not-attempted
     http_status: int | None = None
     request_id: str | None = None
     client_request_id: str | None = None
@@ -129,6 +135,8 @@ class Executor:
         concurrency: int = 4,
         log: Callable[[str], None] | None = None,
         on_operation: Callable[[OpResult], None] | None = None,
+        stop: threading.Event | None = None,
+        precheck: Callable[[ObjectPlan], str | None] | None = None,
     ) -> None:
         self.client = client
         self.plan = plan
@@ -136,49 +144,88 @@ class Executor:
         self.log = log or (lambda _line: None)
         self.on_operation = on_operation or (lambda _result: None)
         self.results: dict[int, OpResult] = {op.index: OpResult(op) for op in plan.operations}
+        self.interrupted = stop or threading.Event()
+        self.precheck = precheck
+        #: Why the first stale object was stopped ("partner ...: changed live since the plan").
+        self.stale: str | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
 
+    def _stopped(self) -> bool:
+        return self._stop.is_set() or self.interrupted.is_set()
+
+    def _check(self, obj: ObjectPlan) -> bool:
+        """The precheck of ``obj``: False (and the object marked stale) if it changed live."""
+        if self.precheck is None:
+            return True
+        first = self.results[obj.operations[0].index]
+        first.started = now_iso()
+        try:
+            why = self.precheck(obj)
+        except B2BLintError as error:  # the re-read failed: the object is not written
+            self._failed(obj, first, error)
+            return False
+        if why is None:
+            return True
+        self._mark_stale(obj, first, why)
+        return False
+
+    def _mark_stale(self, obj: ObjectPlan, first: OpResult, why: str) -> None:
+        first.finished = now_iso()
+        first.status = "stale"
+        first.note = redact(why)
+        with self._lock:
+            if self.stale is None:
+                self.stale = f"{obj.label}: {why}"
+        self._stop.set()
+        self.log(f"stale: {obj.label}: {why}; not written, and nothing more is launched")
+        self.on_operation(first)
+
+    def _failed(self, obj: ObjectPlan, result: OpResult, error: B2BLintError) -> None:
+        result.finished = now_iso()
+        result.status = "failed"
+        self.log(f"failed: {obj.label}: {error.message}")
+        if isinstance(error, GraphError):
+            result.http_status = error.status
+            result.request_id = error.request_id
+            result.client_request_id = error.client_request_id
+            result.date = error.date
+            result.error = error.as_dict()
+            result.maybe_committed = error.maybe_committed
+            self.on_operation(result)
+            if error.status in (401, 403):
+                self._stop.set()
+            return
+        # Not Graph's answer: no token could be had (a refresh failed). The next call would
+        # fail the same way, so stop; the results so far must still be reported.
+        result.error = {
+            "status": None,
+            "code": None,
+            "message": redact(error.message),
+            "requestId": None,
+            "clientRequestId": None,
+            "date": None,
+            "hint": None,
+        }
+        self.on_operation(result)
+        self._stop.set()
+
     def _run_object(self, obj: ObjectPlan) -> bool:
         """Run one object's operations in order; False if one failed."""
+        if self._stopped() or not self._check(obj):
+            return False
         for op in obj.operations:
-            if self._stop.is_set():
+            if self._stopped():
                 return False
             result = self.results[op.index]
-            result.started = now_iso()
+            result.started = result.started or now_iso()
             try:
                 exchange = perform(self.client, op)
-            except GraphError as error:
-                result.finished = now_iso()
-                result.status = "failed"
-                result.http_status = error.status
-                result.request_id = error.request_id
-                result.client_request_id = error.client_request_id
-                result.date = error.date
-                result.error = error.as_dict()
-                result.maybe_committed = error.maybe_committed
-                self.log(f"failed: {obj.label}: {error.message}")
-                self.on_operation(result)
-                if error.status in (401, 403):
-                    self._stop.set()
-                return False
             except B2BLintError as error:
-                # Not Graph's answer: no token could be had (a refresh failed). The next call
-                # would fail the same way, so stop; the results so far must still be reported.
-                result.finished = now_iso()
-                result.status = "failed"
-                result.error = {
-                    "status": None,
-                    "code": None,
-                    "message": redact(error.message),
-                    "requestId": None,
-                    "clientRequestId": None,
-                    "date": None,
-                    "hint": None,
-                }
-                self.log(f"failed: {obj.label}: {error.message}")
-                self.on_operation(result)
-                self._stop.set()
+                if _duplicate_create(op, error):
+                    self._mark_stale(obj, result, "it exists live now: created since the plan")
+                    return False
+                self._failed(obj, result, error)
                 return False
             result.finished = now_iso()
             result.status = "applied"
@@ -201,10 +248,84 @@ class Executor:
         for obj in first:
             if not self._run_object(obj):
                 self._stop.set()
-        if not self._stop.is_set() and rest:
+        if not self._stopped() and rest:
             with ThreadPoolExecutor(max_workers=min(self.concurrency, len(rest))) as pool:
                 list(pool.map(self._run_object, rest))
         return [self.results[op.index] for op in self.plan.operations]
+
+
+def partner_precheck(client: GraphClient, plan: Plan) -> Callable[[ObjectPlan], str | None]:
+    """Re-read one partner (with its identitySynchronization) just before writing it.
+
+    One GET per partner object, ``$expand`` as in `read_live`, so the hashes are computed the
+    same way as at plan time. Graph documents no ETag or If-Match for these resources
+    (apply-guarantees §1.6: the partner PATCH/DELETE and sync PUT pages list only
+    Authorization and Content-Type), so this read is the only precondition available.
+    A section (default, authorization policy, ...) is re-read the way `read_live` reads it
+    (one request).
+    """
+    from b2blint.graph.odata import strip_annotations
+    from b2blint.tenant.live import digest, read_live
+
+    version = BETA if ResourceKind.PARTNER.value in plan.beta_kinds else "v1.0"
+    beta = {ResourceKind(k) for k in plan.beta_kinds}
+
+    def check(obj: ObjectPlan) -> str | None:
+        if obj.action == "create":
+            return None  # Graph itself refuses a duplicate create (`_duplicate_create`)
+        if obj.kind != ResourceKind.PARTNER.value:
+            kind = ResourceKind(obj.kind)
+            section = read_live(client, {kind}, beta=beta & {kind}, concurrency=1)
+            return _changed(plan, obj, section.hash_of)
+        tenant_id = obj.key.partition(":")[2]
+        try:
+            found: dict[str, Any] | None = client.get(
+                f"{PARTNERS}/{tenant_id}", version, {"$expand": "identitySynchronization"}
+            )
+        except GraphError as error:
+            if error.status != 404:
+                raise
+            found = None
+        live: dict[str, Any] = {}
+        if found is not None:
+            item = strip_annotations(found)
+            sync = item.pop("identitySynchronization", None)
+            live[f"{ResourceKind.PARTNER.value}:{tenant_id}"] = item
+            if isinstance(sync, dict):
+                sync.setdefault("tenantId", item.get("tenantId", tenant_id))
+                live[f"{ResourceKind.IDENTITY_SYNCHRONIZATION.value}:{tenant_id}"] = sync
+        return _changed(plan, obj, lambda key: digest(live.get(key)))
+
+    return check
+
+
+def _duplicate_create(op: Operation, error: B2BLintError) -> bool:
+    """A first POST refused because the object exists: someone created it since the plan.
+
+    The partner POST answers a duplicate with an undocumented status and a documented code
+    [S39] (graph-facts §1); `GraphClient.create` already turns a duplicate on a *repeat* of
+    our own request into success, so a duplicate that reaches here was never ours.
+    """
+    return (
+        op.method == "POST"
+        and isinstance(error, GraphError)
+        and not error.maybe_committed
+        and (error.status == 409 or error.code == DUPLICATE_CODE)
+    )
+
+
+def _changed(plan: Plan, obj: ObjectPlan, hash_of: Callable[[str], str]) -> str | None:
+    changed = sorted(
+        key
+        for key in {op.resource for op in obj.operations}
+        if key in plan.live_hashes and hash_of(key) != plan.live_hashes[key]
+    )
+    if not changed:
+        return None
+    return (
+        f"{', '.join(changed)} changed live since the plan was made "
+        "(another apply or a person wrote it)"
+    )
 
 
 def applied_objects(plan: Plan, results: Mapping[int, OpResult]) -> list[ObjectPlan]:
@@ -267,8 +388,11 @@ def verify(
 
 
 def outcome(results: Sequence[OpResult]) -> tuple[str, int]:
-    """(result word, exit code): converged 0; failed before any write 1; partial 3."""
-    failed = [r for r in results if r.status == "failed"]
+    """(result word, exit code): converged 0; failed before any write 1; partial 3.
+
+    A stale object counts as a failure: the tenant is not what the YAML says.
+    """
+    failed = [r for r in results if r.status in ("failed", "stale")]
     if not failed:
         return ("converged" if results else "no-changes"), EXIT_OK
     wrote = any(r.status == "applied" or r.maybe_committed for r in results)
@@ -308,6 +432,7 @@ def report(
             "applied": sum(1 for r in results if r.status == "applied"),
             "failed": sum(1 for r in results if r.status == "failed"),
             "notAttempted": sum(1 for r in results if r.status == "not-attempted"),
+            "stale": sum(1 for r in results if r.status == "stale"),
             "unconfirmed": sum(1 for v in verification if v.status == "unconfirmed"),
         },
         "operations": [r.as_dict() for r in results],

@@ -47,7 +47,7 @@ from b2blint import __version__
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.identifiers import is_guid
 from b2blint.printable import printable
-from b2blint.redact import redact
+from b2blint.redact import redact, scrub_secrets
 from b2blint.tenant.auth import TokenSource, permission_for
 from b2blint.tenant.bounded import (
     ENV_COMMAND_TIMEOUT,
@@ -310,7 +310,7 @@ def _decode(reply: _Reply) -> Any:
     if not _is_json(reply.headers.get("content-type")):
         return _Malformed("not application/json")
     try:
-        return parse_json(reply.content)
+        return scrub_secrets(parse_json(reply.content))
     except BadJSON as error:
         return _Malformed(str(error))
 
