@@ -51,9 +51,11 @@ APP = (A1, "application")
             "all users and apps, except group fe222329… blocked from app efebdfa0…",
         ),
         (
+            # "If you block access for all users and groups, this also blocks all external
+            # applications from being accessed via B2B collaboration" (Entra, b2b-collaboration).
             _half("blocked", ALL_USERS),
             _half("blocked", APP),
-            "users: all; apps: all except app efebdfa0…",
+            "blocked for everyone",
         ),
         (_half("allowed", ALL_USERS), _half("blocked", ALL_APPS), "blocked for everyone"),
         (_half("allowed"), _half("allowed", ALL_APPS), "blocked for everyone"),

@@ -72,15 +72,13 @@ def facets(value: Any) -> dict[str, str]:
         if user_type == "blocked" and app_type == "blocked":
             if "all" in (user_reach, app_reach):  # an empty block list: no pair is blocked
                 return {"users": "all", "apps": "all"}
-            if user_reach == "none" and app_reach == "none":
+            if user_reach == "none":  # blocking AllUsers blocks every application too
                 return {"access": EVERYONE_BLOCKED}
             if user_reach == "some" and app_reach == "some":
                 return {
                     "access": f"all users and apps, except {_listed(users, USERS)} "
                     f"blocked from {_listed(apps, APPS)}"
                 }
-            if user_reach == "none":  # every user is blocked from the listed apps
-                return {"users": "all", "apps": f"all except {_listed(apps, APPS)}"}
             return {"users": f"all except {_listed(users, USERS)}", "apps": "all"}
         if user_reach == "none" or app_reach == "none":
             return {"access": EVERYONE_BLOCKED}
