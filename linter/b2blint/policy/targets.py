@@ -84,17 +84,26 @@ APP_KEYWORDS = ALL_APP_KEYWORDS | {OFFICE_365}
 USER_KEYWORDS = frozenset({ALL_USERS, ALL_GROUPS})
 
 #: Microsoft first-party app IDs b2blint knows, so that ``AllMicrosoftApps`` ("any Microsoft
-#: cloud application", crossTenantAccessPolicyTarget) can be answered for them. Sources: RMS,
-#: cross-tenant-access-overview ("Microsoft Rights Management Services (app ID
-#: 00000012-0000-0000-c000-000000000000)"); the two Microsoft Admin Portals app IDs,
-#: cross-tenant-access-settings-b2b-collaboration ("Add the Microsoft Admin Portals app");
-#: Microsoft Graph, "Microsoft Graph (00000003-0000-0000-c000-000000000000)" (Graph
-#: permissions overview). Any other app ID is `depends` under AllMicrosoftApps.
+#: cloud application", crossTenantAccessPolicyTarget) can be answered for them. Sources:
+#: Microsoft's "Application IDs for commonly used Microsoft applications" table (Verify
+#: first-party Microsoft applications in sign-in reports, MicrosoftDocs/SupportArticles-docs
+#: support/azure/active-directory/verify-first-party-apps-sign-in.md), a subset; Rights
+#: Management Services from cross-tenant-access-overview ("app ID
+#: 00000012-0000-0000-c000-000000000000"); the second Microsoft Admin Portals app from
+#: cross-tenant-access-settings-b2b-collaboration. Any other app ID is `depends` under it.
 MICROSOFT_APPS: Mapping[str, str] = {
     "00000012-0000-0000-c000-000000000000": "Microsoft Rights Management Services",
-    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c": "Azure portal / Microsoft Entra admin center",
-    "80ccca67-54bd-44ab-8625-4b79c4dc7775": "Microsoft 365 security and compliance portals",
+    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c": "Azure Portal",
+    "80ccca67-54bd-44ab-8625-4b79c4dc7775": "Microsoft Admin Portals (Defender, Intune, Purview)",
     "00000003-0000-0000-c000-000000000000": "Microsoft Graph",
+    "00000002-0000-0000-c000-000000000000": "Windows Azure Active Directory",
+    "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
+    "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
+    "1fec8e78-bce4-4aaf-ab1b-5451cc387264": "Microsoft Teams",
+    "cc15fd57-2c6c-4117-a88c-83b1d56b4bbe": "Microsoft Teams Services",
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c": "Microsoft Office",
+    "00000009-0000-0000-c000-000000000000": "Power BI Service",
+    "797f4846-ba00-4fd7-ba43-dac1f8f63013": "Windows Azure Service Management API",
 }
 
 #: Entra's sentences behind `evaluate`'s one exception to Graph's blocked/blocked row.
