@@ -26,6 +26,13 @@ APP = (A1, "application")
         (_half("allowed", ALL_USERS), _half("allowed", ALL_APPS), "users: all; apps: all"),
         (_half("blocked", ALL_USERS), _half("blocked", ALL_APPS), "blocked for everyone"),
         (
+            # Keywords of crossTenantAccessPolicyTarget (beta lists AllGroups; AllMicrosoftApps
+            # "Refers to any Microsoft cloud application"): neither is everyone/everything.
+            _half("allowed", ("AllGroups", "group")),
+            _half("allowed", ("AllMicrosoftApps", "application")),
+            "users: only AllGroups; apps: only AllMicrosoftApps",
+        ),
+        (
             _half("allowed", GROUP),
             _half("allowed", ALL_APPS),
             "users: only group fe222329…; apps: all",

@@ -16,6 +16,7 @@ from typing import Any
 from b2blint.policy.targets import (
     ALL_APP_KEYWORDS,
     APPS,
+    USER_KEYWORDS,
     USERS,
     access_type,
     reach,
@@ -30,7 +31,7 @@ def _label(item: Mapping[str, Any], half: str) -> str:
     target = item.get("target")
     if not isinstance(target, str):
         return "?"
-    if target in ALL_APP_KEYWORDS or target in ("AllUsers", "Office365"):
+    if target in ALL_APP_KEYWORDS or target in USER_KEYWORDS or target == "Office365":
         return target
     kind = item.get("targetType")
     noun = "app" if half != USERS else kind if kind in ("user", "group") else "user or group"
