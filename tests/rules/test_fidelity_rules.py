@@ -120,3 +120,25 @@ def test_ext005_wildcard_on_a_block_list_is_an_undocumented_warning(tmp_path: Pa
     assert code == 0
     assert [(f["line"], f["severity"]) for f in findings] == [(4, "warning")]
     assert "undocumented" in findings[0]["message"]
+
+
+def test_xta009_does_not_call_all_microsoft_apps_all_applications(tmp_path: Path) -> None:
+    """crossTenantAccessPolicyTarget (v1.0 and beta), reserved values for application targets:
+    "AllMicrosoftApps | Refers to any Microsoft cloud application". XTA009 used to say it has
+    the meaning of AllApplications; it now says what the page says."""
+    text = (
+        HEAD + f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+        "      b2bCollaborationInbound:\n"
+        "        usersAndGroups: {accessType: allowed, targets: [{target: AllUsers, "
+        "targetType: user}]}\n"
+        "        applications: {accessType: allowed, targets: [{target: AllMicrosoftApps, "
+        "targetType: application}]}\n"
+    )
+    _, findings = _lint(tmp_path, "XTA009", text)
+    assert [(f["line"], f["severity"]) for f in findings] == [(8, "warning")]
+    assert findings[0]["message"].endswith(
+        "'AllMicrosoftApps' is only a reserved value on the Graph target page (\"any Microsoft "
+        "cloud application\", not every application) and never appears in Microsoft's examples "
+        "or responses; use 'AllApplications' for every application, or list the Microsoft apps "
+        "meant."
+    )
