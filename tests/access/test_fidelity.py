@@ -118,7 +118,8 @@ partners:
         "This invitation is blocked by cross-tenant access settings",
     )
     assert data["reason"] == (
-        "b2bCollaborationInbound.usersAndGroups (set here) blocks any user from being invited "
+        "b2bCollaborationInbound.usersAndGroups (Fabrikam's entry: none) blocks any user from "
+        "being invited "
         '("Block access: Blocks the users and groups specified under Applies to from being '
         'invited to B2B collaboration")'
     )
@@ -208,7 +209,8 @@ def test_invitation_is_decided_by_users_not_applications() -> None:
         "This invitation is blocked by cross-tenant access settings",
     )
     assert outsider.reason == (
-        f"b2bCollaborationInbound.usersAndGroups (set here) blocks user {NON_MEMBER.user} from "
+        "b2bCollaborationInbound.usersAndGroups (Fabrikam's entry: only group fe222329…) blocks "
+        f"user {NON_MEMBER.user} from "
         'being invited ("Block access: Blocks the users and groups specified under Applies to '
         'from being invited to B2B collaboration")'
     )

@@ -48,6 +48,7 @@ from b2blint.access.simulate import (
     setting_sentence,
     subject_text,
 )
+from b2blint.access.words import half_phrase
 from b2blint.errors import B2BLintError
 from b2blint.policy.effective import Resolved, Source, missing_half, resolve
 from b2blint.policy.model import Partner, Policy, domain_index
@@ -144,9 +145,11 @@ def _domain_list(policy: Policy, domain: str) -> tuple[Verdict | None, tuple[Dec
     return None, ()
 
 
-def source_of(part: Resolved) -> str:
-    """``the partner's own``, ``inherited from default`` or ``service default``, for a half."""
-    return "set here" if part.source is Source.EXPLICIT else part.source.value
+def source_of(part: Resolved, partner: Partner | None) -> str:
+    """Where one half comes from: ``Fabrikam's entry``, ``the default``, ``service default``."""
+    if part.source is Source.EXPLICIT:
+        return f"{possessive(org_name(partner))} entry" if partner is not None else "the default"
+    return str(part.source.value)
 
 
 def simulate_invite(policy: Policy, question: InviteQuestion) -> Verdict:
@@ -188,7 +191,10 @@ def simulate_invite(policy: Policy, question: InviteQuestion) -> Verdict:
     found = users_pass(users.value, question.subject)
     result = SettingResult(found.value, found, found, (USERS,))
     deciders = (*on_allow_list, *half_deciders(resolved, result))
-    phrase = f"{SETTING}.usersAndGroups ({source_of(users)})"
+    phrase = (
+        f"{SETTING}.usersAndGroups ({source_of(users, partner)}: "
+        f"{half_phrase(users.value, USERS)})"
+    )
     if access_type(users.value) is None:
         reason = f"{phrase} has no accessType 'allowed' or 'blocked'"
         return Verdict(DEPENDS, INVITE_XTAP_ERROR, reason, deciders, line, tuple(notes))
