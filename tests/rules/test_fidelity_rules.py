@@ -17,6 +17,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from b2blint.fakegraph.server import start
 from tests.conftest import run_cli
 
 TENANT_ID = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
@@ -142,3 +145,35 @@ def test_xta009_does_not_call_all_microsoft_apps_all_applications(tmp_path: Path
         "or responses; use 'AllApplications' for every application, or list the Microsoft apps "
         "meant."
     )
+
+
+def test_sch003_value_is_never_sent_so_apply_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OD 11.4.3: a service "MUST ignore" read-only values in a request. SCH003 is a warning, so
+    `apply` passes the lint gate; b2blint then sends what it can write and nothing it never
+    reads back: against the emulator on 127.0.0.1 the PATCH carries inboundTrust but not
+    isServiceDefault (which the emulator, following its own guess, would refuse with 400),
+    and the second plan shows no change."""
+    (tmp_path / "p.yaml").write_text(
+        HEAD + "default:\n  isServiceDefault: false\n  inboundTrust: {isMfaAccepted: true}\n",
+        "utf-8",
+    )
+    for name in ("B2BLINT_GRAPH_URL", "B2BLINT_ACCESS_TOKEN", "B2BLINT_AUTH", "B2BLINT_CLOUD"):
+        monkeypatch.delenv(name, raising=False)
+    with start(tenant_id=TENANT_ID, retry_after="0.1") as fake:
+        monkeypatch.setenv("B2BLINT_GRAPH_URL", fake.url)
+        monkeypatch.setenv("B2BLINT_ACCESS_TOKEN", fake.token())
+        applied = run_cli(["apply", "p.yaml", "--yes"], cwd=tmp_path)
+        assert applied.exit_code == 0, applied.stderr
+        writes = [(w["method"], w["path"], w["status"], w["body"]) for w in fake.writes()]
+        assert writes == [
+            (
+                "PATCH",
+                "/v1.0/policies/crossTenantAccessPolicy/default",
+                204,
+                {"inboundTrust": {"isMfaAccepted": True}},
+            )
+        ]
+        again = run_cli(["plan", "p.yaml", "--detailed-exitcode"], cwd=tmp_path)
+        assert again.exit_code == 0, again.stdout
