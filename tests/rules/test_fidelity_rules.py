@@ -177,3 +177,33 @@ def test_sch003_value_is_never_sent_so_apply_succeeds(
         ]
         again = run_cli(["plan", "p.yaml", "--detailed-exitcode"], cwd=tmp_path)
         assert again.exit_code == 0, again.stdout
+
+
+def test_all_groups_keyword_lints_and_applies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """crossTenantAccessPolicyTarget (beta): "target ... one of the following keywords:
+    AllUsers, AllGroups, and AllApplications". A documented keyword is no schema error, and the
+    emulator on 127.0.0.1 takes it (the POST it receives carries it as written)."""
+    settings = (
+        "      b2bCollaborationInbound:\n"
+        "        usersAndGroups: {accessType: allowed, targets: [{target: AllGroups, "
+        "targetType: group}]}\n"
+        "        applications: {accessType: allowed, targets: [{target: AllApplications, "
+        "targetType: application}]}\n"
+    )
+    partner = f"partners:\n  - tenantId: {FABRIKAM}\n    settings:\n"
+    (tmp_path / "p.yaml").write_text(HEAD + partner + settings, "utf-8")
+    lint = run_cli(["lint", "p.yaml"], cwd=tmp_path)
+    assert (lint.exit_code, lint.stdout) == (0, "All checks passed (1 file).\n")
+    for name in ("B2BLINT_GRAPH_URL", "B2BLINT_ACCESS_TOKEN", "B2BLINT_AUTH", "B2BLINT_CLOUD"):
+        monkeypatch.delenv(name, raising=False)
+    with start(tenant_id=TENANT_ID, retry_after="0.1") as fake:
+        monkeypatch.setenv("B2BLINT_GRAPH_URL", fake.url)
+        monkeypatch.setenv("B2BLINT_ACCESS_TOKEN", fake.token())
+        applied = run_cli(["apply", "p.yaml", "--yes"], cwd=tmp_path)
+        assert applied.exit_code == 0, applied.stderr
+        [write] = fake.writes()
+        assert (write["method"], write["status"]) == ("POST", 201)
+        users = write["body"]["b2bCollaborationInbound"]["usersAndGroups"]
+        assert users["targets"] == [{"target": "AllGroups", "targetType": "group"}]

@@ -190,7 +190,7 @@ def _value_message(validator: str, error: Any) -> str:
             if "keyword" in description.lower() or "AllUsers" in str(expected):
                 return (
                     f"{_show(value)} is neither an object ID (GUID) nor a target keyword "
-                    "(AllUsers, AllApplications, Office365)"
+                    "(AllUsers, AllGroups, AllApplications, Office365)"
                 )
             return f"{_show(value)} is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
         return f"{_show(value)} does not match the pattern {expected}"
