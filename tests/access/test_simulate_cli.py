@@ -99,13 +99,18 @@ def test_missing_mfa_trust_is_aadsts90071(tree: Path) -> None:
     )
     base = ["simulate", "--partner", "Northwind Traders", "--kind", "b2b-direct-connect"]
     base += ["--direction", "inbound", "--app", "Office365", "--format", "json"]
-    data = json.loads(run_cli(base, cwd=tree).stdout)
+    # Without knowing Conditional Access the verdict is depends (issue 11 item 3); with
+    # --mfa-required it is the documented AADSTS90071.
+    unknown = json.loads(run_cli(base, cwd=tree).stdout)
+    assert (unknown["verdict"], unknown["error"]) == ("depends", "AADSTS90071")
+    data = json.loads(run_cli([*base, "--mfa-required"], cwd=tree).stdout)
     assert (data["verdict"], data["error"]) == ("blocked", "AADSTS90071")
     assert data["decidedBy"][0] == {
         "file": "policies/partners/northwind-traders.yaml",
         "line": 16,
         "path": "$.partners[0].settings.inboundTrust.isMfaAccepted",
     }
+    assert unknown["decidedBy"] == data["decidedBy"]
     relaxed = json.loads(run_cli([*base, "--no-mfa-required"], cwd=tree).stdout)
     assert relaxed["verdict"] == "allowed"
 

@@ -26,6 +26,13 @@ APP = (A1, "application")
         (_half("allowed", ALL_USERS), _half("allowed", ALL_APPS), "users: all; apps: all"),
         (_half("blocked", ALL_USERS), _half("blocked", ALL_APPS), "blocked for everyone"),
         (
+            # Keywords of crossTenantAccessPolicyTarget (beta lists AllGroups; AllMicrosoftApps
+            # "Refers to any Microsoft cloud application"): neither is everyone/everything.
+            _half("allowed", ("AllGroups", "group")),
+            _half("allowed", ("AllMicrosoftApps", "application")),
+            "users: only AllGroups; apps: only AllMicrosoftApps",
+        ),
+        (
             _half("allowed", GROUP),
             _half("allowed", ALL_APPS),
             "users: only group fe222329…; apps: all",
@@ -51,9 +58,11 @@ APP = (A1, "application")
             "all users and apps, except group fe222329… blocked from app efebdfa0…",
         ),
         (
+            # "If you block access for all users and groups, this also blocks all external
+            # applications from being accessed via B2B collaboration" (Entra, b2b-collaboration).
             _half("blocked", ALL_USERS),
             _half("blocked", APP),
-            "users: all; apps: all except app efebdfa0…",
+            "blocked for everyone",
         ),
         (_half("allowed", ALL_USERS), _half("blocked", ALL_APPS), "blocked for everyone"),
         (_half("allowed"), _half("allowed", ALL_APPS), "blocked for everyone"),

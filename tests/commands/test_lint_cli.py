@@ -52,15 +52,16 @@ def test_every_problem_reported_with_position_and_exit_1(tmp_path: Path) -> None
         "names are case-sensitive; write 'b2bCollaborationInbound'",
         "p.yaml:7:37: SCH001 [error] expected boolean or null, got a string 'yes' "
         "(YAML 1.2 reads yes as a string; write true or false)",
-        "p.yaml:8:7: SCH003 [error] 'isInMultiTenantOrganization' is read-only in Graph and "
-        "cannot be written; remove it",
+        "p.yaml:8:7: SCH003 [warning] 'isInMultiTenantOrganization' is read-only in Graph: a "
+        "service ignores it in a write and never applies it (OData 4.01 §11.4.3), so the file "
+        "shows a value nobody set; remove it",
         "p.yaml:9:7: SCH004 [warning] 'blockServiceProviderOutboundAccess' exists only in the "
         "Graph beta API; b2blint targets v1.0 "
         '(set api-version = "beta" in the config to manage it)',
         "p.yaml:11:36: SCH001 [error] ' blocked' is not one of: allowed, blocked, null "
         "(remove the surrounding spaces: 'blocked')",
         "p.yaml:12:5: SCH001 [error] missing required property 'tenantId'",
-        "Found 6 errors and 1 warning in 1 file.",
+        "Found 5 errors and 2 warnings in 1 file.",
     ]
 
 

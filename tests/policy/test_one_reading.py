@@ -17,6 +17,15 @@ plus one of each named nowhere; ``Office365`` an app of its own), independently 
 simulator's `evaluate`, and the summaries the rules use (`reach`, `allows_any`, `lets_through`),
 are checked against it over every B2B setting in the rule fixtures and over generated settings.
 
+Two documented refinements of the table are written out here too: blocking ``AllUsers``
+blocks every application ("If you block access for all users and groups, this also blocks all
+external applications from being accessed via B2B collaboration", Entra
+cross-tenant-access-settings-b2b-collaboration), and ``AllMicrosoftApps`` "Refers to any
+Microsoft cloud application" (crossTenantAccessPolicyTarget, v1.0 and beta): it covers the
+known Microsoft app (A2, Rights Management Services) and ``Office365``, and for an app named
+nowhere the code must answer unknown. ``AllGroups`` (listed, undefined, on the beta page) is
+"a member of some group".
+
 Before this test existed the rules had a second reading (``policy/reach.py``). Run over the
 same inputs it agreed on all 52 B2B settings of the rule fixtures and disagreed with the table
 on 19 of 600 generated settings (``evaluate`` on none), all whose targets are not users (or not
@@ -58,9 +67,11 @@ A1 = "0f1e2d3c-4b5a-4968-8776-655443322110"
 A2 = "00000012-0000-0000-c000-000000000000"
 NOBODY = "11111111-2222-4333-8444-555555555555"  # a user in no group, named nowhere
 NOWHERE_APP = "99999999-8888-4777-8666-555555555555"  # an app named nowhere
+OTHER_GROUP = "22222222-3333-4444-8555-666666666666"  # a group named nowhere
 USER_ALL = {"AllUsers"}
-APP_ALL = {"AllApplications", "AllMicrosoftApps"}
-APP_WORDS = APP_ALL | {"Office365"}
+APP_ALL = {"AllApplications"}
+APP_WORDS = APP_ALL | {"Office365", "AllMicrosoftApps"}
+MICROSOFT = frozenset({A2, "Office365"})  # Microsoft cloud applications in the closed world
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +82,8 @@ class _Half:
     everyone: bool
     users: frozenset[str]  # user (or untyped) targets
     groups: frozenset[str]  # group (or untyped) targets
+    microsoft: bool = False  # AllMicrosoftApps among the applications
+    any_group: bool = False  # AllGroups among the users
 
 
 def _half(config: Any, part: str) -> _Half | None:
@@ -79,6 +92,7 @@ def _half(config: Any, part: str) -> _Half | None:
         return None
     items = config.get("targets") if isinstance(config, Mapping) else None
     everyone, users, groups = False, set(), set()
+    microsoft = any_group = False
     for item in items if isinstance(items, list) else ():
         target = item.get("target") if isinstance(item, Mapping) else None
         if not isinstance(target, str):
@@ -87,13 +101,19 @@ def _half(config: Any, part: str) -> _Half | None:
             if target in USER_ALL:
                 everyone = True
                 continue
+            if target == "AllGroups":
+                any_group = True
+                continue
             if target in APP_WORDS:
                 continue  # an application is not a user or group
         else:
             if target in APP_ALL:
                 everyone = True
                 continue
-            if target in USER_ALL:
+            if target == "AllMicrosoftApps":
+                microsoft = True
+                continue
+            if target in USER_ALL or target == "AllGroups":
                 continue  # AllUsers is not an application
         ident = target if target == "Office365" else target.lower()
         kind = item.get("targetType")
@@ -101,15 +121,17 @@ def _half(config: Any, part: str) -> _Half | None:
             users.add(ident)
         if part == USERS and kind not in ("user",):
             groups.add(ident)
-    return _Half(access, everyone, frozenset(users), frozenset(groups))
+    return _Half(access, everyone, frozenset(users), frozenset(groups), microsoft, any_group)
 
 
 def _in(half: _Half, who: Subject | str) -> bool:
     if half.everyone:
         return True
     if isinstance(who, str):
-        return who in half.users
-    return who.user in half.users or bool(who.groups & half.groups)
+        return who in half.users or (half.microsoft and who in MICROSOFT)
+    return who.user in half.users or bool(who.groups & half.groups) or (
+        half.any_group and bool(who.groups)
+    )
 
 
 class _Table:
@@ -117,16 +139,18 @@ class _Table:
 
     def __init__(self, users: _Half, apps: _Half) -> None:
         self.users, self.apps = users, apps
-        self.subjects = [Subject(user=NOBODY)]
+        self.subjects = [Subject(user=NOBODY), Subject(NOBODY, frozenset({OTHER_GROUP}))]
         self.subjects += [Subject(user=u) for u in sorted(users.users)]
         self.subjects += [Subject(user=NOBODY, groups=frozenset({g})) for g in sorted(users.groups)]
-        self.app_ids = [NOWHERE_APP, *sorted(apps.users)]
+        self.app_ids = [NOWHERE_APP, *sorted(apps.users | ({A2} if apps.microsoft else set()))]
 
     def half_passes(self, half: _Half, who: Subject | str) -> bool:
         return _in(half, who) if half.access == "allowed" else not _in(half, who)
 
     def passes(self, who: Subject, app: str) -> bool:
         if self.users.access == "blocked" and self.apps.access == "blocked":
+            if self.users.everyone:  # Entra: blocking all users blocks all applications
+                return False
             return not (_in(self.users, who) and _in(self.apps, app))
         return self.half_passes(self.users, who) and self.half_passes(self.apps, app)
 
@@ -228,8 +252,9 @@ def _disagreements(users: Any, apps: Any) -> list[str]:
             found.append(f"lets_through(apps, {app}) = {got_app}")
         for who in table.subjects:
             verdict = evaluate(users, apps, who, _app_request(app)).passes
-            # Unknown only where Office365 is in play: its app IDs are not published.
-            if verdict is None and "Office365" in a.users:
+            # Unknown only where Office365 is in play (its app IDs are not published), or
+            # AllMicrosoftApps with an app b2blint does not know as Microsoft's.
+            if verdict is None and ("Office365" in a.users or a.microsoft):
                 continue
             if verdict is not table.passes(who, app):
                 found.append(f"evaluate({who}, {app}) = {verdict}, table: {table.passes(who, app)}")
@@ -275,7 +300,8 @@ def test_every_fixture_setting_reads_as_the_table_says(where: str, users: Any, a
 
 
 _target_values = st.sampled_from(
-    ["AllUsers", "AllApplications", "AllMicrosoftApps", "Office365", G1, G1.upper(), U1, A1, A2]
+    ["AllUsers", "AllGroups", "AllApplications", "AllMicrosoftApps", "Office365", G1, G1.upper(),
+     U1, A1, A2]
 )
 _target = st.fixed_dictionaries(
     {"target": _target_values | st.none() | st.integers(0, 3)},

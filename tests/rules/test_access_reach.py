@@ -49,8 +49,10 @@ def half(access: str, target: str, kind: str) -> dict[str, Any]:
         (half("allowed", G1, "group"), half("allowed", A1, "application"), True),
         # "Users in group 'g1' are blocked from accessing application 'a1' only."
         (half("blocked", G1, "group"), half("blocked", A1, "application"), True),
-        # Two block lists block only the pairs they both name: all users x one app leaves the rest.
-        (half("blocked", "AllUsers", "user"), half("blocked", A1, "application"), True),
+        # Blocking AllUsers blocks every application, whatever the app half: "Blocking access for
+        # all external users and groups also blocks all your internal applications from being
+        # shared via B2B direct connect" (Entra, cross-tenant-access-settings-b2b-direct-connect).
+        (half("blocked", "AllUsers", "user"), half("blocked", A1, "application"), False),
         # An allow list of nothing but a blocked-everyone half: nobody.
         (half("allowed", G1, "group"), half("blocked", "AllApplications", "application"), False),
     ],

@@ -11,13 +11,16 @@ Checked in this order, the first that blocks decides [S27][S31][S33][S34]:
    invitation policy" (older copy of the allow/block list page). Domains compare as whole
    names, case-insensitively, as EXT003 does; an empty list restricts nothing.
 3. Microsoft cloud settings, as for sign-ins (`b2blint.access.simulate.cloud_block`).
-4. Inbound B2B collaboration: "If a user's domain is on the allowlist, they can be invited,
-   unless the domain is explicitly blocked in the cross-tenant access settings". b2blint
-   reads "blocked" as: under the effective ``b2bCollaborationInbound``, the invitee can reach
-   no application at all (Graph's table, `b2blint.policy.targets`). The inviter sees "This
-   invitation is blocked by cross-tenant access settings. Admins in both your organization
-   and the invited user's organization must configure cross-tenant access settings to allow
-   the invitation." [S31]
+4. Inbound B2B collaboration, its ``usersAndGroups`` half only: "If a user's domain is on the
+   allowlist, they can be invited, unless the domain is explicitly blocked in the cross-tenant
+   access settings", and the admin center's users tab decides who may be invited: "Allow
+   access: Allows the users and groups specified under Applies to to be invited for B2B
+   collaboration. Block access: Blocks the users and groups specified under Applies to from
+   being invited to B2B collaboration" (cross-tenant-access-settings-b2b-collaboration). The
+   applications half says which apps guests may then use, not whether they can be invited.
+   The inviter sees "This invitation is blocked by cross-tenant access settings. Admins in
+   both your organization and the invited user's organization must configure cross-tenant
+   access settings to allow the invitation." [S31]
 
 The invitee's organization is the partner whose ``domains`` metadata lists the email's domain,
 or the one named by ``partner``; with neither, the default applies.
@@ -45,17 +48,18 @@ from b2blint.access.simulate import (
     setting_sentence,
     subject_text,
 )
+from b2blint.access.words import half_phrase
 from b2blint.errors import B2BLintError
-from b2blint.policy.effective import resolve
+from b2blint.policy.effective import Resolved, Source, missing_half, resolve
 from b2blint.policy.model import Partner, Policy, domain_index
 from b2blint.policy.targets import (
     ANYONE,
-    APPS,
-    SOME_APPLICATION,
     USERS,
+    SettingResult,
     Subject,
+    access_type,
     depends_on,
-    evaluate,
+    users_pass,
 )
 
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s.]+)$")
@@ -141,6 +145,13 @@ def _domain_list(policy: Policy, domain: str) -> tuple[Verdict | None, tuple[Dec
     return None, ()
 
 
+def source_of(part: Resolved, partner: Partner | None) -> str:
+    """Where one half comes from: ``Fabrikam's entry``, ``the default``, ``service default``."""
+    if part.source is Source.EXPLICIT:
+        return f"{possessive(org_name(partner))} entry" if partner is not None else "the default"
+    return str(part.source.value)
+
+
 def simulate_invite(policy: Policy, question: InviteQuestion) -> Verdict:
     """The verdict for one invitation (see the module docstring for the order of checks)."""
     domain = email_domain(question.email)
@@ -176,21 +187,34 @@ def simulate_invite(policy: Policy, question: InviteQuestion) -> Verdict:
         deciders = (*by_cloud.deciders, *on_allow_list)
         return Verdict(BLOCKED, INVITE_XTAP_ERROR, by_cloud.reason, deciders, line, tuple(notes))
     resolved = resolve(policy, partner, SETTING)
-    result = evaluate(
-        resolved.parts[USERS].value, resolved.parts[APPS].value, question.subject, SOME_APPLICATION
-    )
+    users = resolved.parts[USERS]
+    found = users_pass(users.value, question.subject)
+    result = SettingResult(found.value, found, found, (USERS,))
     deciders = (*on_allow_list, *half_deciders(resolved, result))
-    sentence = setting_sentence(SETTING, resolved, partner)
-    if result.problem is not None:
-        return Verdict(
-            DEPENDS, INVITE_XTAP_ERROR, f"{SETTING}: {result.problem}", deciders, line, tuple(notes)
-        )
-    if result.passes is False:
-        if not sentence.endswith("blocks everyone"):
-            sentence += f"; {who} can reach no application, so cannot be invited"
-        return Verdict(BLOCKED, INVITE_XTAP_ERROR, sentence, deciders, line, tuple(notes))
-    if result.passes is None:
-        reason = f"{sentence}; the verdict depends on {depends_on(result)}"
+    phrase = (
+        f"{SETTING}.usersAndGroups ({source_of(users, partner)}: "
+        f"{half_phrase(users.value, USERS)})"
+    )
+    if access_type(users.value) is None:
+        reason = f"{phrase} has no accessType 'allowed' or 'blocked'"
         return Verdict(DEPENDS, INVITE_XTAP_ERROR, reason, deciders, line, tuple(notes))
+    if missing_half(resolved) == USERS and found.value is False:
+        reason = (
+            f"{phrase} blocks {who}, but this setting leaves usersAndGroups out and Microsoft "
+            "does not document what Graph does with a missing half: filled from the default "
+            "(as b2blint assumes) the invitation is blocked; left unrestricted it goes out. "
+            f"Set {SETTING}.usersAndGroups explicitly"
+        )
+        return Verdict(DEPENDS, INVITE_XTAP_ERROR, reason, deciders, line, tuple(notes))
+    if found.value is False:
+        reason = (
+            f'{phrase} blocks {who} from being invited ("Block access: Blocks the users and '
+            'groups specified under Applies to from being invited to B2B collaboration")'
+        )
+        return Verdict(BLOCKED, INVITE_XTAP_ERROR, reason, deciders, line, tuple(notes))
+    if found.value is None:
+        reason = f"{phrase}; the verdict depends on {depends_on(result)}"
+        return Verdict(DEPENDS, INVITE_XTAP_ERROR, reason, deciders, line, tuple(notes))
+    sentence = setting_sentence(SETTING, resolved, partner)
     prefix = f"{domain} is on the invitation allow list; " if on_allow_list else ""
     return Verdict(ALLOWED, None, prefix + sentence, deciders, line, tuple(notes))

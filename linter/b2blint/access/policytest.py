@@ -287,7 +287,7 @@ def question(spec: Mapping[str, Any]) -> Question | InviteQuestion:
         direction,
         _subject(spec),
         parse_app(app, "app") if isinstance(app, str) else None,
-        spec.get("mfaRequired") is not False,
+        spec["mfaRequired"] if isinstance(spec.get("mfaRequired"), bool) else None,
     )
 
 

@@ -17,9 +17,23 @@ Order of the checks for a sign-in (the first that blocks decides):
    blocked outbound: AADSTS500212 NotAllowedByOutboundPolicyTenant [S42].
 3. Inbound B2B direct connect only: MFA trust. Direct-connect users cannot do MFA in the
    resource tenant, so when Conditional Access requires MFA the effective
-   ``inboundTrust.isMfaAccepted`` must be true, or they get AADSTS90071 [S26][S30][S31].
-   b2blint cannot see Conditional Access: it assumes MFA is required unless the question
-   says otherwise (``mfa_required=False``, ``--no-mfa-required``).
+   ``inboundTrust.isMfaAccepted`` must be true, or they get AADSTS90071 [S26][S30][S31]:
+   "If you want to allow B2B direct connect with an external organization and your
+   Conditional Access policies require MFA, you must configure your trust settings to accept
+   MFA claims from the external organization" (cross-tenant-access-overview). b2blint cannot
+   see Conditional Access, so without MFA trust the verdict is ``depends`` unless the question
+   says whether MFA is required (``mfa_required``, ``--mfa-required``/``--no-mfa-required``).
+
+Where Microsoft documents no reading, the verdict is ``depends`` and names the assumption:
+
+* a B2B setting that sets one half (``usersAndGroups`` or ``applications``) and leaves out the
+  other, as Microsoft's own "Create crossTenantAccessPolicyConfigurationPartner" example does
+  (``b2bDirectConnectInbound`` with only ``applications``; its 201 response, "shortened for
+  readability", shows the same single half): b2blint fills the missing half from the default
+  (`b2blint.policy.effective`), and answers only when leaving that half unrestricted would
+  give the same verdict;
+* ``AllMicrosoftApps`` and an app ID b2blint does not know as a Microsoft app
+  (`b2blint.policy.targets.MICROSOFT_APPS`).
 
 Tenant restrictions v2 are separate from inbound/outbound settings: they govern *external*
 accounts (issued by the partner) used on our devices and networks to reach the partner's
@@ -38,10 +52,11 @@ from b2blint.errors import B2BLintError
 from b2blint.identifiers import is_guid
 from b2blint.policy import partners
 from b2blint.policy.clouds import ENDPOINTS, LABELS, allowed_endpoints, supported
-from b2blint.policy.effective import Resolved, Source, resolve
+from b2blint.policy.effective import Resolved, Source, missing_half, resolve
 from b2blint.policy.model import MICROSOFT_ACCOUNTS_TENANT, Partner, Policy, Ref
 from b2blint.policy.targets import (
     ALL_APPLICATIONS,
+    ALL_USERS,
     ANYONE,
     APPS,
     OFFICE_365,
@@ -124,7 +139,7 @@ class Question:
     direction: Direction | None  # None only for tenant restrictions
     subject: Subject = ANYONE
     app: str | None = None  # lower-case app ID, Office365 or AllApplications; None: not given
-    mfa_required: bool = True
+    mfa_required: bool | None = None  # does Conditional Access require MFA? None: unknown
 
 
 @dataclasses.dataclass(frozen=True)
@@ -363,6 +378,43 @@ def _notes(
     return tuple(notes)
 
 
+#: What an undocumented missing half could also mean: no restriction on that half.
+UNRESTRICTED: dict[str, dict[str, Any]] = {
+    USERS: {"accessType": "allowed", "targets": [{"target": ALL_USERS, "targetType": "user"}]},
+    APPS: {
+        "accessType": "allowed",
+        "targets": [{"target": ALL_APPLICATIONS, "targetType": "application"}],
+    },
+}
+
+
+def half_unsettled(
+    resolved: Resolved, result: SettingResult, subject: Subject, app: str | None
+) -> str | None:
+    """Why the verdict is not settled when the setting leaves one half out; None if it is.
+
+    Graph documents no reading for a missing half (see the module docstring): b2blint fills it
+    from the default, and also asks what an unrestricted half would give. Only when the two
+    readings disagree is the verdict ``depends``, naming both.
+    """
+    half = missing_half(resolved)
+    if half is None or result.passes is None:
+        return None
+    values = {part: resolved.parts[part].value for part in (USERS, APPS)}
+    values[half] = UNRESTRICTED[half]
+    other = evaluate(values[USERS], values[APPS], subject, app)
+    if other.passes is None or other.passes == result.passes:
+        return None
+    filled = resolved.parts[half].source.value
+    words = {True: "allowed", False: "blocked"}
+    return (
+        f"the verdict depends on what Graph does with the {half} this setting leaves out, "
+        f"which Microsoft does not document: filled from the default ({filled}, as b2blint "
+        f"assumes) it is {words[result.passes]}; left unrestricted it is "
+        f"{words[other.passes]}. Set {resolved.name}.{half} explicitly"
+    )
+
+
 def simulate(policy: Policy, question: Question) -> Verdict:
     """The verdict for one sign-in (see the module docstring for the order of the checks)."""
     partner = find_partner(policy, question.partner)
@@ -393,8 +445,14 @@ def simulate(policy: Policy, question: Question) -> Verdict:
     )
     if result.problem is not None:
         return Verdict(DEPENDS, error, f"{setting}: {result.problem}", deciders, line, notes)
+    unsettled = half_unsettled(resolved, result, question.subject, question.app)
+    if unsettled is not None:
+        reason = f"{sentence}; {unsettled}"
+        return Verdict(DEPENDS, error, reason, deciders, line, notes)
     if result.passes is False:
-        if not sentence.endswith("blocks everyone"):
+        if result.basis is not None:
+            sentence += f"; {result.basis}"
+        elif not sentence.endswith("blocks everyone"):
             sentence += f"; not {subject_text(question.subject)} with {app_text(question.app)}"
         return Verdict(BLOCKED, error, sentence, deciders, line, notes)
     if kind is AccessKind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
@@ -430,7 +488,7 @@ def _mfa_trust(
     else:
         trust_decider = Decider(trust.ref)
     org = org_name(partner)
-    if not question.mfa_required:
+    if question.mfa_required is False:
         if result.passes is None:
             return None
         reason = (
@@ -439,10 +497,21 @@ def _mfa_trust(
         )
         return Verdict(ALLOWED, None, reason, (*deciders, trust_decider))
     shown = "not set" if accepted is None else str(accepted).lower()
+    if question.mfa_required is None:
+        reason = (
+            f"{sentence}, but inboundTrust.isMfaAccepted is {shown} for {org}; the verdict "
+            "depends on whether your Conditional Access requires MFA for these users, which "
+            "b2blint cannot see: if it does, they are blocked with "
+            f'{MFA_ERROR} ("If you want to allow B2B direct connect with an external '
+            "organization and your Conditional Access policies require MFA, you must configure "
+            'your trust settings to accept MFA claims"); if not, they get in '
+            "(say which with --mfa-required or --no-mfa-required)"
+        )
+        return Verdict(DEPENDS, MFA_ERROR, reason, (trust_decider, *deciders))
     reason = (
         f"{sentence}, but inboundTrust.isMfaAccepted is {shown} for {org}: B2B direct connect "
         "users cannot do MFA in this tenant, so they are blocked when Conditional Access "
-        "requires MFA (assumed; see --no-mfa-required)"
+        "requires MFA (as the question says it does)"
     )
     if result.passes is None:
         reason += f"; users the setting does not let through meet {INBOUND_ERROR} instead"

@@ -16,6 +16,7 @@ from typing import Any
 from b2blint.policy.targets import (
     ALL_APP_KEYWORDS,
     APPS,
+    USER_KEYWORDS,
     USERS,
     access_type,
     reach,
@@ -30,7 +31,7 @@ def _label(item: Mapping[str, Any], half: str) -> str:
     target = item.get("target")
     if not isinstance(target, str):
         return "?"
-    if target in ALL_APP_KEYWORDS or target in ("AllUsers", "Office365"):
+    if target in ALL_APP_KEYWORDS or target in USER_KEYWORDS or target == "Office365":
         return target
     kind = item.get("targetType")
     noun = "app" if half != USERS else kind if kind in ("user", "group") else "user or group"
@@ -72,15 +73,13 @@ def facets(value: Any) -> dict[str, str]:
         if user_type == "blocked" and app_type == "blocked":
             if "all" in (user_reach, app_reach):  # an empty block list: no pair is blocked
                 return {"users": "all", "apps": "all"}
-            if user_reach == "none" and app_reach == "none":
+            if user_reach == "none":  # blocking AllUsers blocks every application too
                 return {"access": EVERYONE_BLOCKED}
             if user_reach == "some" and app_reach == "some":
                 return {
                     "access": f"all users and apps, except {_listed(users, USERS)} "
                     f"blocked from {_listed(apps, APPS)}"
                 }
-            if user_reach == "none":  # every user is blocked from the listed apps
-                return {"users": "all", "apps": f"all except {_listed(apps, APPS)}"}
             return {"users": f"all except {_listed(users, USERS)}", "apps": "all"}
         if user_reach == "none" or app_reach == "none":
             return {"access": EVERYONE_BLOCKED}

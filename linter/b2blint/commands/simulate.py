@@ -41,9 +41,9 @@ KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
 @click.option("--invite", help="Simulate an invitation to this email address instead of a sign-in.")
 @click.option(
     "--mfa-required/--no-mfa-required",
-    default=True,
-    show_default=True,
-    help="Whether Conditional Access requires MFA (then inbound direct connect needs MFA trust).",
+    default=None,
+    help="Whether Conditional Access requires MFA (then inbound direct connect needs MFA "
+    "trust); unknown by default, so that case is 'depends'.",
 )
 @format_option("text", "json")
 def simulate_command(
@@ -56,7 +56,7 @@ def simulate_command(
     groups: tuple[str, ...],
     app: str | None,
     invite: str | None,
-    mfa_required: bool,
+    mfa_required: bool | None,
     output_format: str,
 ) -> int:
     """Predict whether a cross-tenant access attempt is allowed (default PATH: policies/).

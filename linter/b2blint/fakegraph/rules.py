@@ -24,7 +24,7 @@ PAIRED_SETTINGS = (
     "tenantRestrictions",
 )
 #: Target keywords [S8]. AllMicrosoftApps is listed on the v1.0 page as a synonym.
-USER_KEYWORDS = frozenset({"AllUsers"})
+USER_KEYWORDS = frozenset({"AllUsers", "AllGroups"})  # AllGroups: listed on the beta page [S8]
 APP_KEYWORDS = frozenset({"AllApplications", "AllMicrosoftApps", "Office365"})
 ALL_APPS = frozenset({"AllApplications", "AllMicrosoftApps"})
 #: allowedCloudEndpoints values [S1].

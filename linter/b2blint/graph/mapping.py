@@ -16,6 +16,10 @@ own property names and values, plus metadata (``b2blint``, ``tenant``, a partner
   Graph objects -> policy data. Read-only, service and unmanaged fields (`model.NOT_IMPORTED`) and
   ``@``-annotations are left out; unknown or miscased properties are carried over untouched so
   that `lint` reports them. For every managed field, policy -> graph -> policy is the identity.
+* Requests never carry what import leaves out (`model.NOT_IMPORTED`: read-only and unmanaged
+  fields): a service ignores read-only values in a write (OData v4.01 Part 1 §11.4.3), so
+  sending them changes nothing, and a value that is never read back would show as a change in
+  every plan. Lint reports them (SCH003).
 * Absent and ``null`` mean the same for a partner setting (inherit the default [S2]);
   `without_unset` drops the nulls Graph prints for every unset property.
 * invitationDomains <-> b2bManagementPolicy ``definition``: see `b2bdefinition`.
@@ -48,6 +52,7 @@ from b2blint.graph.kinds import (
     B2B_POLICIES,
     BETA,
     BETA_ONLY,
+    NOT_IMPORTED,
     ODATA_TYPE,
     PARTNERS,
     POLICY_KEY,
@@ -199,11 +204,17 @@ def _settings(policy: Mapping[str, Any], key: str) -> dict[str, Any]:
     return out
 
 
+def _writable(kind: ResourceKind, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` without the fields import leaves out (read-only or unmanaged)."""
+    return {key: value for key, value in body.items() if key not in NOT_IMPORTED[kind]}
+
+
 def _version(kind: ResourceKind, body: Mapping[str, Any], default: str) -> str:
     return BETA if BETA_ONLY.get(kind, frozenset()) & body.keys() else default
 
 
 def _singleton(kind: ResourceKind, body: dict[str, Any]) -> GraphResource:
+    body = _writable(kind, body)
     path, default_version = SINGLETON_PATH[kind]
     version = _version(kind, body, default_version)
     if kind is ResourceKind.AUTHORIZATION_POLICY and version == BETA:
@@ -216,6 +227,7 @@ def _singleton(kind: ResourceKind, body: dict[str, Any]) -> GraphResource:
 
 
 def _partner(tenant_id: str, settings: dict[str, Any]) -> GraphResource:
+    settings = _writable(ResourceKind.PARTNER, settings)
     version = _version(ResourceKind.PARTNER, settings, V1)
     entity = {
         "@odata.type": ODATA_TYPE[ResourceKind.PARTNER],
@@ -236,6 +248,7 @@ def _partner(tenant_id: str, settings: dict[str, Any]) -> GraphResource:
 
 def _identity_sync(tenant_id: str, sync: dict[str, Any]) -> GraphResource:
     kind = ResourceKind.IDENTITY_SYNCHRONIZATION
+    sync = _writable(kind, sync)
     version = _version(kind, sync, V1)
     path = f"{PARTNERS}/{tenant_id}/identitySynchronization"
     entity = {"@odata.type": ODATA_TYPE[kind], "tenantId": tenant_id, **plain(sync)}

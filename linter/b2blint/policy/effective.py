@@ -7,10 +7,15 @@ service default, which `SERVICE_DEFAULTS` spells out from the documented GET res
 unmodified default ([S17] in ../shared/reference/graph-facts.md §2.2).
 
 For the B2B-shaped settings (``usersAndGroups`` + ``applications``) b2blint resolves each half
-on its own: Graph's own examples create a partner with only ``usersAndGroups`` for outbound
-direct connect and only ``applications`` for inbound, which only makes sense if the missing
-half inherits. This reading is inferred from those examples, not stated by Microsoft; the
-`effective` command shows the source of each half so a reviewer can see it.
+on its own. What Graph does with a half the partner leaves out is not documented: Microsoft's
+"Create crossTenantAccessPolicyConfigurationPartner" example POSTs ``b2bDirectConnectOutbound``
+with only ``usersAndGroups`` and ``b2bDirectConnectInbound`` with only ``applications``, and the
+201 response it shows (marked "shortened for readability") repeats the single halves; the
+overview only says "any property on the partner object that is ``null`` inherits settings from
+the default policy", about whole properties. Filling the missing half from the default is
+b2blint's assumption; `missing_half` names the half it applies to, so the simulator can say
+``depends`` and XTA007 can warn where the reading matters, and `effective` shows the source of
+each half so a reviewer can see it.
 
 This is the one resolver: rules, `b2blint effective` and the simulator all use it.
 """
@@ -157,3 +162,19 @@ def resolve(policy: Policy, partner: Partner | None, name: str) -> Resolved:
 def effective_settings(policy: Policy, partner: Partner | None) -> dict[str, Resolved]:
     """Every cross-tenant setting that applies to ``partner`` (or to the default)."""
     return {name: resolve(policy, partner, name) for name in PARTNER_SETTINGS}
+
+
+def missing_half(resolved: Resolved) -> str | None:
+    """The half of a B2B setting whose owner sets the other half but not this one, if any.
+
+    The halves then come from different places (one explicit, one from the default or the
+    service default; or one from the default and one from the service default): b2blint's
+    per-half inheritance, which Microsoft does not document (module docstring).
+    """
+    if not resolved.parts:
+        return None
+    rank = {Source.EXPLICIT: 0, Source.DEFAULT: 1, Source.SERVICE: 2}
+    users, apps = (resolved.parts[part] for part in B2B_PARTS)
+    if users.source is apps.source:
+        return None
+    return B2B_PARTS[0] if rank[users.source] > rank[apps.source] else B2B_PARTS[1]

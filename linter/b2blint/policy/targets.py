@@ -26,9 +26,25 @@ blocked / blocked   "Users in group 'g1' are blocked from    blocked iff user in
 =================  =======================================  ===================================
 
 The last row is *not* a plain intersection of the two halves: two block lists block the
-pairs, not the union. The keywords ``AllUsers`` and ``AllApplications`` (and the reserved
-synonym ``AllMicrosoftApps``) stand for everyone / everything; ``Office365`` for the Office 365
-suite (crossTenantAccessPolicyTarget [S8]).
+pairs, not the union. One exception, from the Entra admin center guides: when
+``usersAndGroups`` blocks ``AllUsers``, every application is blocked whatever the application
+half says ("If you block access for all users and groups, this also blocks all external
+applications from being accessed via B2B collaboration", cross-tenant-access-settings-b2b-
+collaboration; "Blocking access for all external users and groups also blocks all your internal
+applications from being shared via B2B direct connect", cross-tenant-access-settings-b2b-direct-
+connect). Graph's table has no row with ``AllUsers`` blocked and specific applications blocked;
+extending its blocked/blocked row to it would let every user reach every other application,
+which the Entra sentences contradict, so `evaluate` says blocked and names `ALL_USERS_BLOCKED`.
+
+Keywords (crossTenantAccessPolicyTarget [S8], v1.0 and beta): ``AllUsers`` and
+``AllApplications`` stand for everyone / everything. ``AllMicrosoftApps`` "Refers to any
+Microsoft cloud application", not to every application: it covers ``Office365`` and the
+first-party apps in `MICROSOFT_APPS`; for any other app ID whether it is one is unknown.
+``Office365`` "Includes the applications mentioned as part of the Office365 suite". The beta
+page lists ``AllGroups`` among the keywords ("one of the following keywords: ``AllUsers``,
+``AllGroups``, and ``AllApplications``") without saying what it covers; b2blint reads it as
+"every member of some group": a user given with a group matches, a user given without groups
+does not, and an unspecified user is unknown.
 
 Answers are ``True``, ``False`` or ``None`` (unknown, with the reason in words) because the
 files cannot say everything: which groups a user is in (b2blint does not read directories),
@@ -58,32 +74,69 @@ if TYPE_CHECKING:
     from b2blint.policy.effective import Resolved
 
 ALL_USERS = "AllUsers"
+ALL_GROUPS = "AllGroups"
 ALL_APPLICATIONS = "AllApplications"
 OFFICE_365 = "Office365"
 ALL_MICROSOFT_APPS = "AllMicrosoftApps"
+#: Keywords written like "all" (XTA008 checks they are not mixed with specific targets).
 ALL_APP_KEYWORDS = frozenset({ALL_APPLICATIONS, ALL_MICROSOFT_APPS})
 APP_KEYWORDS = ALL_APP_KEYWORDS | {OFFICE_365}
+USER_KEYWORDS = frozenset({ALL_USERS, ALL_GROUPS})
+
+#: Microsoft first-party app IDs b2blint knows, so that ``AllMicrosoftApps`` ("any Microsoft
+#: cloud application", crossTenantAccessPolicyTarget) can be answered for them. Sources:
+#: Microsoft's "Application IDs for commonly used Microsoft applications" table (Verify
+#: first-party Microsoft applications in sign-in reports, MicrosoftDocs/SupportArticles-docs
+#: support/azure/active-directory/verify-first-party-apps-sign-in.md), a subset; Rights
+#: Management Services from cross-tenant-access-overview ("app ID
+#: 00000012-0000-0000-c000-000000000000"); the second Microsoft Admin Portals app from
+#: cross-tenant-access-settings-b2b-collaboration. Any other app ID is `depends` under it.
+MICROSOFT_APPS: Mapping[str, str] = {
+    "00000012-0000-0000-c000-000000000000": "Microsoft Rights Management Services",
+    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c": "Azure Portal",
+    "80ccca67-54bd-44ab-8625-4b79c4dc7775": "Microsoft Admin Portals (Defender, Intune, Purview)",
+    "00000003-0000-0000-c000-000000000000": "Microsoft Graph",
+    "00000002-0000-0000-c000-000000000000": "Windows Azure Active Directory",
+    "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
+    "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
+    "1fec8e78-bce4-4aaf-ab1b-5451cc387264": "Microsoft Teams",
+    "cc15fd57-2c6c-4117-a88c-83b1d56b4bbe": "Microsoft Teams Services",
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c": "Microsoft Office",
+    "00000009-0000-0000-c000-000000000000": "Power BI Service",
+    "797f4846-ba00-4fd7-ba43-dac1f8f63013": "Windows Azure Service Management API",
+}
+
+#: Entra's sentences behind `evaluate`'s one exception to Graph's blocked/blocked row.
+ALL_USERS_BLOCKED = (
+    'usersAndGroups blocks AllUsers, which blocks every application (Entra: "If you block '
+    "access for all users and groups, this also blocks all external applications\"; Graph's "
+    "table has no row for AllUsers blocked with specific applications blocked)"
+)
 
 #: Keywords and the targetType every documented example pairs them with [S8].
 KEYWORD_TYPES: Mapping[str, str] = {
     ALL_USERS: "user",
+    ALL_GROUPS: "group",
     ALL_APPLICATIONS: "application",
     OFFICE_365: "application",
     ALL_MICROSOFT_APPS: "application",
 }
 
-#: An application request meaning "some application" (for invitations: can the invitee use
-#: at least one application?).
-SOME_APPLICATION = "<some application>"
-
 USERS = "usersAndGroups"
 APPS = "applications"
 HALVES = (USERS, APPS)
 
-#: Keywords that mean "every user" / "every application" in each half [S8].
+#: Keywords written as "all ..." in each half [S8] (XTA008: not to be mixed with targets).
 ALL_KEYWORDS: Mapping[str, frozenset[str]] = {
     USERS: frozenset({ALL_USERS}),
     APPS: ALL_APP_KEYWORDS,
+}
+
+#: Keywords that really cover every user / every application: ``AllMicrosoftApps`` covers
+#: Microsoft cloud applications only, ``AllGroups`` members of some group [S8].
+EVERY: Mapping[str, frozenset[str]] = {
+    USERS: frozenset({ALL_USERS}),
+    APPS: frozenset({ALL_APPLICATIONS}),
 }
 
 Tri = bool | None
@@ -175,7 +228,7 @@ def target_key(item: Mapping[str, Any]) -> str | None:
     target = item.get("target")
     if not isinstance(target, str):
         return None
-    return target if target in APP_KEYWORDS or target == ALL_USERS else target.lower()
+    return target if target in APP_KEYWORDS or target in USER_KEYWORDS else target.lower()
 
 
 
@@ -202,6 +255,12 @@ def user_match(config: Any, subject: Subject) -> Match:
         if target == ALL_USERS:
             found.append((index, True, None))
             continue
+        if target == ALL_GROUPS:
+            if subject.specified:
+                found.append((index, bool(subject.groups), None))
+            else:
+                found.append((index, None, "in any group (AllGroups)"))
+            continue
         if target in APP_KEYWORDS:
             found.append((index, False, None))
             continue
@@ -220,12 +279,21 @@ def user_match(config: Any, subject: Subject) -> Match:
     return _combine(found)
 
 
+def _microsoft(app: str) -> tuple[Tri, str | None]:
+    """Whether requested ``app`` (an app ID or Office365) is a Microsoft cloud application."""
+    if app == OFFICE_365 or app in MICROSOFT_APPS:
+        return True, None
+    return None, f"whether app {app} is a Microsoft cloud application (AllMicrosoftApps)"
+
+
 def _covers(target: str, app: str | None) -> tuple[Tri, str | None]:
     """Whether target ``target`` includes all of requested ``app``."""
-    if target in ALL_APP_KEYWORDS or app == SOME_APPLICATION:
+    if target == ALL_APPLICATIONS:
         return True, None
     if app is None:
         return None, UNKNOWN_APP
+    if target == ALL_MICROSOFT_APPS:
+        return (False, None) if app == ALL_APPLICATIONS else _microsoft(app)
     if app == ALL_APPLICATIONS:
         return False, None
     if app == OFFICE_365:
@@ -237,12 +305,12 @@ def _covers(target: str, app: str | None) -> tuple[Tri, str | None]:
 
 def _meets(target: str, app: str | None) -> tuple[Tri, str | None]:
     """Whether target ``target`` includes any part of requested ``app``."""
-    if target in ALL_APP_KEYWORDS or app == ALL_APPLICATIONS:
+    if ALL_APPLICATIONS in (target, app):
         return True, None
-    if app == SOME_APPLICATION:
-        return False, None
     if app is None:
         return None, UNKNOWN_APP
+    if target == ALL_MICROSOFT_APPS:
+        return _microsoft(app)
     if app == OFFICE_365:
         if target == OFFICE_365:
             return True, None
@@ -255,15 +323,15 @@ def _meets(target: str, app: str | None) -> tuple[Tri, str | None]:
 def app_match(config: Any, app: str | None, *, whole: bool) -> Match:
     """Whether the half's app targets include all (``whole``) or any part of ``app``.
 
-    ``app`` is a lower-case app ID, ``Office365``, ``AllApplications``, `SOME_APPLICATION`
-    or None (not given). An allow list must include the whole request; a block list blocks
+    ``app`` is a lower-case app ID, ``Office365``, ``AllApplications`` or None (not given).
+    An allow list must include the whole request; a block list blocks
     a request it meets at all.
     """
     relation = _covers if whole else _meets
     found: list[tuple[int, Tri, str | None]] = []
     for index, item in targets(config):
         target = target_key(item)
-        if target is None or target == ALL_USERS:
+        if target is None or target in USER_KEYWORDS:
             continue
         value, why = relation(target, app)
         found.append((index, value, why))
@@ -279,6 +347,7 @@ class SettingResult:
     apps: Match
     deciding: tuple[str, ...]  # USERS and/or APPS
     problem: str | None = None  # a half without a usable accessType
+    basis: str | None = None  # a documented rule beyond Graph's table that decided, in words
 
 
 def evaluate(
@@ -299,6 +368,8 @@ def evaluate(
     if user_type == "blocked" and app_type == "blocked":
         passes = not3(and3(users.value, apps.value))
         deciding: tuple[str, ...] = (USERS, APPS)
+        if passes is not False and names_every(users_config, USERS):
+            return SettingResult(False, users, apps, (USERS,), basis=ALL_USERS_BLOCKED)
     else:
         passes = and3(user_term, app_term)
         if passes is True:
@@ -339,11 +410,11 @@ def _names(config: Any, part: str) -> tuple[bool, bool]:
     everyone = some = False
     for _, item in targets(config):
         key = target_key(item)
-        if key is None or key in ALL_KEYWORDS[USERS if part == APPS else APPS]:
+        if key is None or key in (USER_KEYWORDS if part == APPS else APP_KEYWORDS - EVERY[APPS]):
             continue
-        if key in ALL_KEYWORDS[part]:
+        if key in EVERY[part]:
             everyone = True
-        elif part == APPS or key != OFFICE_365:
+        elif part == APPS or key not in EVERY[APPS]:
             some = True
     return everyone, some
 
@@ -395,15 +466,37 @@ def allows_any(users: Any, apps: Any) -> Tri:
     Rows allowed/allowed, allowed/blocked and blocked/allowed of the table intersect the
     halves; two block lists block only the pairs they both name ("Users in group 'g1' are
     blocked from accessing application 'a1' only. All users, including users in group 'g1'
-    are able to access any other application"), so nobody gets through only if both block
-    everyone/everything.
+    are able to access any other application"), except that blocking AllUsers blocks every
+    application (`ALL_USERS_BLOCKED`): so with two block lists nobody gets through exactly
+    when the users half blocks everyone.
     """
     user_reach, app_reach = reach(users, USERS), reach(apps, APPS)
     if Reach.UNKNOWN in (user_reach, app_reach):
         return None
     if access_type(users) == "blocked" and access_type(apps) == "blocked":
-        return not (user_reach is Reach.NONE and app_reach is Reach.NONE)
+        return user_reach is not Reach.NONE
     return user_reach is not Reach.NONE and app_reach is not Reach.NONE
+
+
+def users_pass(config: Any, subject: Subject) -> Match:
+    """Whether the subject gets through the ``usersAndGroups`` half alone (value as a pass).
+
+    Invitations are decided here, not by applications: "Block access: Blocks the users and
+    groups specified under Applies to from being invited to B2B collaboration" (Entra,
+    cross-tenant-access-settings-b2b-collaboration, inbound "External users and groups").
+    """
+    kind = access_type(config)
+    if kind is None:
+        return Match(None)
+    found = user_match(config, subject)
+    value = found.value if kind == "allowed" else not3(found.value)
+    return Match(value, found.target_index, found.unknowns)
+
+
+def names_every(config: Any, part: str) -> bool:
+    """Whether the targets contain the keyword for every user (application): `EVERY`."""
+    keywords = EVERY[part]
+    return any(item.get("target") in keywords for _, item in targets(config))
 
 
 def names_all(config: Any, part: str) -> bool:

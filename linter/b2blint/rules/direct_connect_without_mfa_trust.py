@@ -16,7 +16,11 @@ the inherited default trust as a related location), otherwise at the partner's
 
 ## Why is this bad?
 B2B direct connect users are never challenged for MFA in your tenant: if your Conditional
-Access requires MFA and you don't trust the MFA of their home tenant, they are blocked. They
+Access requires MFA and you don't trust the MFA of their home tenant, they are blocked. The
+finding depends on Conditional Access, which the policy files do not hold: b2blint reports it
+because requiring MFA for external users is the common case, and says so in the message
+(`b2blint simulate` answers `depends` for the same case unless told `--mfa-required` or
+`--no-mfa-required`). They
 see "AADSTS90071: An admin from <organization> must update their access settings to accept
 inbound multifactor authentication" when they open your Teams shared channel. Microsoft: "If you
 want to allow B2B direct connect with an external organization and your Conditional Access
@@ -95,8 +99,10 @@ def _check_owner(policy: Policy, partner: Partner | None) -> Finding | None:
     owner = f"partner {partner.label}" if partner is not None else "the default"
     message = (
         f"{owner}: inbound B2B direct connect is allowed but inboundTrust.isMfaAccepted is "
-        f"{_trust_text(trust)}; if your Conditional Access requires MFA, these users are blocked "
-        "with AADSTS90071: set isMfaAccepted: true"
+        f"{_trust_text(trust)}; whether these users get in depends on your Conditional Access, "
+        "which b2blint cannot see: if it requires MFA for them they are blocked with "
+        "AADSTS90071, if not they get in; set isMfaAccepted: true, or suppress this finding "
+        "saying no policy requires MFA"
     )
     if direct.explicit and direct.ref is not None:
         return Finding(direct.ref.at_key(), message, _inherited(trust, "inboundTrust"))

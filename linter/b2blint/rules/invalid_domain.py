@@ -7,20 +7,24 @@ Checks every domain in `invitationDomains` (`allowedDomains`, `blockedDomains`) 
   a top-level label that is not all digits (that is an IP address). Internationalized names
   (`bücher.example`) are checked in their IDNA (`xn--`) form. A URL, an e-mail address, spaces
   or a trailing dot are reported with what to write instead;
-- **wildcards**: any `*`. Microsoft's allow/block list guide only ever lists plain domain
-  names ("enter the name of one of the domains", e.g. Contoso.com) and documents no wildcard
-  or subdomain matching, so a wildcard entry is at best a literal name that no e-mail address
-  has. A tenant's domains are verified domain names, which never contain wildcards;
+- **wildcards** (a **warning**): any `*`. Wildcards are undocumented: Microsoft's allow/block
+  list guide only ever shows plain domain names ("enter the name of one of the domains that
+  you want to block", e.g. Gmail.com, Contoso.com) and says nothing about wildcards or
+  subdomain matching either way, so what Graph does with `*.contoso.com` (match subdomains,
+  treat it literally, or refuse it) is unknown. In the `domains` metadata, a tenant's domains
+  are its domain names, listed one by one;
 - **duplicates**: the same domain twice in one list (compared case-insensitively), and the
   same domain given to two tenants (the tenant and a partner, or two partners).
 
 ## Why is this bad?
-The domain lists are matched against invitees' e-mail domains. A malformed or wildcard entry
-matches nothing: on a block list it silently blocks nothing, on an allow list it lets no one
-in, and EXT003 cannot check partners against it. Duplicates waste characters of the
-25,000-character domain policy (EXT004) and make removals miss a copy. A domain is verified in
-one Microsoft Entra organization at a time, so a domain listed for two tenants is wrong for at
-least one of them, and rules that look partners up by domain would pick either.
+The domain lists are matched against invitees' e-mail domains. A malformed entry matches
+nothing: on a block list it silently blocks nothing, on an allow list it lets no one in, and
+EXT003 cannot check partners against it. A wildcard entry may do the same, or may not: its
+behaviour is undocumented, so the list does not say for sure what it blocks or allows.
+Duplicates waste characters of the 25,000-character domain policy (EXT004) and make removals
+miss a copy. A domain is verified in one Microsoft Entra organization at a time, so a domain
+listed for two tenants is wrong for at least one of them, and rules that look partners up by
+domain would pick either.
 
 ## How to fix
 Write bare domain names (`fabrikam.com`, no `@`, `https://`, `*` or trailing dot), one entry
@@ -128,12 +132,13 @@ def _lists(policy: Policy) -> Iterator[tuple[str, Ref, Any, bool]]:
 def _wildcard_message(what: str, domain: str, metadata: bool) -> str:
     if metadata:
         return (
-            f"{what}: '{domain}' has a wildcard; a tenant's domains are verified domain names, "
-            "list each one."
+            f"{what}: '{domain}' has a wildcard; wildcards are undocumented for a tenant's "
+            "domain names (b2blint matches domains literally), list each one."
         )
     return (
-        f"{what}: '{domain}' has a wildcard, which Microsoft does not document for the invitation "
-        "domain lists (an entry is a plain domain name); list each domain and subdomain."
+        f"{what}: '{domain}' has a wildcard, which is undocumented for the invitation domain "
+        "lists (Microsoft's guide shows plain domain names and says nothing about wildcards), "
+        "so whether it matches subdomains is unknown; list each domain and subdomain."
     )
 
 
@@ -149,7 +154,9 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
             at = ref.child(index)
             key = domain.lower()
             if "*" in domain:
-                yield Finding(at, _wildcard_message(what, domain, metadata))
+                yield Finding(
+                    at, _wildcard_message(what, domain, metadata), severity=Severity.WARNING
+                )
             else:
                 problem = domain_problem(domain)
                 if problem is not None:
@@ -180,7 +187,7 @@ RULE = Rule(
     id="EXT005",
     name="invalid-domain",
     severity=Severity.ERROR,
-    summary="A domain is malformed, uses a wildcard, or is listed twice.",
+    summary="A domain is malformed, listed twice, or uses an (undocumented) wildcard.",
     doc=__doc__ or "",
     visits=Visit.POLICY,
     check=check,

@@ -2,8 +2,8 @@
 Checks every `targets` list of the B2B-shaped settings (B2B collaboration, B2B direct connect,
 tenant restrictions) in the default and in each partner, and reports:
 
-- `AllUsers` or `AllApplications` (or its reserved synonym `AllMicrosoftApps`) in the same list
-  as specific users, groups or applications;
+- `AllUsers` or `AllApplications` (or the reserved value `AllMicrosoftApps`, "any Microsoft
+  cloud application") in the same list as specific users, groups or applications;
 - a target listed twice (same target and targetType; GUIDs compared case-insensitively).
 
 ## Why is this bad?

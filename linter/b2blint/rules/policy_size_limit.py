@@ -1,11 +1,24 @@
 """## What it does
-Measures the cross-tenant access policy the way Microsoft's troubleshooting guide does: the
-UTF-8 byte count of the compact JSON that `GET /beta/policies/crossTenantAccessPolicy` returns,
-with the default and every partner in it (`b2blint size` shows the breakdown; b2blint metadata
-and identity synchronization are not part of that object, and the few read-only fields the
-service adds, such as `id`, are not counted). It warns from
-90 % of the limit (`warn-ratio`) and reports an error above the limit (`limit`, 25,600 bytes =
-25 KB by default), and names the three biggest partners with their bytes.
+Measures the cross-tenant access policy and compares it with Microsoft's 25 KB object limit.
+What b2blint measures, exactly: the UTF-8 byte count of one compact JSON object (no
+whitespace) holding the `crossTenantAccessPolicy` properties the files set, `"default"` with
+the default's settings and `"partners"` with every partner's `tenantId` and settings, with an
+`@odata.context` like a GET's. Not counted: settings left unset (null means inherit), identity
+synchronization (its own entity), b2blint metadata (`name`, `cloud`, `domains`, `tenant`) and
+read-only fields the service adds (`id`, `isServiceDefault`, ...). `b2blint size` shows the
+breakdown.
+
+Why that object: Microsoft's troubleshooting guide checks the limit on "the entire JSON
+response" of `GET https://graph.microsoft.com/beta/policies/crosstenantaccesspolicy`,
+compared with `1024*25` bytes. The beta "Get crossTenantAccessPolicy" example response shows
+only the base properties (`displayName`, `definition`, `allowedCloudEndpoints`, ...), not the
+default or the partners, so which bytes the service counts is not documented; b2blint counts
+the default and the partners because they are what grows ("there will be no more limits on
+the number of partners you can add" is how Microsoft words the lifting of the cap). The figure
+is therefore an estimate of the policy's own content, not a copy of the service's measure.
+
+It warns from 90 % of the limit (`warn-ratio`) and reports an error above the limit (`limit`,
+25,600 bytes = 25 KB by default), and names the three biggest partners with their bytes.
 
 The finding points at the `partners:` key of the first file that declares partners (or at
 `default:` when there are none): the size belongs to the whole object, not to one line, and
@@ -45,6 +58,8 @@ default, and delete partners you no longer collaborate with.
 ## References
 - Troubleshooting, "Failure to update policy due to object limit" (the size check):
   https://learn.microsoft.com/entra/external-id/troubleshoot
+- Get crossTenantAccessPolicy (beta; the example response has the base properties only):
+  https://learn.microsoft.com/graph/api/crosstenantaccesspolicy-get?view=graph-rest-beta
 - Update crossTenantAccessPolicy ("currently limited to 25KB", 400 Bad Request):
   https://learn.microsoft.com/graph/api/crosstenantaccesspolicy-update
 - Cross-tenant access overview (the 2023 storage model, "no longer be capped with 25kb"):
@@ -122,14 +137,15 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     if size.total > limit:
         state = f"over the {limit:,}-byte limit by {size.total - limit:,} bytes"
         severity = Severity.ERROR
-        advice = "Graph refuses further changes"
+        advice = "where the 25 KB cap still applies, Graph refuses further changes"
     else:
         state = f"{share:.1f} % of the {limit:,}-byte limit, {limit - size.total:,} bytes left"
         severity = Severity.WARNING
-        advice = "trim it before Graph refuses changes"
+        advice = "trim it before Graph refuses changes where the 25 KB cap still applies"
     yield Finding(
         anchor,
-        f"the cross-tenant access policy serializes to {size.total:,} bytes, {state}"
+        f"the cross-tenant access policy is {size.total:,} bytes as b2blint measures it "
+        f"(compact UTF-8 JSON with the default and every partner inlined), {state}"
         f"{biggest}; {advice} (run 'b2blint size')",
         related=tuple(
             Related(policy.partners[i].ref, f"{policy.partners[i].label}: {b:,} bytes")
@@ -143,7 +159,7 @@ RULE = Rule(
     id="XTA001",
     name="policy-size-limit",
     severity=Severity.ERROR,
-    summary="The serialized cross-tenant access policy is near or over the 25 KB limit.",
+    summary="The cross-tenant access policy, as b2blint measures it, is near or over 25 KB.",
     doc=__doc__ or "",
     visits=Visit.POLICY,
     check=check,

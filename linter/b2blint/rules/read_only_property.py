@@ -1,18 +1,25 @@
 """## What it does
-Reports properties that Graph computes and never accepts in a write: `isServiceDefault`,
+Reports properties that Graph computes and that a write does not change: `isServiceDefault`,
 `isInMultiTenantOrganization`, the default configuration's `automaticUserConsentSettings`,
 `tenantId` inside a partner's settings, `id`, `deletedDateTime`.
 
 ## Why is this bad?
-Graph documents these as read-only ("always `false` and can't be updated in the default
-configuration" for automaticUserConsentSettings). Sending one makes the request fail, and
-keeping one in the file suggests a control the admin does not have.
+The value is never applied. OData v4.01 (Part 1, section 11.4.3, "Update an Entity") says a
+service MUST ignore the values of read-only properties in a request; what Graph does for these
+policies is not documented beyond that, so b2blint does not claim the request fails. Either
+way the file shows a value nobody set: a reader takes `isServiceDefault: false` or the
+default's `automaticUserConsentSettings: {inboundAllowed: true}` for a control the admin has,
+while Microsoft says the latter is "always `false` and can't be updated in the default
+configuration". A warning: the setting misleads, it does not break.
 
 ## How to fix
 Remove the property. A partner's tenant ID belongs on the partner entry (`tenantId:`), not
 under `settings`; automatic redemption is configured per partner.
 
 ## References
+- OData Version 4.01 Part 1: Protocol, 11.4.3 Update an Entity ("The service MUST ignore
+  ... values for read-only properties"):
+  https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html
 - crossTenantAccessPolicyConfigurationDefault (automaticUserConsentSettings, isServiceDefault):
   https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicyconfigurationdefault
 - crossTenantAccessPolicyConfigurationPartner (isInMultiTenantOrganization):
@@ -27,10 +34,10 @@ from b2blint.rules._rule import Rule
 RULE = Rule(
     id="SCH003",
     name="read-only-property",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     summary=(
         "A read-only Graph property (isServiceDefault, the default's "
-        "automaticUserConsentSettings, ...) is set."
+        "automaticUserConsentSettings, ...) is set: ignored, never applied."
     ),
     doc=__doc__ or "",
 )

@@ -16,9 +16,10 @@ It covers the B2B settings, `tenantRestrictions` and the newer `m365Collaboratio
 `usersAndGroups` holds object IDs of users and groups, `applications` holds application IDs
 (client or resource app IDs). A target in the wrong list, or with the wrong type, does not
 mean what it says: Graph's documentation defines no meaning for `AllUsers` as a `group` or
-for an application among the users. The Graph target page lists `AllMicrosoftApps` only as a
-reserved value "for targets that are applications" with the meaning of `AllApplications`;
-no example or service response uses it, and the beta page omits it.
+for an application among the users. The Graph target page (v1.0 and beta) lists
+`AllMicrosoftApps` only as a reserved value "for targets that are applications", which
+"Refers to any Microsoft cloud application": not every application, and no example or
+service response uses it.
 
 The severity is **warning**, honestly: Microsoft documents which pairs to use, but not that
 the API rejects the others (graph-facts §5a). Treat a finding as "this will not do what you
@@ -28,7 +29,8 @@ meant", not as "Graph returns 400".
 Use the documented pair: `{target: AllUsers, targetType: user}`,
 `{target: AllApplications, targetType: application}`,
 `{target: Office365, targetType: application}`. Move application IDs to `applications` and
-user/group object IDs to `usersAndGroups`. Replace `AllMicrosoftApps` with `AllApplications`.
+user/group object IDs to `usersAndGroups`. Replace `AllMicrosoftApps` with `AllApplications`
+if you meant every application, or list the Microsoft apps you meant.
 
 ## References
 - crossTenantAccessPolicyTarget (keywords, reserved values):
@@ -106,8 +108,10 @@ def _problems(target: Mapping[str, Any], kind: str) -> Iterator[tuple[bool, str]
         yield (
             False,
             (
-                "'AllMicrosoftApps' is only a reserved value on the Graph target page and never "
-                "appears in Microsoft's examples or responses; use 'AllApplications'"
+                "'AllMicrosoftApps' is only a reserved value on the Graph target page (\"any "
+                "Microsoft cloud application\", not every application) and never "
+                "appears in Microsoft's examples or responses; use 'AllApplications' for every "
+                "application, or list the Microsoft apps meant"
             ),
         )
 

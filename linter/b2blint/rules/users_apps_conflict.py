@@ -3,37 +3,55 @@ Checks each B2B-shaped setting (B2B collaboration and B2B direct connect, inboun
 outbound, and tenant restrictions) of the default and of every partner, and reports one whose
 two halves contradict each other:
 
-- every user is blocked (`blocked` for `AllUsers`) but some application is allowed;
-- some users are allowed (all, or a list) but no application is (`blocked` for
-  `AllApplications`, or an empty `allowed` list).
+- every user is blocked (`blocked` for `AllUsers`) but some application is not;
+- no application is allowed (`blocked` for `AllApplications`, or an empty `allowed` list) but
+  some users are allowed;
+- a **warning** for a `blocked` list of specific users or groups with `blocked` for
+  `AllApplications`: Graph documents it (the overview's "Block users in group 'g1' from
+  accessing any application", and "Example 1: Block outbound B2B collaboration for a group of
+  users" of "Update crossTenantAccessPolicyConfigurationDefault"), but the admin center refuses
+  it ("If you block access to all applications, you also need to block access for all external
+  users and groups").
 
-A `blocked` list of specific users or groups with `blocked` for `AllApplications` is not a
-contradiction: Graph documents it as "Block users in group 'g1' from accessing any
-application" (those users are shut out, everyone else is not), because two block lists
-block only the pairs they both name.
-
-Each half is taken as it really applies: a partner that sets only `usersAndGroups` gets the
-default's `applications` (and the default gets the service default for a half it leaves out),
-so the contradiction may come from the combination. The finding then points at the half that
-is set, with the inherited half as a related location.
+Each half is taken as it really applies. When the setting gives only one half, b2blint fills
+the other from the default (or the service default), and a contradiction that comes from that
+combination is reported as a **warning** that names the assumption: what Graph does with a
+half left out is not documented, and Microsoft's own "Create
+crossTenantAccessPolicyConfigurationPartner" example sends `b2bDirectConnectInbound` with only
+`applications`. The finding then points at the half that is set, with the inherited half as a
+related location.
 
 ## Why is this bad?
 "The access settings you configure for users and groups must match the access settings for
 applications. Conflicting settings aren't allowed": blocking all users requires blocking all
 applications, and allowing any users requires allowing at least one application. The same
 pairing applies to tenant restrictions. Such a setting is refused by the admin center, and
-whatever it was meant to allow doesn't happen, because access is the intersection of the two
-halves.
+whatever it was meant to allow doesn't happen: "If you block access for all users and groups,
+this also blocks all external applications", and with no application allowed nobody the users
+half lets in gets anywhere.
+
+Graph's overview does document `blocked` users g1 with `blocked` AllApplications ("Users in
+group 'g1' can't access any application. Other users not in group 'g1' have access to all
+applications"), but the admin center requires all users blocked with all applications
+blocked. Write the same intent in the form both accept: users `blocked` for g1 and
+applications `allowed` for AllApplications ("Users in group 'g1' can't access any
+application. Any user not in group 'g1' can only access application 'a1'", with every
+application in place of 'a1').
 
 ## How to fix
 Make the halves agree: block both for a full block, or allow the applications the allowed users
-need:
+need; to shut out some users only, allow all applications and block those users:
 
 ```yaml
 b2bCollaborationInbound:
   usersAndGroups: {accessType: blocked, targets: [{target: AllUsers, targetType: user}]}
   applications: {accessType: blocked, targets: [{target: AllApplications, targetType: application}]}
+b2bCollaborationOutbound:
+  usersAndGroups: {accessType: blocked, targets: [{target: <group id>, targetType: group}]}
+  applications: {accessType: allowed, targets: [{target: AllApplications, targetType: application}]}
 ```
+
+For a warning about a half that is left out, write that half explicitly.
 
 ## References
 - Cross-tenant access overview, "Important considerations" (Examples 1 and 2):
@@ -44,6 +62,8 @@ b2bCollaborationInbound:
   https://learn.microsoft.com/entra/external-id/tenant-restrictions-v2
 - How users and applications combine (crossTenantAccessPolicy overview):
   https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicy-overview
+- Create crossTenantAccessPolicyConfigurationPartner (a setting with one half):
+  https://learn.microsoft.com/graph/api/crosstenantaccesspolicy-post-partners
 """
 
 from __future__ import annotations
@@ -67,21 +87,37 @@ def _phrase(part: Resolved, name: str) -> str:
 
 
 def _conflicts(users: Any, apps: Any) -> bool:
-    """Whether one half blocks everything while the other half lets something through."""
+    """Whether one half lets nothing through while the other half does not block everything.
+
+    The admin center pairs them both ways: "If you block access for all external users and
+    groups, you also need to block access to all your internal applications" and "If you block
+    access to all applications, you also need to block access for all external users and
+    groups" (cross-tenant-access-settings-b2b-collaboration).
+    """
     user_reach, app_reach = reach(users, USERS), reach(apps, APPS)
     if Reach.UNKNOWN in (user_reach, app_reach):
         return False
-    if (user_reach is Reach.NONE) == (app_reach is Reach.NONE):
-        return False
-    # Blocked users plus blocked AllApplications is the documented "Block users in group 'g1'
-    # from accessing any application": two block lists block only the pairs they both name,
-    # so the named users are shut out and everyone else is not (crossTenantAccessPolicy
-    # overview, "Interpreting the API response"). Only *allowing* users conflicts with
-    # blocking every application (Example 2 of the Entra overview).
-    return not (
-        app_reach is Reach.NONE
-        and access_type(users) == "blocked"
-        and access_type(apps) == "blocked"
+    return (user_reach is Reach.NONE) != (app_reach is Reach.NONE)
+
+
+def _problem(users: Resolved, apps: Resolved) -> str:
+    user_text, app_text = _phrase(users, USERS), _phrase(apps, APPS)
+    if reach(users.value, USERS) is Reach.NONE:
+        return (
+            f"usersAndGroups is {user_text} but applications is {app_text}; blocking all users "
+            "blocks every application, so block AllApplications too, or allow the users who "
+            "need access"
+        )
+    if access_type(users.value) == "blocked":
+        return (
+            f"usersAndGroups is {user_text} but applications is {app_text}; Graph documents "
+            "this as blocking these users from every application, but the admin center "
+            "requires all users blocked when all applications are; to say the same in a form "
+            "both accept, allow AllApplications"
+        )
+    return (
+        f"usersAndGroups is {user_text} but applications is {app_text}, so no application is "
+        "allowed; allow at least one application, or block AllUsers too"
     )
 
 
@@ -95,27 +131,25 @@ def check(visit: SettingVisit, ctx: Context) -> Iterator[Finding]:
     users, apps = parts[USERS], parts[APPS]
     if not _conflicts(users.value, apps.value):
         return
-    user_reach = reach(users.value, USERS)
-    if user_reach is Reach.NONE:
-        problem = (
-            f"usersAndGroups is {_phrase(users, USERS)} but applications is "
-            f"{_phrase(apps, APPS)}; block AllApplications too, or allow the users who need access"
-        )
-    else:
-        problem = (
-            f"usersAndGroups is {_phrase(users, USERS)} but applications is "
-            f"{_phrase(apps, APPS)}, so no application is allowed; allow at least one "
-            "application, or block AllUsers too"
-        )
-    message = f"{visit.owner_label}: {visit.name} contradicts itself: {problem}"
+    problem = _problem(users, apps)
+    # Documented by Graph, refused by the admin center: a warning, not an error.
+    disputed = access_type(users.value) == "blocked" and reach(users.value, USERS) is not Reach.NONE
     if len(own) == 2:
-        yield Finding(visit.ref.at_key(), message)
+        message = f"{visit.owner_label}: {visit.name} contradicts itself: {problem}"
+        yield Finding(visit.ref.at_key(), message, severity=Severity.WARNING if disputed else None)
         return
-    inherited = apps if own == [USERS] else users
+    missing = APPS if own == [USERS] else USERS
+    inherited = parts[missing]
+    origin = "the default" if inherited.source is Source.DEFAULT else "the service default"
+    message = (
+        f"{visit.owner_label}: {visit.name} sets only {own[0]}; if Graph fills the missing "
+        f"{missing} from {origin}, as b2blint assumes (Microsoft does not document it), the "
+        f"setting contradicts itself: {problem}; or write {missing} explicitly"
+    )
     related: tuple[Related, ...] = ()
     if inherited.source is Source.DEFAULT and inherited.ref is not None:
         related = (Related(inherited.ref.at_key(), "inherited from the default here"),)
-    yield Finding(visit.ref.child(own[0], key=True), message, related)
+    yield Finding(visit.ref.child(own[0], key=True), message, related, severity=Severity.WARNING)
 
 
 RULE = Rule(

@@ -235,7 +235,7 @@ def _value_message(validator: str, error: Any) -> str:
             if "keyword" in description.lower() or "AllUsers" in str(expected):
                 return (
                     f"{_show(value)} is neither an object ID (GUID) nor a target keyword "
-                    "(AllUsers, AllApplications, Office365)"
+                    "(AllUsers, AllGroups, AllApplications, Office365)"
                 )
             return f"{_show(value)} is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
         return f"{_show(value)} does not match the pattern {expected}"
@@ -271,6 +271,24 @@ def _object_schema(schema: Any, value: Any, root: Schema) -> Mapping[str, Any] |
     return None
 
 
+#: Where Microsoft says more than "read-only" about one property, its words (SCH003).
+READ_ONLY_NOTES = {
+    # crossTenantAccessPolicyConfigurationDefault [S3]
+    "automaticUserConsentSettings": "Microsoft: \"always false and can't be updated in the "
+    'default configuration"',
+}
+
+
+def read_only_message(key: str) -> str:
+    """SCH003's message: the value is ignored, never applied (OData v4.01 Part 1 §11.4.3)."""
+    note = READ_ONLY_NOTES.get(key)
+    return (
+        f"'{key}' is read-only in Graph{f' ({note})' if note else ''}: a service ignores it in a "
+        "write and never applies it (OData 4.01 §11.4.3), so the file shows a value nobody set; "
+        "remove it"
+    )
+
+
 def _annotation_findings(data: Any, root: Schema, api_version: str) -> Iterator[SchemaFinding]:
     """SCH003 (read-only) and SCH004 (beta-only under v1.0) properties, in document order."""
     stack: list[tuple[Any, Any, YamlPath]] = [(data, root, ())]
@@ -286,12 +304,7 @@ def _annotation_findings(data: Any, root: Schema, api_version: str) -> Iterator[
                 if not isinstance(sub, dict):
                     continue
                 if sub.get(READ_ONLY):
-                    yield SchemaFinding(
-                        "SCH003",
-                        (*path, key),
-                        f"'{key}' is read-only in Graph and cannot be written; remove it",
-                        True,
-                    )
+                    yield SchemaFinding("SCH003", (*path, key), read_only_message(key), True)
                 elif sub.get(BETA_ONLY) and api_version == "v1.0":
                     yield SchemaFinding(
                         "SCH004",
