@@ -216,7 +216,8 @@ def default_patch(call: Call) -> Reply:
     updated = call.state.effective_default()
     _patch_into(updated, body, call.options.nested_patch)
     rules.check_xtap_settings({name: updated.get(name) for name in body})
-    updated["isServiceDefault"] = False
+    if any(not is_annotation(name) for name in body):  # an ignored-only body changes nothing
+        updated["isServiceDefault"] = False
     call.state.default = updated
     _check_size(call)
     return _no_content()
