@@ -197,11 +197,10 @@ def test_partner_key_forms(api: Api) -> None:
     assert api.get(f"/POLICIES/crosstenantaccesspolicy/PARTNERS/{PARTNER}").status_code == 200
 
 
-def test_patch_replaces_nested_values_when_configured(http: httpx.Client) -> None:
-    """``nested_patch="replace"``: a complex value is replaced whole (the emulator's behaviour
-    before issue 11; the default is OData's merge, see test_fakegraph_fidelity)."""
-    with start(tenant_id=TENANT, nested_patch="replace") as running:
-        _top_level_merge(Api(running, client=http))
+def test_patch_is_a_top_level_merge(api: Api) -> None:
+    """The default ``nested_patch="replace"``: a complex value is replaced whole (OData's merge
+    is the ``"merge"`` option, see test_fakegraph_fidelity)."""
+    _top_level_merge(api)
 
 
 def _top_level_merge(api: Api) -> None:

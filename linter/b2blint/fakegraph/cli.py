@@ -67,8 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     add(
         "--nested-patch",
         choices=("merge", "replace"),
-        default="merge",
-        help="PATCH of some members of a complex value: merge them (OData) or replace it whole",
+        default="replace",
+        help="PATCH of some members of a complex value: replace it whole, or merge them (OData)",
     )
     add("--log", type=Path, help="append one JSON line per Graph request to this file")
     add("--seed", type=int, help="seed for random faults and generated ids")

@@ -3,12 +3,12 @@
 Status codes and semantics per the v1.0/beta API pages [S16]-[S25] (graph-facts §1):
 create is 201 + body, update/PUT/delete are 204 (b2bManagementPolicy PATCH is 200 + body [S25]).
 PATCH merges: a property left out keeps its value, and ``null`` on a partner resets the setting
-to "inherit from the default" [S2][S18][S39]. Inside a complex value such as
-``b2bCollaborationInbound`` the members left out keep their value too (OData v4.01 Part 1
-§11.4.3: "Missing properties of the containing entity or complex property ... MUST NOT be directly
-altered" [S62]); ``nested_patch="replace"`` replaces the value whole instead. Graph's own
-behaviour is undocumented. Read-only properties in a write are ignored (§11.4.3: "the service
-MUST ignore that value"), or refused with ``read_only_writes="refuse"``.
+to "inherit from the default" [S2][S18][S39]. A complex value such as ``b2bCollaborationInbound``
+is replaced whole by default; ``nested_patch="merge"`` keeps the members a PATCH leaves out, as
+OData v4.01 Part 1 §11.4.3 says ("Missing properties of the containing entity or complex
+property ... MUST NOT be directly altered" [S62]). Graph's own behaviour is undocumented.
+Read-only properties in a write are ignored (§11.4.3: "the service MUST ignore that value"), or
+refused with ``read_only_writes="refuse"``.
 
 A write handler gets a trial state (`State.fork`); the emulator keeps it only if the handler
 returns without raising (so a refused write changes nothing). The trial shares its objects with

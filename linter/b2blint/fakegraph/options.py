@@ -42,10 +42,11 @@ class Options:
     #: A read-only (or create-only) property in a write: "ignore" it, as OData v4.01 Part 1
     #: §11.4.3 says a service MUST [S62], or "refuse" it with 400 (stricter; Graph unverified).
     read_only_writes: str = "ignore"
-    #: A PATCH naming some members of a complex value: "merge" them, leaving the others as they
-    #: were ("MUST NOT be directly altered", OData §11.4.3 [S62]), or "replace" the whole value.
-    #: What Graph does is undocumented (docs/fakegraph.md, "Unverified behaviours").
-    nested_patch: str = "merge"
+    #: A PATCH naming some members of a complex value: "replace" the whole value (the
+    #: emulator's default, which b2blint's read-back assumes), or "merge" them, leaving the
+    #: others as they were ("MUST NOT be directly altered", OData §11.4.3 [S62]). What Graph
+    #: does is undocumented (docs/fakegraph.md, "Unverified behaviours").
+    nested_patch: str = "replace"
     seed: int | None = None
 
     def __post_init__(self) -> None:
