@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fakegraph_support import PARTNER, PARTNER_2, PARTNERS, TENANT, XTAP, Api, error_of
 
