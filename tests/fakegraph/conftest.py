@@ -35,3 +35,10 @@ def api(fake: RunningFake, http: httpx.Client) -> Api:
 @pytest.fixture
 def beta(api: Api) -> Api:
     return api.as_version("beta")
+
+
+@pytest.fixture
+def strict(http: httpx.Client) -> Iterator[Api]:
+    """An emulator that refuses read-only properties with 400 (``read_only_writes="refuse"``)."""
+    with start(tenant_id=TENANT, read_only_writes="refuse") as running:
+        yield Api(running, client=http)

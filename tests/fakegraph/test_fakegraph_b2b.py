@@ -42,7 +42,6 @@ def test_authorization_policy_get_and_patch(api: Api) -> None:
         {"allowEmailVerifiedUsersToJoinOrganization": None},
         {"defaultUserRolePermissions": {"allowedToReadOtherUsers": None}},
         {"guestUserRole": "x"},
-        {"id": "other"},
         {"enabledPreviewFeatures": []},
     ],
 )

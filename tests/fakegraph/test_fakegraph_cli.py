@@ -111,3 +111,39 @@ def test_cli_refuses_a_bad_state_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "not a GUID" in result.stderr
+
+
+def test_cli_fidelity_options() -> None:
+    """``--read-only-writes refuse`` and ``--nested-patch merge`` (OData §11.4.3 [S62]) reach a
+    real process: the read-only property is refused, half a setting is merged."""
+    args = ("--tenant-id", TENANT, "--read-only-writes", "refuse", "--nested-patch", "merge")
+    with serving(*args) as (_, url):
+        assert httpx.get(url + "/_fake/config", timeout=10).json()["nestedPatch"] == "merge"
+        headers = {"Authorization": f"Bearer {tokens.mint(TENANT)}"}
+        api = url + "/v1.0" + PARTNERS
+        trust = {"isMfaAccepted": True, "isCompliantDeviceAccepted": True}
+        body = {"tenantId": PARTNER, "inboundTrust": trust}
+        assert httpx.post(api, json=body, headers=headers, timeout=10).status_code == 201
+        refused = httpx.patch(
+            f"{api}/{PARTNER}", json={"isServiceProvider": True}, headers=headers, timeout=10
+        )
+        assert refused.status_code == 400
+        half = {"inboundTrust": {"isMfaAccepted": False}}
+        assert (
+            httpx.patch(f"{api}/{PARTNER}", json=half, headers=headers, timeout=10).status_code
+            == 204
+        )
+        got = httpx.get(f"{api}/{PARTNER}", headers=headers, timeout=10).json()["inboundTrust"]
+        assert got == {"isMfaAccepted": False, "isCompliantDeviceAccepted": True}
+
+
+def test_cli_refuses_an_unknown_fidelity_mode() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "b2blint.fakegraph", "--port", "0", "--nested-patch", "deep"],
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'deep'" in result.stderr

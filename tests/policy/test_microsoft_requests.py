@@ -24,7 +24,7 @@ from tests.conftest import FIXTURES, run_cli
 
 REQUESTS = FIXTURES / "graph-docs" / "requests"
 TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
-POST_PARTNER = "v1.0-crosstenantaccesspolicy-post-partners-request.json"
+POST_PARTNER = "v1.0-crosstenantaccesspolicy-post-partners.json"
 #: The partner ID in the request line of both partner-update examples.
 UPDATED_PARTNER = "90e29127-71ad-49c7-9ce8-db3f41ea06f1"
 
@@ -43,11 +43,11 @@ def _lint(out: Path) -> tuple[int, list[tuple[str, str, str]]]:
             # blocked AllApplications, which Graph documents and the admin center refuses ("If
             # you block access to all applications, you also need to block access for all
             # external users and groups"): XTA007 warns, never errs.
-            "v1.0-crosstenantaccesspolicyconfigurationdefault-update-request-1.json",
+            "v1.0-crosstenantaccesspolicyconfigurationdefault-update-1.json",
             [("XTA007", "warning", "$.default.b2bCollaborationOutbound")],
         ),
-        ("v1.0-crosstenantaccesspolicyconfigurationdefault-update-request-2.json", []),
-        ("v1.0-crosstenantaccesspolicyconfigurationdefault-update-request-3.json", []),
+        ("v1.0-crosstenantaccesspolicyconfigurationdefault-update-2.json", []),
+        ("v1.0-crosstenantaccesspolicyconfigurationdefault-update-3.json", []),
     ],
 )
 def test_create_partner_and_update_default_examples_import_and_lint_without_errors(
@@ -78,7 +78,7 @@ def test_update_partner_examples_lint_clean(tmp_path: Path) -> None:
     automaticUserConsent settings") as the settings of the partner in their request line."""
     settings: dict[str, Any] = {}
     for index in (1, 2):
-        name = f"v1.0-crosstenantaccesspolicyconfigurationpartner-update-request-{index}.json"
+        name = f"v1.0-crosstenantaccesspolicyconfigurationpartner-update-{index}.json"
         settings.update(json.loads((REQUESTS / name).read_text("utf-8")))
     tree = {
         "b2blint": 1,

@@ -64,6 +64,8 @@ ANNOTATIONS = {
     "examples",
     "x-b2blint-beta-only",
     "x-b2blint-undocumented",
+    "x-b2blint-v1-only",
+    "x-b2blint-create-only",
 }
 # Keywords whose value is a map of names to subschemas (the names are not keywords).
 SCHEMA_MAPS = {"properties"}
@@ -336,6 +338,7 @@ def test_writable_properties_are_not_read_only() -> None:
         ("crossTenantIdentitySyncPolicyPartner", "groupSyncInbound"),
         ("crossTenantIdentitySyncPolicyPartner", "externalCloudAuthorizedApplicationId"),
         ("crossTenantIdentitySyncPolicyPartner", "deletedDateTime"),
+        ("crossTenantAccessPolicy", "definition"),
         ("authorizationPolicy", "enabledPreviewFeatures"),
         ("authorizationPolicy", "permissionGrantPolicyIdsAssignedToDefaultUserRole"),
     ],
@@ -350,6 +353,40 @@ def test_beta_only_types_and_v1_properties() -> None:
     v1 = _props("crossTenantAccessPolicyConfigurationPartner")
     for prop in ("m365CollaborationInbound", "tenantRestrictions", "isServiceProvider"):
         assert "x-b2blint-beta-only" not in v1[prop]
+
+
+def test_metadata_marks_of_issue_11() -> None:
+    """Graph v1.0 metadata [S60]: ``<ComplexType Name="defaultUserRolePermissions">`` has
+    ``permissionGrantPoliciesAssigned``; the beta type mappings [S61] list the type without it.
+    crossTenantAccessPolicy has ``BaseType="graph.policyBase"`` in v1.0 (no ``definition``);
+    beta has tenantRelationshipAccessPolicyBase ``properties: ["definition"]``. The partner
+    create page takes isServiceProvider, the update page's table leaves it out [S17][S18]."""
+    assert _props("defaultUserRolePermissions")["permissionGrantPoliciesAssigned"].get(
+        "x-b2blint-v1-only"
+    )
+    partner = _props("crossTenantAccessPolicyConfigurationPartner")
+    assert partner["isServiceProvider"].get("x-b2blint-create-only") is True
+    marked = {
+        (type_name, name)
+        for type_name in (
+            "defaultUserRolePermissions",
+            "crossTenantAccessPolicyConfigurationPartner",
+            "authorizationPolicy",
+        )
+        for name, prop in _props(type_name).items()
+        if prop.get("x-b2blint-v1-only") or prop.get("x-b2blint-create-only")
+    }
+    assert marked == {
+        ("defaultUserRolePermissions", "permissionGrantPoliciesAssigned"),
+        ("crossTenantAccessPolicyConfigurationPartner", "isServiceProvider"),
+    }
+    assert _props("serviceProviderConstraints") == {
+        "id": {
+            "description": "Identifier of the entity (microsoft.graph.entity). Read-only. [S60]",
+            "type": "string",
+            "readOnly": True,
+        }
+    }
 
 
 def test_undocumented_partner_members_are_marked() -> None:

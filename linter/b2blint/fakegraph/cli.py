@@ -58,6 +58,18 @@ def _parser() -> argparse.ArgumentParser:
         default=400,
         help="status of a duplicate partner POST (unverified; 400 or 409)",
     )
+    add(
+        "--read-only-writes",
+        choices=("ignore", "refuse"),
+        default="ignore",
+        help="a read-only property in a write: ignore it (OData) or refuse it with 400",
+    )
+    add(
+        "--nested-patch",
+        choices=("merge", "replace"),
+        default="replace",
+        help="PATCH of some members of a complex value: replace it whole, or merge them (OData)",
+    )
     add("--log", type=Path, help="append one JSON line per Graph request to this file")
     add("--seed", type=int, help="seed for random faults and generated ids")
     return parser
@@ -89,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             commit_drop_rate=args.commit_drop_rate,
             retry_after=args.retry_after,
             stale_reads=args.stale_reads,
+            read_only_writes=args.read_only_writes,
+            nested_patch=args.nested_patch,
             seed=args.seed,
         )
         server = make_server(options, args.host, args.port, state, args.log)

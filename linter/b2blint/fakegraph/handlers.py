@@ -2,9 +2,13 @@
 
 Status codes and semantics per the v1.0/beta API pages [S16]-[S25] (graph-facts §1):
 create is 201 + body, update/PUT/delete are 204 (b2bManagementPolicy PATCH is 200 + body [S25]).
-PATCH merges at the top level: a property left out keeps its value, a sub-object such as
-``b2bCollaborationInbound`` is replaced whole, and ``null`` on a partner resets the setting to
-"inherit from the default" [S2][S18][S39].
+PATCH merges: a property left out keeps its value, and ``null`` on a partner resets the setting
+to "inherit from the default" [S2][S18][S39]. A complex value such as ``b2bCollaborationInbound``
+is replaced whole by default; ``nested_patch="merge"`` keeps the members a PATCH leaves out, as
+OData v4.01 Part 1 §11.4.3 says ("Missing properties of the containing entity or complex
+property ... MUST NOT be directly altered" [S62]). Graph's own behaviour is undocumented.
+Read-only properties in a write are ignored (§11.4.3: "the service MUST ignore that value"), or
+refused with ``read_only_writes="refuse"``.
 
 A write handler gets a trial state (`State.fork`); the emulator keeps it only if the handler
 returns without raising (so a refused write changes nothing). The trial shares its objects with
@@ -30,8 +34,9 @@ from .schema import (
     BETA,
     GUID_RE,
     bad_request,
-    beta_only_names,
     check_body,
+    hidden_names,
+    hide_nested,
     is_annotation,
     properties,
 )
@@ -103,9 +108,42 @@ def _plain(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shape(item: dict[str, Any], type_name: str, version: str) -> dict[str, Any]:
-    """An object as ``version`` returns it: v1.0 leaves out beta-only properties."""
-    hidden = beta_only_names(type_name) if version != BETA else frozenset()
-    return {k: copy.deepcopy(v) for k, v in item.items() if k not in hidden}
+    """An object as ``version`` returns it: v1.0 leaves out beta-only properties, beta the
+    v1.0-only ones (``defaultUserRolePermissions.permissionGrantPoliciesAssigned`` [S61])."""
+    hidden = hidden_names(type_name, version)
+    shaped = {k: copy.deepcopy(v) for k, v in item.items() if k not in hidden}
+    if type_name == AUTHORIZATION and version == BETA:
+        shaped = hide_nested(shaped, type_name, version)
+    return shaped
+
+
+def _checked(
+    call: Call, body: dict[str, Any], type_name: str, forbidden: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """`check_body` with the emulator's read-only option: the part of ``body`` to apply."""
+    return check_body(
+        body,
+        type_name,
+        call.version,
+        forbidden=forbidden,
+        refuse_read_only=call.options.read_only_writes == "refuse",
+    )
+
+
+def _patch_into(stored: dict[str, Any], body: dict[str, Any], mode: str) -> None:
+    """Apply a PATCH ``body`` to ``stored`` (a private copy): ``merge`` keeps the members of a
+    complex value the body leaves out [S62]; ``replace`` sets each named value whole. A nested
+    value is never changed in place (it may be shared with an older snapshot)."""
+    for name, value in body.items():
+        if is_annotation(name):
+            continue
+        old = stored.get(name)
+        if mode == "merge" and isinstance(value, dict) and isinstance(old, dict):
+            merged = dict(old)
+            _patch_into(merged, value, mode)
+            stored[name] = merged
+        else:
+            stored[name] = copy.deepcopy(value)
 
 
 def _selected(call: Call, type_name: str, item: dict[str, Any]) -> tuple[str, ...]:
@@ -156,10 +194,9 @@ def policy_get(call: Call) -> Reply:
 
 def policy_patch(call: Call) -> Reply:
     """PATCH /policies/crossTenantAccessPolicy: displayName, allowedCloudEndpoints only [S16]."""
-    body = call.body()
-    check_body(body, POLICY, call.version)
+    body = _checked(call, call.body(), POLICY)
     rules.check_policy_body(body)
-    call.state.policy.update(_plain(body))
+    _patch_into(call.state.policy, body, call.options.nested_patch)
     _check_size(call)
     return _no_content()
 
@@ -171,16 +208,16 @@ def default_get(call: Call) -> Reply:
 
 def default_patch(call: Call) -> Reply:
     """PATCH .../default [S17][S18]; automaticUserConsentSettings is read-only on it [S3]."""
-    body = call.body()
-    check_body(body, DEFAULT, call.version)
+    body = _checked(call, call.body(), DEFAULT)
     for name, value in body.items():
         if value is None and not is_annotation(name):
             # The default has nothing to inherit from; what Graph does with null is unverified.
             raise bad_request(f"Property '{name}' of the default configuration cannot be null.")
-    rules.check_xtap_settings(body)
     updated = call.state.effective_default()
-    updated.update(_plain(body))
-    updated["isServiceDefault"] = False
+    _patch_into(updated, body, call.options.nested_patch)
+    rules.check_xtap_settings({name: updated.get(name) for name in body})
+    if any(not is_annotation(name) for name in body):  # an ignored-only body changes nothing
+        updated["isServiceDefault"] = False
     call.state.default = updated
     _check_size(call)
     return _no_content()
@@ -196,16 +233,21 @@ def default_reset(call: Call) -> Reply:
 
 # ---- partners ------------------------------------------------------------------------------
 
-NAVIGATION = ("identitySynchronization",)
+#: The partner's navigation properties in the v1.0 metadata [S60]. serviceProviderConstraints
+#: (an entity with no property but its id, 2026) has no documented API: the emulator expands
+#: it to null, a guess (docs/fakegraph.md).
+NAVIGATION = ("identitySynchronization", "serviceProviderConstraints")
 
 
 def _partner_out(
     call: Call, partner: dict[str, Any], expand: tuple[str, ...], select: tuple[str, ...]
 ) -> dict[str, Any]:
     item = odata.project(_shape(partner, PARTNER, call.version), select)
-    if expand:
+    if "identitySynchronization" in expand:
         sync = call.state.syncs.get(partner["tenantId"].lower())
         item["identitySynchronization"] = _shape(sync, SYNC, call.version) if sync else None
+    if "serviceProviderConstraints" in expand:
+        item["serviceProviderConstraints"] = None
     return item
 
 
@@ -248,8 +290,7 @@ def partners_get(call: Call) -> Reply:
 
 def partners_post(call: Call) -> Reply:
     """POST .../partners: 201 + the object; a second POST of a tenant is refused [S17][S39]."""
-    body = call.body()
-    check_body(body, PARTNER, call.version)
+    body = _checked(call, call.body(), PARTNER)
     tenant = body.get("tenantId")
     if not isinstance(tenant, str) or not GUID_RE.match(tenant):
         raise bad_request(
@@ -287,12 +328,13 @@ def partner_get(call: Call) -> Reply:
 
 def partner_patch(call: Call) -> Reply:
     """PATCH .../partners/{tenantId}: 204; tenantId, isServiceProvider are not updatable [S18]."""
-    body = call.body()
-    create_only = frozenset({"tenantId", "isServiceProvider"})
-    check_body(body, PARTNER, call.version, forbidden=create_only)
+    create_only = frozenset(
+        {"tenantId"} | {n for n, p in properties(PARTNER, call.version).items() if p.create_only}
+    )
+    body = _checked(call, call.body(), PARTNER, forbidden=create_only)
     partner = _partner_or_404(call, writable=True)
-    rules.check_xtap_settings(body)
-    partner.update(_plain(body))
+    _patch_into(partner, body, call.options.nested_patch)
+    rules.check_xtap_settings({name: partner.get(name) for name in body})
     _normalized(partner)
     _check_size(call)
     return _no_content()
@@ -337,8 +379,7 @@ def sync_get(call: Call) -> Reply:
 
 def sync_put(call: Call) -> Reply:
     """PUT creates: 204, or 409 if one exists [S17][S39]."""
-    body = call.body()
-    check_body(body, SYNC, call.version)
+    body = _checked(call, call.body(), SYNC)
     _partner_or_404(call)
     if call.key in call.state.syncs:
         message = (
@@ -357,9 +398,8 @@ def sync_put(call: Call) -> Reply:
 
 def sync_patch(call: Call) -> Reply:
     """PATCH a missing sync policy: 404 Directory_ObjectNotFound [S39]."""
-    body = call.body()
-    check_body(body, SYNC, call.version)
-    _sync_or_404(call, writable=True).update(_plain(body))
+    body = _checked(call, call.body(), SYNC)
+    _patch_into(_sync_or_404(call, writable=True), body, call.options.nested_patch)
     return _no_content()
 
 
@@ -381,10 +421,9 @@ def authorization_get(call: Call) -> Reply:
 
 def authorization_patch(call: Call) -> Reply:
     """PATCH /policies/authorizationPolicy: 204 [S20]."""
-    body = call.body()
-    check_body(body, AUTHORIZATION, call.version)
+    body = _checked(call, call.body(), AUTHORIZATION)
     rules.check_authorization_body(body)
-    call.state.authorization.update(_plain(body))
+    _patch_into(call.state.authorization, body, call.options.nested_patch)
     return _no_content()
 
 
@@ -409,8 +448,8 @@ def email_patch(call: Call) -> Reply:
             "The '@odata.type' annotation '#microsoft.graph.emailAuthenticationMethodConfiguration'"
             " is required to update this authentication method configuration.",
         )
-    check_body(body, EMAIL, call.version)
-    call.state.email.update(_plain(body))
+    body = _checked(call, body, EMAIL)
+    _patch_into(call.state.email, body, call.options.nested_patch)
     return _no_content()
 
 
@@ -423,9 +462,8 @@ def external_get(call: Call) -> Reply:
 
 def external_patch(call: Call) -> Reply:
     """PATCH /beta/policies/externalIdentitiesPolicy: 204 [S22]."""
-    body = call.body()
-    check_body(body, EXTERNAL, call.version)
-    call.state.external_identities.update(_plain(body))
+    body = _checked(call, call.body(), EXTERNAL)
+    _patch_into(call.state.external_identities, body, call.options.nested_patch)
     return _no_content()
 
 
@@ -473,8 +511,7 @@ def b2bs_get(call: Call) -> Reply:
 
 def b2bs_post(call: Call) -> Reply:
     """POST: 201 + object; displayName, description and definition are required [S25]."""
-    body = call.body()
-    check_body(body, B2B, BETA)
+    body = _checked(call, call.body(), B2B)
     for name in ("displayName", "description", "definition"):
         if body.get(name) is None:
             raise bad_request(f"Property '{name}' is required when creating a b2bManagementPolicy.")
@@ -513,10 +550,9 @@ def b2b_get(call: Call) -> Reply:
 
 def b2b_patch(call: Call) -> Reply:
     """PATCH: **200 + the updated object**, not 204 [S25]."""
-    body = call.body()
-    check_body(body, B2B, BETA)
+    body = _checked(call, call.body(), B2B)
     policy = _b2b_or_404(call, writable=True)
-    policy.update(_plain(body))
+    _patch_into(policy, body, call.options.nested_patch)
     _b2b_rules(call, policy, policy["id"])
     return _entity(
         call, "policies/b2bManagementPolicies/$entity", B2B, policy, odata_type=B2B_ODATA_TYPE

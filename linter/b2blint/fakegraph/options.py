@@ -9,6 +9,8 @@ from typing import Any
 from .schema import GUID_RE
 
 DEFAULT_TENANT_ID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+READ_ONLY_WRITES = ("ignore", "refuse")
+NESTED_PATCH = ("merge", "replace")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +39,14 @@ class Options:
     stale_reads: int = 0
     #: Answer a request that ignores a Retry-After with another 429 (Dev Proxy's RetryAfterPlugin).
     rethrottle_early: bool = True
+    #: A read-only (or create-only) property in a write: "ignore" it, as OData v4.01 Part 1
+    #: §11.4.3 says a service MUST [S62], or "refuse" it with 400 (stricter; Graph unverified).
+    read_only_writes: str = "ignore"
+    #: A PATCH naming some members of a complex value: "replace" the whole value (the
+    #: emulator's default, which b2blint's read-back assumes), or "merge" them, leaving the
+    #: others as they were ("MUST NOT be directly altered", OData §11.4.3 [S62]). What Graph
+    #: does is undocumented (docs/fakegraph.md, "Unverified behaviours").
+    nested_patch: str = "replace"
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -52,6 +62,10 @@ class Options:
             raise ValueError("fault rates must be within 0..1 and add up to at most 1")
         if not 400 <= self.duplicate_partner_status <= 499:
             raise ValueError("duplicate_partner_status must be a 4xx status")
+        if self.read_only_writes not in READ_ONLY_WRITES:
+            raise ValueError("read_only_writes must be 'ignore' or 'refuse'")
+        if self.nested_patch not in NESTED_PATCH:
+            raise ValueError("nested_patch must be 'merge' or 'replace'")
 
     def to_json(self) -> dict[str, Any]:
         """camelCase, as ``GET /_fake/config`` shows it."""

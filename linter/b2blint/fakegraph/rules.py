@@ -47,20 +47,27 @@ def check_pairing(name: str, setting: Mapping[str, Any]) -> None:
     """Users/groups and applications must not conflict [S26][S27][S35] (graph-facts §5.3).
 
     "The access settings you configure for users and groups must match the access settings for
-    applications": blocking all users requires blocking all applications and the reverse, and
-    allowing any users requires at least one allowed application. Checked only when the written
-    setting has both halves (a half-filled setting is accepted, as in the docs' POST example [S17]).
+    applications": blocking all users requires blocking all applications, and allowing users
+    requires at least one allowed application. A *blocked* list of users with every application
+    blocked is not a conflict: Graph's overview documents it ("Users in group 'g1' can't access
+    any application", crossTenantAccessPolicy overview [S2]), and Microsoft's own default
+    update example sends it [S18]. Checked only when the setting has both halves (a half-filled
+    setting is accepted, as in the docs' POST example [S17]).
     """
     users = setting.get("usersAndGroups")
     apps = setting.get("applications")
     if not isinstance(users, dict) or not isinstance(apps, dict):
         return
-    if _none_allowed(users, USER_KEYWORDS) != _none_allowed(apps, ALL_APPS):
-        raise bad_request(
-            f"Invalid '{name}': the access settings for users and groups conflict with the "
-            "access settings for applications. Blocking all users requires blocking all "
-            "applications, and allowing users requires allowing at least one application."
-        )
+    users_none, apps_none = _none_allowed(users, USER_KEYWORDS), _none_allowed(apps, ALL_APPS)
+    if users_none == apps_none:
+        return
+    if apps_none and users.get("accessType") == apps.get("accessType") == "blocked":
+        return  # two block lists block only the pairs both name [S2]
+    raise bad_request(
+        f"Invalid '{name}': the access settings for users and groups conflict with the "
+        "access settings for applications. Blocking all users requires blocking all "
+        "applications, and allowing users requires allowing at least one application."
+    )
 
 
 def _target_configurations(value: Any) -> Iterator[Mapping[str, Any]]:

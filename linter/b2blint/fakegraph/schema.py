@@ -45,6 +45,12 @@ class Prop:
     nullable: bool = True
     read_only: bool = False
     beta_only: bool = False
+    #: Set on create, never updated (the update page leaves it out [S18]).
+    create_only: bool = False
+    #: In the v1.0 metadata only (refused by /beta, left out of its responses) [S60][S61].
+    v1_only: bool = False
+    #: In neither metadata: returned in some responses, never accepted in a write [S60][S61].
+    undocumented: bool = False
 
 
 def _p(kind: str, ref: str = "", **flags: bool) -> Prop:
@@ -130,7 +136,9 @@ TYPES: dict[str, dict[str, Prop]] = {
         "allowedToReadOtherUsers": _p(BOOL, nullable=False),
         "allowedToCreateTenants": _p(BOOL),
         "allowedToReadBitlockerKeysForOwnedDevice": _p(BOOL),
-        "permissionGrantPoliciesAssigned": _p(STRINGS),
+        # v1.0 only: the beta type has no such member (beta has the top-level
+        # permissionGrantPolicyIdsAssignedToDefaultUserRole instead) [S60][S61].
+        "permissionGrantPoliciesAssigned": _p(STRINGS, v1_only=True),
     },
     "authenticationMethodTarget": {  # [S23]
         "id": _p(STRING),
@@ -143,7 +151,8 @@ TYPES: dict[str, dict[str, Prop]] = {
         "id": _p(STRING, read_only=True),
         "displayName": _p(STRING),
         "description": _p(STRING, read_only=True),  # only displayName, allowedCloudEndpoints [S16]
-        "definition": _p(STRINGS, read_only=True),  # deprecated, "Do not use" [S14b]
+        # Beta only (tenantRelationshipAccessPolicyBase); deprecated, "Do not use" [S14b][S61].
+        "definition": _p(STRINGS, read_only=True, beta_only=True),
         "allowedCloudEndpoints": _p(STRINGS, nullable=False),
         "deletedDateTime": _p(STRING, read_only=True),
     },
@@ -173,7 +182,7 @@ TYPES: dict[str, dict[str, Prop]] = {
     },
     "crossTenantAccessPolicyConfigurationPartner": {  # [S4][S5][S39]
         "tenantId": _p(STRING, nullable=False),  # the key: create only (see api.py)
-        "isServiceProvider": _p(BOOL),  # create only: not in the update table [S18]
+        "isServiceProvider": _p(BOOL, create_only=True),  # not in the update table [S18]
         "isInMultiTenantOrganization": _p(BOOL, read_only=True),  # service-managed [S4]
         "inboundTrust": _p(OBJECT, "crossTenantAccessPolicyInboundTrust"),
         "automaticUserConsentSettings": _p(OBJECT, _IN_OUT),
@@ -182,11 +191,12 @@ TYPES: dict[str, dict[str, Prop]] = {
         "b2bDirectConnectInbound": _p(OBJECT, _B2B),
         "b2bDirectConnectOutbound": _p(OBJECT, _B2B),
         "tenantRestrictions": _p(OBJECT, "crossTenantAccessPolicyTenantRestrictions"),
-        "crossCloudMeetingConfiguration": _p(OBJECT, _IN_OUT),  # undocumented, seen [S39]
-        "protectedContentSharing": _p(OBJECT, _IN_OUT),  # undocumented, seen [S39]
-        "displayName": _p(STRING),  # undocumented, seen [S19]
+        # In neither metadata, seen in responses [S39][S19]: read, never written [S60][S61].
+        "crossCloudMeetingConfiguration": _p(OBJECT, _IN_OUT, undocumented=True),
+        "protectedContentSharing": _p(OBJECT, _IN_OUT, undocumented=True),
+        "displayName": _p(STRING, undocumented=True),
         "invitationRedemptionIdentityProviderConfiguration": _p(
-            OBJECT, "invitationRedemptionIdentityProviderConfiguration"
+            OBJECT, "invitationRedemptionIdentityProviderConfiguration", undocumented=True
         ),
         "m365CollaborationInbound": _p(
             OBJECT, "crossTenantAccessPolicyM365CollaborationInboundSetting"
@@ -237,6 +247,8 @@ TYPES: dict[str, dict[str, Prop]] = {
         "allowExternalIdentitiesToLeave": _p(BOOL, nullable=False),
         "allowDeletedIdentitiesDataRemoval": _p(BOOL, nullable=False),
     },
+    # The partner's serviceProviderConstraints navigation: an entity with only its id [S60][S61].
+    "serviceProviderConstraints": {"id": _p(STRING, read_only=True)},
     "b2bManagementPolicy": {  # [S25], beta only
         "id": _p(STRING, read_only=True),
         "deletedDateTime": _p(STRING, read_only=True),
@@ -255,18 +267,45 @@ def qualified(type_name: str) -> str:
     return f"microsoft.graph.{type_name}"
 
 
+def _in_version(prop: Prop, version: str) -> bool:
+    return not (prop.v1_only if version == BETA else prop.beta_only)
+
+
 def properties(type_name: str, version: str) -> dict[str, Prop]:
     """The properties of ``type_name`` that exist in API ``version``."""
-    return {
-        name: prop
-        for name, prop in TYPES[type_name].items()
-        if version == BETA or not prop.beta_only
-    }
+    return {name: prop for name, prop in TYPES[type_name].items() if _in_version(prop, version)}
+
+
+def writable(type_name: str, version: str) -> dict[str, Prop]:
+    """The properties a write may name: those of ``version`` that the metadata has."""
+    return {n: p for n, p in properties(type_name, version).items() if not p.undocumented}
+
+
+def hidden_names(type_name: str, version: str) -> frozenset[str]:
+    """Top-level properties of ``type_name`` that ``version`` does not have (left out of its
+    responses): beta-only ones in v1.0, v1.0-only ones in beta."""
+    return frozenset(n for n, p in TYPES[type_name].items() if not _in_version(p, version))
 
 
 def beta_only_names(type_name: str) -> frozenset[str]:
     """Top-level properties of ``type_name`` that v1.0 does not have (left out of its responses)."""
-    return frozenset(name for name, prop in TYPES[type_name].items() if prop.beta_only)
+    return hidden_names(type_name, V1)
+
+
+def hide_nested(value: Any, type_name: str, version: str) -> Any:
+    """``value`` (an object of ``type_name``) without the members ``version`` lacks, at any
+    depth: a v1.0-only member of a complex value is not in a beta response [S61]."""
+    if not isinstance(value, dict):
+        return value
+    known = TYPES[type_name]
+    out: dict[str, Any] = {}
+    for name, item in value.items():
+        prop = known.get(name)
+        if prop is not None and not _in_version(prop, version):
+            continue
+        nested = prop is not None and prop.kind == OBJECT and isinstance(item, dict)
+        out[name] = hide_nested(item, prop.ref, version) if prop and nested else item
+    return out
 
 
 def bad_request(message: str) -> GraphError:
@@ -285,24 +324,36 @@ def check_body(
     version: str,
     *,
     forbidden: frozenset[str] = frozenset(),
-) -> None:
-    """Raise the 400 Graph gives for ``body`` as a write of ``type_name`` in API ``version``.
+    refuse_read_only: bool = False,
+) -> dict[str, Any]:
+    """Raise the 400 Graph gives for ``body`` as a write of ``type_name`` in API ``version``;
+    return the part of ``body`` the write applies.
 
-    Unknown or miscased names, and names of another API version, are "Invalid property"; top-level
-    read-only names (plus ``forbidden``, for properties writable only on create) are refused too.
+    Unknown or miscased names, names of another API version and names in neither metadata are
+    "Invalid property". Top-level read-only names (plus ``forbidden``, writable only on create)
+    are ignored, as OData v4.01 Part 1 §11.4.3 says a service MUST do ("If the request contains
+    a value for one of these properties, the service MUST ignore that value"); with
+    ``refuse_read_only`` (the emulator's stricter option) they are a 400 instead. What Graph
+    does is undocumented.
     """
-    known = properties(type_name, version)
-    for name in body:
+    known = writable(type_name, version)
+    applied: dict[str, Any] = {}
+    for name, value in body.items():
         if is_annotation(name):
+            applied[name] = value
             continue
         if name not in known:
             raise bad_request(f"Invalid property '{name}'.")
         if known[name].read_only or name in forbidden:
-            # Wording unverified: no public sample of this 400 body (apply-guarantees §6 item 7).
-            raise bad_request(
-                f"Property '{name}' is read-only and cannot be set on '{qualified(type_name)}'."
-            )
+            if refuse_read_only:
+                # Wording unverified: no public sample of this 400 body (apply-guarantees §6).
+                raise bad_request(
+                    f"Property '{name}' is read-only and cannot be set on '{qualified(type_name)}'."
+                )
+            continue
+        applied[name] = value
     _check_object(body, type_name, version, "")
+    return applied
 
 
 def _check_object(value: Mapping[str, Any], type_name: str, version: str, where: str) -> None:
@@ -312,7 +363,7 @@ def _check_object(value: Mapping[str, Any], type_name: str, version: str, where:
             f"A type named '{str(odata_type).lstrip('#')}' could not be resolved by the model "
             f"where '{qualified(type_name)}' is expected."
         )
-    known = properties(type_name, version)
+    known = writable(type_name, version)
     for name, item in value.items():
         if is_annotation(name):
             continue

@@ -58,6 +58,16 @@ SINGLETON_PATH: dict[ResourceKind, tuple[str, str]] = {
 }
 AUTHORIZATION_POLICY_BETA_PATH = "/policies/authorizationPolicy/authorizationPolicy"
 
+#: Partner members in neither the v1.0 nor the beta metadata, seen in some beta responses
+#: [S39][S60][S61]; ``displayName`` (also one) seeds a partner's ``name`` instead.
+UNDOCUMENTED_PARTNER = frozenset(
+    {
+        "crossCloudMeetingConfiguration",
+        "protectedContentSharing",
+        "invitationRedemptionIdentityProviderConfiguration",
+    }
+)
+
 #: Fields a GET returns that import leaves out (and names in its summary): read-only or
 #: service-managed fields, and properties or relationships b2blint does not manage (the policy
 #: schema has no place for them). Everything else, unknown or miscased names included, is
@@ -75,9 +85,18 @@ NOT_IMPORTED: dict[ResourceKind, frozenset[str]] = {
     ),
     # tenantId moves to the entry, displayName seeds `name`, identitySynchronization is its own
     # resource (see fromgraph); isInMultiTenantOrganization is service-managed [S4];
-    # deletedDateTime is beta, read-only [S5].
+    # deletedDateTime is beta, read-only [S5]; serviceProviderConstraints (v1.0, 2026) and
+    # m365Capabilities (beta) are relationships [S60][S61]. The last three members appear in
+    # some responses but in neither metadata, so they are response-only data, never written
+    # (lint reports them as SCH002 if a file sets them) [S60][S61].
     ResourceKind.PARTNER: frozenset(
-        {"isInMultiTenantOrganization", "deletedDateTime", "m365Capabilities"}
+        {
+            "isInMultiTenantOrganization",
+            "deletedDateTime",
+            "m365Capabilities",
+            "serviceProviderConstraints",
+            *UNDOCUMENTED_PARTNER,
+        }
     ),
     ResourceKind.IDENTITY_SYNCHRONIZATION: frozenset({"deletedDateTime"}),
     ResourceKind.AUTHORIZATION_POLICY: frozenset({"id", "deletedDateTime"}),
@@ -87,6 +106,14 @@ NOT_IMPORTED: dict[ResourceKind, frozenset[str]] = {
     # the include/exclude targets decide which *members* may use email OTP, not guests.
     ResourceKind.EMAIL_OTP: frozenset({"id", "includeTargets", "excludeTargets"}),
     ResourceKind.EXTERNAL_IDENTITIES_POLICY: frozenset({"id", "deletedDateTime"}),
+}
+
+#: Members that exist only in the v1.0 API, by their path in the body: never sent to /beta
+#: (`b2blint.graph.mapping` refuses a body that needs /beta and has one) [S60][S61].
+V1_ONLY: dict[ResourceKind, frozenset[tuple[str, ...]]] = {
+    ResourceKind.AUTHORIZATION_POLICY: frozenset(
+        {("defaultUserRolePermissions", "permissionGrantPoliciesAssigned")}
+    ),
 }
 
 #: Properties that exist only in the beta API; a body with any of them goes to /beta

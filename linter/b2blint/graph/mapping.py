@@ -58,6 +58,7 @@ from b2blint.graph.kinds import (
     POLICY_KEY,
     SINGLETON_PATH,
     V1,
+    V1_ONLY,
     ResourceKind,
 )
 from b2blint.graph.recognize import Recognized, UnrecognizedBody, classify, recognize
@@ -210,7 +211,22 @@ def _writable(kind: ResourceKind, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _version(kind: ResourceKind, body: Mapping[str, Any], default: str) -> str:
-    return BETA if BETA_ONLY.get(kind, frozenset()) & body.keys() else default
+    """/beta when the body has a beta-only property; never for a body with a v1.0-only member
+    (/beta does not have it [S61]): that is a GraphMappingError (lint reports it as SCH001)."""
+    beta = BETA_ONLY.get(kind, frozenset()) & body.keys()
+    if not beta:
+        return default
+    for path in sorted(V1_ONLY.get(kind, frozenset())):
+        value: Any = body
+        for name in path:
+            value = value.get(name) if isinstance(value, Mapping) else None
+        if value is not None:
+            raise GraphMappingError(
+                f"{POLICY_KEY.get(kind, kind.value)}: '{'.'.join(path)}' exists only in Graph "
+                f"v1.0, but beta-only '{sorted(beta)[0]}' sends it to /beta; set one or the other",
+                path=(POLICY_KEY.get(kind, kind.value), *path),
+            )
+    return BETA
 
 
 def _singleton(kind: ResourceKind, body: dict[str, Any]) -> GraphResource:

@@ -7,8 +7,9 @@ need a single schema: this module inlines every file into ``$defs`` and rewrites
 
 * the *full* bundle, used by jsonschema for the exact error list and by the annotation walk
   (read-only and beta-only properties are declared, so they are reported by their own rules);
-* the *strict* bundle for the compiled accept path, in which read-only properties (and, for
-  v1.0, beta-only ones) are removed, so any document that needs a closer look fails fast.
+* the *strict* bundle for the compiled accept path, in which read-only properties, properties
+  in neither Graph metadata (and, for v1.0, beta-only ones; for beta, v1.0-only ones) are
+  removed, so any document that needs a closer look fails fast.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ POLICY_SCHEMA = "b2blint-policy"
 API_VERSIONS = ("v1.0", "beta")
 READ_ONLY = "readOnly"
 BETA_ONLY = "x-b2blint-beta-only"
+#: In the v1.0 metadata only [S60][S61]: stripped from the beta strict bundle.
+V1_ONLY = "x-b2blint-v1-only"
+#: In neither metadata (seen in responses only) [S60][S61]: never written, stripped from both.
+UNDOCUMENTED = "x-b2blint-undocumented"
 
 Schema = dict[str, Any]
 
@@ -91,7 +96,11 @@ def _strip(node: Any, api_version: str) -> Any:
                 name
                 for name, sub in properties.items()
                 if isinstance(sub, dict)
-                and (sub.get(READ_ONLY) or (api_version == "v1.0" and sub.get(BETA_ONLY)))
+                and (
+                    sub.get(READ_ONLY)
+                    or sub.get(UNDOCUMENTED)
+                    or sub.get(BETA_ONLY if api_version == "v1.0" else V1_ONLY)
+                )
             ]:
                 del properties[name]
             required = node.get("required")
@@ -106,7 +115,8 @@ def _strip(node: Any, api_version: str) -> Any:
 
 
 def strict_bundle(api_version: str, kind: str = POLICY_SCHEMA) -> Schema:
-    """The accept-path schema: no read-only properties, and no beta-only ones for v1.0."""
+    """The accept-path schema: no read-only or undocumented properties, no beta-only ones for
+    v1.0 and no v1.0-only ones for beta."""
     if api_version not in API_VERSIONS:
         raise ValueError(f"unknown Graph API version {api_version!r}")
     return _strip(copy.deepcopy(full_bundle(kind)), api_version)  # type: ignore[no-any-return]

@@ -22,7 +22,15 @@ from typing import Any, NamedTuple
 
 from b2blint.diagnostics import YamlPath
 from b2blint.files.document import YAML11_BOOLEANS
-from b2blint.schema.bundle import BETA_ONLY, POLICY_SCHEMA, READ_ONLY, Schema, full_bundle
+from b2blint.schema.bundle import (
+    BETA_ONLY,
+    POLICY_SCHEMA,
+    READ_ONLY,
+    UNDOCUMENTED,
+    V1_ONLY,
+    Schema,
+    full_bundle,
+)
 
 GUID_PATTERN_MARK = "[0-9a-fA-F]{8}-"
 _JSON_TYPES = {
@@ -290,7 +298,46 @@ def read_only_message(key: str) -> str:
 
 
 def _annotation_findings(data: Any, root: Schema, api_version: str) -> Iterator[SchemaFinding]:
-    """SCH003 (read-only) and SCH004 (beta-only under v1.0) properties, in document order."""
+    """SCH003 (read-only) and SCH004 (beta-only under v1.0) properties, in document order;
+    SCH002 for a property in neither Graph metadata, and SCH001 for a v1.0-only property in a
+    resource that a beta-only sibling sends to /beta (`_v1_only_in_beta`)."""
+    v1_only: list[tuple[YamlPath, str]] = []
+    beta_only: list[YamlPath] = []
+    yield from _marked_findings(data, root, api_version, v1_only, beta_only)
+    yield from _v1_only_in_beta(v1_only, beta_only)
+
+
+def _resource_root(path: YamlPath) -> YamlPath:
+    """The part of a path that names one Graph request body: a partner's settings or
+    identitySynchronization, or a top-level section."""
+    return path[:3] if path[:1] == ("partners",) else path[:1]
+
+
+def _v1_only_in_beta(
+    v1_only: list[tuple[YamlPath, str]], beta_only: list[YamlPath]
+) -> Iterator[SchemaFinding]:
+    """A v1.0-only property [S60] next to a beta-only one: b2blint sends the resource to /beta
+    (the beta-only one needs it), where the v1.0-only one does not exist [S61]."""
+    for path, key in v1_only:
+        siblings = [p for p in beta_only if _resource_root(p) == _resource_root(path)]
+        if siblings:
+            other = siblings[0][-1]
+            yield SchemaFinding(
+                "SCH001",
+                path,
+                f"'{key}' exists only in the Graph v1.0 API, but beta-only '{other}' in the same "
+                "resource sends it to /beta, which refuses it; set one or the other",
+                True,
+            )
+
+
+def _marked_findings(
+    data: Any,
+    root: Schema,
+    api_version: str,
+    v1_only: list[tuple[YamlPath, str]],
+    beta_only: list[YamlPath],
+) -> Iterator[SchemaFinding]:
     stack: list[tuple[Any, Any, YamlPath]] = [(data, root, ())]
     while stack:
         value, schema, path = stack.pop()
@@ -303,7 +350,19 @@ def _annotation_findings(data: Any, root: Schema, api_version: str) -> Iterator[
                 sub = properties.get(key)
                 if not isinstance(sub, dict):
                     continue
-                if sub.get(READ_ONLY):
+                if sub.get(BETA_ONLY):
+                    beta_only.append((*path, key))
+                if sub.get(V1_ONLY):
+                    v1_only.append(((*path, key), key))
+                if sub.get(UNDOCUMENTED):
+                    yield SchemaFinding(
+                        "SCH002",
+                        (*path, key),
+                        f"'{key}' is in neither the Graph v1.0 nor the beta metadata (it appears "
+                        "only in some responses), so b2blint does not write it; remove it",
+                        True,
+                    )
+                elif sub.get(READ_ONLY):
                     yield SchemaFinding("SCH003", (*path, key), read_only_message(key), True)
                 elif sub.get(BETA_ONLY) and api_version == "v1.0":
                     yield SchemaFinding(

@@ -592,6 +592,12 @@ def _warnings(kind: ResourceKind, action: str, ops: Sequence[Operation]) -> tupl
     direct = sorted(n for n in names if n.startswith("b2bDirectConnect"))
     if direct:
         found.append("changes B2B direct connect: " + ", ".join(direct))
+    if kind is ResourceKind.PARTNER and action == "update" and "isServiceProvider" in names:
+        # Create-only: the create page takes it, the update page does not list it [S17][S18].
+        found.append(
+            "changes isServiceProvider, which Graph sets only when a partner is created: "
+            "the update is not expected to change it"
+        )
     if "allowedCloudEndpoints" in names:
         found.append(
             "changes the Microsoft cloud endpoints (enabling a cloud blocks every tenant "
