@@ -94,9 +94,7 @@ def test_a_policy_file_that_does_not_parse_stops_the_tests_too(tmp_path: Path) -
         "file) does not parse; fix them and the tests run again"
     )
     # The typo'd file is a related location: a commit touching only it still hears about it.
-    tree = run_cli(
-        ["lint", "--tree", "policies", "policies/partners/fabrikam.yaml"], cwd=tmp_path
-    )
+    tree = run_cli(["lint", "--tree", "policies", "policies/partners/fabrikam.yaml"], cwd=tmp_path)
     assert [line.split(" [")[0] for line in tree.stdout.splitlines()[:-1]] == [
         "policies/partners/adatum.yaml:7:6: TST001",
         "policies/partners/fabrikam.yaml:13:7: SCH002",

@@ -232,9 +232,7 @@ def _tests_not_run(
             seen.add(other.file)
             related.append(RelatedLocation(other.location, "also keeps the policy from loading"))
     for document in tests:
-        start = Location(
-            document.path, document.position((TESTS_KEY,), key=True), (TESTS_KEY,)
-        )
+        start = Location(document.path, document.position((TESTS_KEY,), key=True), (TESTS_KEY,))
         related.append(RelatedLocation(start, "these policy tests were not run"))
     return _diagnostic("TST001", config, first.location, message)._replace(related=tuple(related))
 
