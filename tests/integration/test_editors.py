@@ -24,6 +24,7 @@ import yaml
 
 from b2blint.schema.codegen import EDITOR_SCHEMA, GENERATED_DIR, editor_schema
 from tests.integration._checkout import ROOT
+from tests.integration.test_wheel import Installed, installed  # noqa: F401 - a fixture
 
 BIN = Path(sys.executable).parent
 CATALOG = ROOT / "docs/editors/schema-catalog.json"
@@ -219,3 +220,18 @@ def test_catalog_entry_has_schemastores_catalog_format() -> None:
     # directories, as minimatch's does).
     matched = sorted({p for g in globs for p in ROOT.glob(g)})
     assert matched == _tree_files(ROOT)
+
+
+@pytest.mark.slow
+def test_the_path_printed_by_an_installed_wheel_validates_the_tree(
+    installed: Installed,  # noqa: F811 - the fixture imported from test_wheel
+    closed_port: int,
+) -> None:
+    # From a wheel (no checkout anywhere): the printed file is inside the venv's package.
+    run = installed.run("schema", "--path")
+    assert (run.returncode, run.stderr) == (0, "")
+    path = Path(run.stdout.rstrip("\n"))
+    assert path.is_relative_to(installed.venv) and path.name == EDITOR_SCHEMA
+    files = _tree_files(installed.elsewhere)
+    check = check_jsonschema(path, files, closed_port, installed.elsewhere)
+    assert check.returncode == 0, check.stdout + check.stderr
