@@ -122,11 +122,57 @@ def test_a_broken_test_file_does_not_stop_the_other_tests(tmp_path: Path) -> Non
     run = run_cli(["lint"], cwd=tmp_path)
     assert run.exit_code == 1
     assert [line.split(" [")[0] for line in run.stdout.splitlines()[:-1]] == [
-        "policies/tests/invitations.yaml:6:5: SCH001",  # 'expect' is required
-        "policies/tests/invitations.yaml:9:5: SCH002",  # unknown property 'expected'
+        "policies/tests/invitations.yaml:9:5: SCH002",  # not also "'expect' is required"
         "policies/tests/partners.yaml:15:13: TST001",
     ]
     assert "not run" not in run.stdout
+
+
+def test_a_misspelled_required_key_is_one_finding(tmp_path: Path) -> None:
+    # Not also "missing required property 'tenantId'": the SCH002 names the right spelling.
+    policies = _tree(tmp_path)
+    _edit(policies / "partners/fabrikam.yaml", "  - tenantId: 3d0f", "  - tenantID: 3d0f")
+    run = run_cli(["lint", "--select", "SCH"], cwd=tmp_path)
+    assert run.stdout.splitlines() == [
+        "policies/partners/fabrikam.yaml:6:5: SCH002 [error] unknown property 'tenantID': "
+        "Graph property names are case-sensitive; write 'tenantId'",
+        "Found 1 error and 0 warnings in 7 files.",
+    ]
+
+
+def test_a_misspelled_required_key_of_a_policy_test_is_one_finding(tmp_path: Path) -> None:
+    # Not also "a test needs 'partner' (or 'invite' for an invitation)".
+    policies = _tree(tmp_path)
+    _edit(
+        policies / "tests/partners.yaml",
+        "can use Office 365 as guests\n    partner: Fabrikam\n",
+        "can use Office 365 as guests\n    partnr: Fabrikam\n",
+    )
+    run = run_cli(["lint"], cwd=tmp_path)
+    assert [line.split(" [")[0] for line in run.stdout.splitlines()] == [
+        "policies/tests/partners.yaml:10:5: SCH002",
+        "Found 1 error and 0 warnings in 7 files.",
+    ]
+
+
+def test_a_missing_required_key_without_a_misspelling_is_still_reported(tmp_path: Path) -> None:
+    policies = _tree(tmp_path)
+    _edit(
+        policies / "partners/fabrikam.yaml",
+        "  - tenantId: 3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11\n    name",
+        "  - name",
+    )
+    _edit(
+        policies / "partners/fabrikam.yaml",
+        "  - name: Fabrikam\n",
+        "  - name: Fabrikam\n    extra: 1\n",
+    )
+    run = run_cli(["lint", "--select", "SCH"], cwd=tmp_path)
+    assert [line.split(" [")[0] for line in run.stdout.splitlines()] == [
+        "policies/partners/fabrikam.yaml:6:5: SCH001",
+        "policies/partners/fabrikam.yaml:7:5: SCH002",
+        "Found 2 errors and 0 warnings in 7 files.",
+    ]
 
 
 def test_without_tst001_only_the_typo_is_reported(tmp_path: Path) -> None:
