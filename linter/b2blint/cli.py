@@ -25,6 +25,7 @@ from b2blint.printable import printable
 LAZY_COMMANDS: dict[str, str] = {
     "lint": "b2blint.commands.lint:lint_command",
     "rules": "b2blint.commands.rules:rules_command",
+    "schema": "b2blint.commands.schema:schema_command",
     "size": "b2blint.commands.size:size_command",
     "effective": "b2blint.commands.effective:effective_command",
     "simulate": "b2blint.commands.simulate:simulate_command",
@@ -39,6 +40,7 @@ LAZY_COMMANDS: dict[str, str] = {
 SHORT_HELP: dict[str, str] = {
     "lint": "Validate policy YAML against the Graph schemas and the rule catalog.",
     "rules": "List the rules, or show one rule's documentation.",
+    "schema": "Print the JSON Schema for editors (or its path with --path).",
     "size": "Show the serialized policy size against Graph's limit.",
     "effective": "Show the settings that really apply to one partner.",
     "simulate": "Predict whether a cross-tenant access attempt is allowed.",

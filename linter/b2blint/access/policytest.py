@@ -32,7 +32,7 @@ from b2blint.errors import B2BLintError
 from b2blint.files.document import Document
 from b2blint.policy.model import TESTS_KEY, Policy, Ref
 from b2blint.policy.targets import Subject
-from b2blint.schema.check import SchemaFinding
+from b2blint.schema.check import SchemaFinding, suggest_property
 
 SCHEMA_NAME = "b2blint-tests.json"
 SIGN_IN_ONLY = ("kind", "direction", "app", "mfaRequired")
@@ -132,6 +132,10 @@ def validate(data: Any) -> list[SchemaFinding]:
                         )
                     )
             continue
+        if error.validator == "required" and _misspelled(path, error.instance) & {
+            name for name in error.validator_value if error.message.startswith(repr(name))
+        }:
+            continue  # its SCH002 names the misspelling: one error, one finding
         message = _message(error)
         if message is not None:
             findings.append(SchemaFinding("SCH001", path, message))
@@ -139,8 +143,22 @@ def validate(data: Any) -> list[SchemaFinding]:
     if isinstance(tests, list):
         for index, test in enumerate(tests):
             if isinstance(test, dict):
-                findings.extend(_combinations(index, test))
+                misspelled = _misspelled(("tests", index), test)
+                findings.extend(
+                    finding
+                    for finding in _combinations(index, test)
+                    if not any(f"'{name}'" in finding.message for name in misspelled)
+                )
     return findings
+
+
+def _misspelled(path: Sequence[Any], instance: Any) -> set[str]:
+    """The known properties that unknown keys of ``instance`` (at ``path``) misspell."""
+    if not isinstance(instance, dict):
+        return set()
+    known = list(_properties_at(path))
+    found = (suggest_property(key, known) for key in instance if key not in known)
+    return {name for _, name in filter(None, found)}
 
 
 def _combinations(index: int, test: Mapping[str, Any]) -> Iterator[SchemaFinding]:

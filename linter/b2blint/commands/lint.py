@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from b2blint.commands._options import common_options, config_option
+from b2blint.files.discovery import STDIN
 from b2blint.report import REPORTERS
 
 
@@ -33,6 +34,12 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "--tree",
     type=click.Path(),
     help="Lint this whole policy tree, but report only findings involving PATHS (pre-commit).",
+)
+@click.option(
+    "--stdin-filename",
+    help="Lint the buffer read from stdin (PATH '-') as this file: findings are reported at "
+    "it, the tree (--tree, or policies/ when the file is in it) is the context, with the "
+    "buffer in place of the file on disk. Nothing is written (docs/editors.md).",
 )
 @click.option(
     "--select",
@@ -75,8 +82,9 @@ def lint_command(
     fix: bool = False,
     diff: bool = False,
     force: bool = False,
+    stdin_filename: str | None = None,
 ) -> int:
-    """Lint policy files (default: policies/).
+    """Lint policy files (default: policies/); '-' reads one file from stdin (editors).
 
     Exit codes: 0 clean, 1 findings at error severity (or warnings with --strict),
     2 bad usage or unreadable input.
@@ -89,6 +97,20 @@ def lint_command(
     config = load_config(config_file).with_command_line(
         _split(select) if select else None, _split(ignore), api_version
     )
+    if stdin_filename is not None or STDIN in paths:
+        from b2blint.commands._stdin import check_usage, lint_stdin
+
+        check_usage(paths, force)
+        return lint_stdin(
+            name=stdin_filename,
+            tree=tree,
+            config=config,
+            output_format=output_format,
+            output=output,
+            fix=fix,
+            diff=diff,
+            strict=strict,
+        )
     targets = [tree, *paths] if tree else tree_paths(paths)
     result = lint_paths(targets, config)
     if fix or diff:

@@ -130,3 +130,37 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> list[Path]:
                 seen.add(key)
                 found.append(candidate)
     return found
+
+
+#: The path argument that means "read the file from standard input" (``lint -``).
+STDIN = "-"
+
+
+def read_stdin(limit: int) -> bytes:
+    """Standard input's bytes, at most ``limit`` + 1 of them (so an oversized buffer is seen
+    as such without reading an endless pipe into memory)."""
+    import sys
+
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None:  # pragma: no cover - started without any stdin (pythonw)
+        raise B2BLintError("-: no standard input to read")
+    chunks: list[bytes] = []
+    remaining = limit + 1
+    try:
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as error:
+        raise B2BLintError(f"-: cannot read standard input: {error.strerror or error}") from None
+    return b"".join(chunks)
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same inode when both exist, else the same path."""
+    try:
+        return first.samefile(second)
+    except OSError:
+        return display_path(first) == display_path(second)

@@ -25,7 +25,13 @@ from b2blint.files.discovery import discover, display_path
 from b2blint.files.document import Document, DocumentError, parse_text, read_document
 from b2blint.lint import suppressions
 from b2blint.lint.config import Config
-from b2blint.policy.model import Policy, build_policy, is_test_document, iter_b2b_settings
+from b2blint.policy.model import (
+    TESTS_KEY,
+    Policy,
+    build_policy,
+    is_test_document,
+    iter_b2b_settings,
+)
 from b2blint.rules import ALL_RULES, find_rule
 from b2blint.rules._rule import Context, Finding, Rule, SettingVisit, Visit
 
@@ -192,17 +198,72 @@ def _finding_diagnostic(rule: Rule, finding: Finding, config: Config) -> Diagnos
     )
 
 
+def _tests_not_run(
+    tests: Sequence[Document], blockers: Sequence[Diagnostic], config: Config
+) -> Diagnostic | None:
+    """One TST001 finding instead of a failure per test when the policy did not load.
+
+    A policy file that does not parse, or whose shape the schema rejects, is left out of the
+    model, so every test asking about its partners (or its defaults) would fail for a reason
+    that is not the test's: one typo gave one SCH002 and a TST001 per test. Instead the tests
+    are not run, and this finding says so once, at the first problem that keeps the policy
+    from loading (what the user must fix), with every other such problem and every test file
+    as related locations: ``lint --tree`` (pre-commit) reports it for a commit touching any
+    of those files, so the changed-files run and the whole-tree run agree.
+    """
+    from b2blint.access.policytest import cases
+
+    count = sum(len(cases(document)) for document in tests)
+    if not count or not blockers:
+        return None
+    first, *others = sort_diagnostics(blockers)
+    reason = "does not parse" if first.rule_id.startswith("SYN") else f"has {first.rule_id} errors"
+    files = len({d.file for d in blockers})
+    also = f" (and {files - 1} more file{'s' if files > 2 else ''})" if files > 1 else ""
+    test_word = "test" if count == 1 else "tests"
+    message = (
+        f"{count} policy {test_word} not run: the policy cannot be simulated while this file"
+        f"{also} {reason}; fix {'it' if files == 1 else 'them'} and the tests run again"
+    )
+    seen = {first.file}
+    related: list[RelatedLocation] = []
+    for other in others:
+        if other.file not in seen:
+            seen.add(other.file)
+            related.append(RelatedLocation(other.location, "also keeps the policy from loading"))
+    for document in tests:
+        start = Location(document.path, document.position((TESTS_KEY,), key=True), (TESTS_KEY,))
+        related.append(RelatedLocation(start, "these policy tests were not run"))
+    return _diagnostic("TST001", config, first.location, message)._replace(related=tuple(related))
+
+
 def lint_documents(
     documents: Sequence[Document],
     config: Config,
     rules: Sequence[Rule] = ALL_RULES,
+    unparsed: Sequence[Diagnostic] = (),
 ) -> tuple[list[Diagnostic], Policy, list[tuple[Diagnostic, Fix]]]:
-    """Schema pass, model and rule pass over already-parsed documents."""
+    """Schema pass, model and rule pass over already-parsed documents.
+
+    ``unparsed``: the SYN findings of the tree's files that did not parse (not in
+    ``documents``); like a policy file the schema rejects, they keep the policy tests from
+    running (`_tests_not_run`).
+    """
     trusted, diagnostics = schema_pass(documents, config)
     tests = [document for document in trusted if is_test_document(document)]
     policy = build_policy([document for document in trusted if not is_test_document(document)])
     diagnostics.extend(_conflict_diagnostics(policy, config))
     enabled = [rule for rule in rules if config.enabled(rule.id)]
+    test_files = {document.path for document in documents if is_test_document(document)}
+    blockers = [
+        *unparsed,
+        *(d for d in diagnostics if d.rule_id in _STRUCTURAL and d.file not in test_files),
+    ]
+    if tests and blockers and any(rule.id == "TST001" for rule in enabled):
+        not_run = _tests_not_run(tests, blockers, config)
+        tests = []
+        if not_run is not None:
+            diagnostics.append(not_run)
     fixes: list[tuple[Diagnostic, Fix]] = []
     for rule, finding in rule_pass(policy, enabled, config, tests):
         diagnostic = _finding_diagnostic(rule, finding, config)
@@ -247,6 +308,57 @@ def lint_sources(
     return _finish(names, documents, diagnostics, config, rules)
 
 
+def parse_buffer(raw: bytes, name: str, config: Config) -> tuple[Document | None, list[Diagnostic]]:
+    """An editor's buffer as a document named ``name``, or its SYN findings (as for a file:
+    the same size limit, encoding rules and parser, `b2blint.files.document.read_document`)."""
+    from b2blint.files.document import MAX_FILE_BYTES, SyntaxProblem, decode
+
+    try:
+        if len(raw) > MAX_FILE_BYTES:
+            raise DocumentError(
+                [
+                    SyntaxProblem(
+                        "SYN002",
+                        Position(1, 1),
+                        f"file is over the {MAX_FILE_BYTES:,}-byte limit for a policy file",
+                    )
+                ]
+            )
+        return parse_text(decode(raw), name), []
+    except DocumentError as error:
+        return None, _syntax_diagnostics(name, error, config)
+
+
+def lint_buffer(
+    tree: Sequence[str],
+    name: str,
+    raw: bytes,
+    config: Config,
+    rules: Sequence[Rule] = ALL_RULES,
+) -> LintResult:
+    """Lint ``raw`` (an unsaved editor buffer) as the file ``name`` of the tree at ``tree``.
+
+    The tree is the context for the cross-file rules: its copy of ``name`` on disk (if any) is
+    replaced by the buffer, every other file is read as ``lint`` reads it. With no ``tree``
+    the buffer is linted alone. Nothing is written.
+    """
+    from b2blint.files.discovery import same_file
+
+    display = display_path(Path(name))
+    files = discover(tree, config.exclude) if tree else []
+    at = next((i for i, path in enumerate(files) if same_file(path, Path(name))), len(files))
+    before = load_documents(files[:at], config)
+    after = load_documents(files[at + 1 :], config)
+    buffer, problems = parse_buffer(raw, display, config)
+    return _finish(
+        [*before[2], display, *after[2]],
+        [*before[0], *([buffer] if buffer is not None else []), *after[0]],
+        [*before[1], *problems, *after[1]],
+        config,
+        rules,
+    )
+
+
 def _finish(
     names: list[str],
     documents: list[Document],
@@ -254,7 +366,7 @@ def _finish(
     config: Config,
     rules: Sequence[Rule],
 ) -> LintResult:
-    found, policy, fixes = lint_documents(documents, config, rules)
+    found, policy, fixes = lint_documents(documents, config, rules, unparsed=list(diagnostics))
     diagnostics.extend(found)
     # Rules saw everything only if every file parsed and passed the structural checks.
     complete = len(documents) == len(names) and not any(

@@ -8,6 +8,13 @@ not have) is reported at the property that is wrong.
 The finding says what the simulator answered and why; the related locations are the settings
 that decided the verdict.
 
+A tree whose policy does not load (a policy file with a SYN001/SYN002 syntax error, or an
+SCH001/SCH002 error that makes the schema pass reject it) cannot be simulated: without that
+file the policy is not the one under test, and every test asking about it would fail for a
+reason that is not its own. Then no test runs, and one TST001 finding says so, at the first
+such problem (what to fix), naming the count; the test files (and any other file that keeps
+the policy from loading) are its related locations.
+
 ## Why is this bad?
 A policy test states access someone relies on ("Fabrikam's engineers can open our Teams
 shared channels", "nobody from Tailspin can be invited"). When a change to the policy breaks

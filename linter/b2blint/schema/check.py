@@ -193,22 +193,45 @@ def _from_error(error: Any) -> Iterator[SchemaFinding]:
     if validator == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
         for name in missing:
-            yield SchemaFinding("SCH001", path, f"missing required property '{name}'")
+            if name not in _misspelled(error.schema, error.instance):
+                yield SchemaFinding("SCH001", path, f"missing required property '{name}'")
         return
     yield SchemaFinding("SCH001", path, _value_message(validator, error))
 
 
-def _unknown_property_message(key: str, allowed: list[str]) -> str:
+def _misspelled(schema: Any, instance: Any) -> set[str]:
+    """The properties that an unknown key of ``instance`` is a misspelling of.
+
+    A misspelled required key is one error: its SCH002 already names the right spelling, so
+    "missing required property" for it would be a second finding for the same typo.
+    """
+    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
+        return set()  # an unknown key is not reported: the missing property must be
+    allowed = list((schema.get("properties") or {}).keys())
+    found = (suggest_property(key, allowed) for key in instance if key not in allowed)
+    return {suggested for _, suggested in filter(None, found)}
+
+
+def suggest_property(key: str, allowed: list[str]) -> tuple[bool, str] | None:
+    """(only the case differs, the property meant) for an unknown key, if one is close."""
     folded = {name.lower(): name for name in allowed}
     exact = folded.get(str(key).lower())
     if exact is not None:
-        return f"unknown property '{key}': Graph property names are case-sensitive; write '{exact}'"
+        return True, exact
     import difflib  # only when there is something to suggest
 
     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.75)
-    if close:
-        return f"unknown property '{key}'; did you mean '{close[0]}'?"
-    return f"unknown property '{key}'"
+    return (False, close[0]) if close else None
+
+
+def _unknown_property_message(key: str, allowed: list[str]) -> str:
+    suggestion = suggest_property(key, allowed)
+    if suggestion is None:
+        return f"unknown property '{key}'"
+    case_only, name = suggestion
+    if case_only:
+        return f"unknown property '{key}': Graph property names are case-sensitive; write '{name}'"
+    return f"unknown property '{key}'; did you mean '{name}'?"
 
 
 def _value_message(validator: str, error: Any) -> str:
