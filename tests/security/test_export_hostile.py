@@ -57,9 +57,12 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningFake]:
 
 
 class _Proxy:
-    """A hostile Graph on 127.0.0.1: forwards to the emulator, rewrites partner lists."""
+    """A hostile Graph on 127.0.0.1: forwards to the emulator, rewrites the lists under
+    ``prefix`` (partner lists unless told otherwise)."""
 
-    def __init__(self, upstream: str, rewrite: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(
+        self, upstream: str, rewrite: Callable[[dict[str, Any]], None], prefix: str = PARTNERS
+    ) -> None:
         target = urlsplit(upstream)
         proxy = self
 
@@ -90,7 +93,7 @@ class _Proxy:
                 conn.request(self.command, self.path, body=body, headers=headers)
                 reply = conn.getresponse()
                 data = reply.read()
-                if self.command == "GET" and self.path.startswith(PARTNERS) and data:
+                if self.command == "GET" and self.path.startswith(prefix) and data:
                     parsed = json.loads(data)
                     proxy.rewrite(parsed)
                     data = json.dumps(parsed).encode("utf-8")
@@ -300,3 +303,58 @@ def test_export_symlinked_out_is_refused(fake: RunningFake, tmp_path: Path) -> N
     )
     assert list(real.iterdir()) == []
     assert fake.log() == []  # refused before the first request
+
+
+@pytest.fixture
+def hostile_b2b_policy_id(
+    fake: RunningFake, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RunningFake]:
+    """The proxy renames the tenant's b2bManagementPolicy ``../authorizationPolicy``."""
+    definition = '{"B2BManagementPolicy":{"InvitationsAllowedAndBlockedDomainsPolicy":{}}}'
+    fake.set_state(
+        {
+            "tenantId": TENANT,
+            "b2bManagementPolicies": [
+                {
+                    "id": "f596ef0d-42f9-0359-1aaa-12d02b38802a",
+                    "definition": [definition],
+                    "isOrganizationDefault": True,
+                }
+            ],
+        }
+    )
+
+    def rewrite(body: dict[str, Any]) -> None:
+        for item in body.get("value", []):
+            if isinstance(item, dict) and "definition" in item:
+                item["id"] = "../authorizationPolicy"
+
+    proxy = _Proxy(fake.url, rewrite, prefix="/beta/policies/b2bManagementPolicies")
+    monkeypatch.setenv("B2BLINT_GRAPH_URL", proxy.url)
+    try:
+        yield fake
+    finally:
+        proxy.close()
+
+
+def test_apply_never_puts_a_hostile_b2b_policy_id_in_a_url(
+    hostile_b2b_policy_id: RunningFake, tmp_path: Path
+) -> None:
+    """The b2bManagementPolicy id is a URL segment of apply's PATCH: ``../authorizationPolicy``
+    would have PATCHed /policies/authorizationPolicy (HTTP clients collapse ``..``)."""
+    tree = tmp_path / "p"
+    tree.mkdir()
+    (tree / "tenant.yaml").write_text(
+        f"b2blint: 1\ntenant: {{id: {TENANT}}}\n"
+        "invitationDomains:\n  allowedDomains: [fabrikam.com]\n",
+        encoding="utf-8",
+    )
+    for command in (["plan", str(tree)], ["apply", str(tree), "--yes"]):
+        run = run_cli(command)
+        assert run.exit_code == 1, run
+        assert run.stderr.startswith(
+            "b2blint: error: GET /policies/b2bManagementPolicies: the b2bManagementPolicy has id "
+            "'../authorizationPolicy', not a GUID (malformed response)"
+        ), run.stderr
+    assert hostile_b2b_policy_id.writes() == []
+    assert all(entry["method"] == "GET" for entry in hostile_b2b_policy_id.log())

@@ -64,6 +64,7 @@ from b2blint.graph.kinds import (
 from b2blint.graph.recognize import Recognized, UnrecognizedBody, classify, recognize
 from b2blint.graph.size import PolicySize, policy_size, serialized_policy_bytes
 from b2blint.graph.values import compact_json, plain, without_unset
+from b2blint.identifiers import is_guid
 
 __all__ = [
     "GraphMappingError",
@@ -191,6 +192,8 @@ def b2b_update_request(resource: GraphResource, live: Mapping[str, Any]) -> Grap
     domains, _ = split_definition(wanted)
     merged = merge_definition(domains or {}, base)
     body = {"definition": [format_definition(merged), *strings[1:]]}
+    if not is_guid(live.get("id")):  # the live read refuses it first; never build such a URL
+        raise GraphMappingError("the live b2bManagementPolicy id is not a GUID")
     path = f"{B2B_POLICIES}/{live['id']}"
     return GraphRequest("PATCH", path, BETA, body)
 

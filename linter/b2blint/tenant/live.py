@@ -138,10 +138,29 @@ def read_live(
                 continue
             if kind is ResourceKind.B2B_MANAGEMENT_POLICY:
                 b2b = strip_annotations(found)
+                _check_b2b_policy_id(b2b)
                 objects[object_key(kind)] = b2b
             else:
                 objects[object_key(kind)] = strip_annotations(found)
     return LiveTenant(wanted, objects, tuple(partner_ids), b2b, client.requests_sent - before)
+
+
+def _check_b2b_policy_id(policy: dict[str, Any]) -> None:
+    """The b2bManagementPolicy's id becomes a URL segment of apply's PATCH
+    (``/beta/policies/b2bManagementPolicies/{id}``); Graph's examples show a GUID
+    (https://learn.microsoft.com/graph/api/b2bmanagementpolicy-get?view=graph-rest-beta).
+    ``../authorizationPolicy`` from a hostile server would otherwise PATCH another policy."""
+    policy_id = policy.get("id")
+    if not is_guid(policy_id):
+        from b2blint.files.jsonpos import shown
+        from b2blint.tenant.client import GraphError
+
+        raise GraphError(
+            f"the b2bManagementPolicy has id {shown(policy_id)}, not a GUID (malformed response)",
+            method="GET",
+            url=B2B_POLICIES,
+            code="MalformedResponse",
+        )
 
 
 def _add_partner(
