@@ -22,12 +22,15 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.redact import redact, register_secret
 from b2blint.tenant.clouds import Cloud
+
+if TYPE_CHECKING:
+    from b2blint.tenant.bounded import ClientLimits
 
 ENV_TOKEN = "B2BLINT_ACCESS_TOKEN"
 ENV_AUTH = "B2BLINT_AUTH"
@@ -436,12 +439,23 @@ class StaticToken:
 
 
 class CredentialToken:
-    """An azure-identity credential; tokens are cached until five minutes before expiry."""
+    """An azure-identity credential; tokens are cached until five minutes before expiry.
 
-    def __init__(self, credential: Any, scope: str, label: str) -> None:
+    b2blint cannot bound azure-identity's own HTTP (its transport, retries and, for
+    ``azure-cli``, the ``az`` subprocess with azure-identity's own 10 s ``process_timeout``);
+    what it bounds is how long it waits: each ``get_token`` runs on a worker thread, and after
+    ``timeout`` seconds (``B2BLINT_REQUEST_TIMEOUT``) the command fails and the thread is
+    abandoned (a daemon: it ends with the process). The GitHub Actions OIDC request that
+    ``workload-identity`` makes through b2blint is bounded fully (`github_assertion`).
+    """
+
+    def __init__(
+        self, credential: Any, scope: str, label: str, timeout: float | None = None
+    ) -> None:
         self._credential = credential
         self._scope = scope
         self._label = label
+        self._timeout = timeout
         self._lock = threading.Lock()
         self._value: str | None = None
         self._expires = 0.0
@@ -452,11 +466,37 @@ class CredentialToken:
                 self._value, self._expires = self._fetch()
             return self._value
 
+    def _get_token(self) -> Any:
+        """``get_token`` within the deadline (the worker's exception re-raised here)."""
+        outcome: list[tuple[bool, Any]] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, self._credential.get_token(self._scope)))
+            except BaseException as error:  # any error: re-raised on the waiting thread
+                outcome.append((False, error))
+
+        worker = threading.Thread(target=run, name="b2blint-get-token", daemon=True)
+        worker.start()
+        worker.join(self._timeout)
+        if not outcome:
+            from b2blint.tenant.bounded import ENV_REQUEST_TIMEOUT
+
+            raise B2BLintError(
+                f"cannot get a Graph token with {self._label}: no token within "
+                f"{self._timeout:g} s ({ENV_REQUEST_TIMEOUT})",
+                exit_code=EXIT_FAILED,
+            )
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
     def _fetch(self) -> tuple[str, float]:
         from azure.core.exceptions import AzureError  # the optional extra is installed
 
         try:
-            access = self._credential.get_token(self._scope)
+            access = self._get_token()
         except AzureError as error:
             raise B2BLintError(
                 f"cannot get a Graph token with {self._label}: "
@@ -530,37 +570,104 @@ def _need(env: Mapping[str, str], name: str, method: str) -> str:
     return value
 
 
-def _github_assertion(env: Mapping[str, str]) -> Callable[[], str]:
+#: GitHub's OIDC answer is one JSON object with a JWT of a few KB (``{"count": .., "value":
+#: ".."}``); anything far larger is not one.
+OIDC_MAX_BYTES = 64 * 1024
+
+
+def github_assertion(env: Mapping[str, str]) -> Callable[[], str]:
     """A callable that fetches a fresh GitHub Actions OIDC token for Entra (per token request).
 
     ``GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://AzureADTokenExchange`` with the request
-    token as bearer; the job needs ``permissions: id-token: write`` (GitHub's OIDC docs).
+    token as bearer; the job needs ``permissions: id-token: write`` (GitHub's OIDC docs). The
+    request is bounded like a Graph request (`b2blint.tenant.bounded`): a deadline of
+    ``B2BLINT_REQUEST_TIMEOUT`` inside every socket operation, at most `OIDC_MAX_BYTES`, the
+    same JSON limits, no redirects, no compression.
     """
+    from b2blint.tenant.bounded import ClientLimits
+
     url = env["ACTIONS_ID_TOKEN_REQUEST_URL"]
     request_token = env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "")
     register_secret(request_token)
+    limits = ClientLimits.from_environment(env)
 
     def assertion() -> str:
-        import httpx
-
         try:
-            response = httpx.get(
-                url,
-                params={"audience": "api://AzureADTokenExchange"},
-                headers={"Authorization": f"Bearer {request_token}"},
-                timeout=30.0,
-            )
-            response.raise_for_status()
-            value = response.json()["value"]
-        except (httpx.HTTPError, KeyError, ValueError, TypeError) as error:
+            value = _fetch_oidc(url, request_token, limits)
+        except _OIDCError as error:
             raise B2BLintError(
                 f"cannot get the GitHub Actions OIDC token: {redact(str(error))}",
                 exit_code=EXIT_FAILED,
             ) from None
         register_secret(value)
-        return str(value)
+        return value
 
     return assertion
+
+
+class _OIDCError(Exception):
+    """Why the OIDC token could not be had, in a few words."""
+
+
+def _with_audience(url: str) -> str:
+    """``url`` plus the audience, keeping its own query: GitHub's URL carries one
+    (``?api-version=2.0``) and its docs append ``&audience=...``; httpx's ``params=`` would
+    replace it."""
+    return f"{url}{'&' if '?' in url else '?'}audience=api%3A%2F%2FAzureADTokenExchange"
+
+
+def _fetch_oidc(url: str, request_token: str, limits: ClientLimits) -> str:
+    import httpx
+
+    from b2blint.tenant.bounded import (
+        ENV_REQUEST_TIMEOUT,
+        BadJSON,
+        Deadline,
+        DeadlineTransport,
+        environment_proxy,
+        parse_json,
+    )
+
+    cap = min(OIDC_MAX_BYTES, limits.max_response_bytes)
+    deadline = Deadline()
+    transport = DeadlineTransport(deadline, httpx.Limits(max_connections=1), environment_proxy(url))
+    client = httpx.Client(
+        transport=transport,
+        timeout=httpx.Timeout(limits.request_timeout),
+        follow_redirects=False,
+        headers={"Accept": "application/json", "Accept-Encoding": "identity"},
+    )
+    deadline.at = time.monotonic() + limits.request_timeout
+    try:
+        with client.stream(
+            "GET", _with_audience(url), headers={"Authorization": f"Bearer {request_token}"}
+        ) as response:
+            if response.status_code != 200:
+                raise _OIDCError(f"HTTP {response.status_code} from the token endpoint")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise _OIDCError(f"the answer is too large (Content-Length {int(declared)})")
+            body = bytearray()
+            for chunk in response.iter_raw():
+                body += chunk
+                if len(body) > cap:
+                    raise _OIDCError(f"the answer is too large (more than {cap} bytes)")
+        answer = parse_json(bytes(body))
+    except httpx.TimeoutException:
+        raise _OIDCError(
+            f"no complete answer within {limits.request_timeout:g} s ({ENV_REQUEST_TIMEOUT})"
+        ) from None
+    except httpx.HTTPError as error:
+        raise _OIDCError(f"{type(error).__name__}: {error}") from None
+    except BadJSON as error:
+        raise _OIDCError(f"the answer is not JSON b2blint accepts ({error})") from None
+    finally:
+        deadline.at = None
+        client.close()
+    value = answer.get("value") if isinstance(answer, dict) else None
+    if not isinstance(value, str) or not value:
+        raise _OIDCError("the answer has no 'value'")
+    return value
 
 
 def credential_source(
@@ -613,7 +720,7 @@ def credential_source(
             credential = identity.ClientAssertionCredential(
                 tenant_id,
                 _need(env, "AZURE_CLIENT_ID", method),
-                _github_assertion(env),
+                github_assertion(env),
                 authority=authority,
             )
             label += " (GitHub Actions OIDC)"
@@ -627,7 +734,10 @@ def credential_source(
         credential = identity.ManagedIdentityCredential(client_id=client_id)
     else:
         credential = identity.AzureCliCredential(tenant_id=tenant_id)
-    return CredentialToken(credential, cloud.scope, label)
+    from b2blint.tenant.bounded import ClientLimits
+
+    timeout = ClientLimits.from_environment(env).request_timeout
+    return CredentialToken(credential, cloud.scope, label, timeout)
 
 
 def token_source(
