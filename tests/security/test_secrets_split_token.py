@@ -43,8 +43,9 @@ def test_f19_token_split_across_message_and_request_id_is_not_printed(
     assert leaked(run.stdout + run.stderr) == []
     assert CRID.sub("client-request-id X", run.stderr.splitlines()[-1]) == (
         f"b2blint: error: GET {PARTNERS}: 403 Authorization_RequestDenied: you sent *** "
-        "(client-request-id X); the app needs the Graph permission Policy.Read.All "
-        "(admin-consented)"
+        "(client-request-id X); the app needs the Graph permission Policy.Read.All (or the "
+        "higher Policy.ReadWrite.CrossTenantAccess), admin-consented "
+        "(https://learn.microsoft.com/graph/api/crosstenantaccesspolicy-list-partners)"
     )
     assert "request-id (invalid, not shown)" in run.stderr  # the -v request log
 

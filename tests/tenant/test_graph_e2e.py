@@ -294,7 +294,11 @@ def test_403_names_the_permission(
         "Authorization_RequestDenied: Insufficient privileges to complete the operation."
     )
     assert "request-id " in line and "client-request-id " in line
-    assert line.endswith("; the app needs the Graph permission Policy.Read.All (admin-consented)")
+    assert line.endswith(
+        "; the app needs the Graph permission Policy.Read.All (or the higher "
+        "Policy.ReadWrite.CrossTenantAccess), admin-consented "
+        "(https://learn.microsoft.com/graph/api/crosstenantaccesspolicy-list-partners)"
+    )
 
 
 def test_401_is_one_clear_line(

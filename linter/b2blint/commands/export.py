@@ -55,6 +55,8 @@ def export_command(
     """Read the live tenant and write it as policy YAML under --out."""
     from b2blint.graph.kinds import POLICY_KEY, ResourceKind
     from b2blint.graph.mapping import GraphMappingError, build_policy, without_unset
+    from b2blint.tenant.auth import with_skip_hint
+    from b2blint.tenant.client import GraphError
     from b2blint.tenant.live import read_live
 
     if not is_guid(tenant_id):
@@ -69,6 +71,8 @@ def export_command(
     try:
         with reading_progress(session.client):
             live = read_live(session.client, kinds)
+    except GraphError as error:  # a 403 on one section says how to export the others
+        raise with_skip_hint(error, "export", [s for s in SECTIONS if s in wanted]) from None
     finally:
         session.close()
     try:

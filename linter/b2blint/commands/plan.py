@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from b2blint.commands._graph import graph_options, lint_gate, open_session, reading_progress
 from b2blint.commands._options import common_options, config_option, detail, note
-from b2blint.errors import EXIT_CHANGES
+from b2blint.errors import EXIT_CHANGES, EXIT_FAILED, B2BLintError
+from b2blint.policy.sections import RESOURCE_KEYS
 
 
 @click.command("plan")
@@ -41,6 +43,14 @@ from b2blint.errors import EXIT_CHANGES
 @click.option(
     "--prune", is_flag=True, help="Plan to delete live partners that the YAML does not declare."
 )
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    type=click.Choice(RESOURCE_KEYS),
+    help="Plan only these sections of the YAML (repeatable; default: all). Each needs its "
+    "read permission; partners are always read.",
+)
 @graph_options
 @config_option
 @common_options
@@ -51,6 +61,7 @@ def plan_command(
     out_path: Path | None,
     detailed_exitcode: bool,
     prune: bool,
+    sections: tuple[str, ...],
     graph_url: str | None,
     auth: str | None,
     cloud: str | None,
@@ -60,6 +71,8 @@ def plan_command(
     from b2blint.files.fsutil import atomic_write_text, check_output_target
     from b2blint.lint.tree import DEFAULT_PATH
     from b2blint.printable import printable
+    from b2blint.tenant.auth import with_skip_hint
+    from b2blint.tenant.client import GraphError
     from b2blint.tenant.live import read_live
     from b2blint.tenant.plan import beta_kinds, build_plan, needed_kinds, plan_to_dict
     from b2blint.tenant.planaccess import access_section
@@ -71,6 +84,8 @@ def plan_command(
     gate = lint_gate([source], config_file)
     policy = gate.result.policy
     data = policy.to_data()
+    if sections:
+        data = only_sections(data, sections, prune=prune, saved=out_path is not None)
     tenant_id = gate.tenant_id
     session = open_session(tenant_id, cloud or policy.tenant_cloud, graph_url, auth)
     try:
@@ -79,6 +94,9 @@ def plan_command(
         plan = build_plan(
             data, live, tenant_id=tenant_id, cloud=session.cloud, prune=prune, sources=[source]
         )
+    except GraphError as error:  # a 403 on one section says how to plan the others
+        read = [key for key in RESOURCE_KEYS if key in data or key == "partners"]
+        raise with_skip_hint(error, "plan", read) from None
     finally:
         session.close()
     tenant_name = policy.section_value("tenant").get("name")
@@ -99,3 +117,25 @@ def plan_command(
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return 0
+
+
+def only_sections(
+    data: dict[str, Any], sections: tuple[str, ...], *, prune: bool, saved: bool
+) -> dict[str, Any]:
+    """The policy data with only the ``--section`` sections (metadata such as tenant kept).
+
+    A section left out is neither read nor changed, so a plan of part of the YAML can neither
+    be saved for `apply` nor prune partners it does not plan.
+    """
+    if saved:
+        raise B2BLintError(
+            "--section plans only part of the YAML; a plan saved with --out must cover all of "
+            "it (drop --section or --out)",
+            exit_code=EXIT_FAILED,
+        )
+    if prune and "partners" not in sections:
+        raise B2BLintError(
+            "--prune deletes partners, but --section leaves partners out; add --section partners",
+            exit_code=EXIT_FAILED,
+        )
+    return {k: v for k, v in data.items() if k not in RESOURCE_KEYS or k in sections}

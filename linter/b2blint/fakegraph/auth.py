@@ -55,12 +55,24 @@ def _area(read: tuple[str, ...], write: str) -> Area:
     return Area(frozenset((*read, write)), frozenset({write}))
 
 
-# XTAP: crosstenantaccesspolicy-get / -post-partners / put-identitysynchronization [S17][S18].
+# The emulator's own permission table, kept apart from the client's
+# (`b2blint.tenant.auth.ENDPOINTS`) on purpose; tests/fakegraph/test_fakegraph_permissions.py
+# checks that the two agree on every route. Application permissions of each page's table:
+# XTAP [S16][S17][S18]: crosstenantaccesspolicy-get, -update, -list-partners, -post-partners;
+# crosstenantaccesspolicyconfigurationdefault-get, -update, -resettosystemdefault;
+# crosstenantaccesspolicyconfigurationpartner-get, -update, -delete, -put-identitysynchronization;
+# crosstenantidentitysyncpolicypartner-get, -update, -delete: reads Policy.Read.All or
+# Policy.ReadWrite.CrossTenantAccess, writes Policy.ReadWrite.CrossTenantAccess.
 XTAP = _area((tokens.READ_ALL,), tokens.XTAP_WRITE)
-AUTHORIZATION = _area((tokens.READ_ALL,), tokens.AUTHORIZATION_WRITE)  # [S20]
-AUTH_METHODS = _area((tokens.READ_ALL,), tokens.AUTH_METHOD_WRITE)  # [S23]
-EXTERNAL_IDENTITIES = _area((tokens.READ_ALL,), tokens.EXTERNAL_IDENTITIES_WRITE)  # [S22]
-# b2bmanagementpolicy-get-permissions.md lists only the B2BManagementPolicy pair [S25].
+# authorizationpolicy-get / -update [S20].
+AUTHORIZATION = _area((tokens.READ_ALL,), tokens.AUTHORIZATION_WRITE)
+# emailauthenticationmethodconfiguration-get / -update [S23].
+AUTH_METHODS = _area((tokens.READ_ALL,), tokens.AUTH_METHOD_WRITE)
+# externalidentitiespolicy-get / -update (beta) [S22].
+EXTERNAL_IDENTITIES = _area((tokens.READ_ALL,), tokens.EXTERNAL_IDENTITIES_WRITE)
+# policyroot-list-b2bmanagementpolicies, b2bmanagementpolicy-get (beta) list only the
+# B2BManagementPolicy pair, not Policy.Read.All; policyroot-post-b2bmanagementpolicies,
+# b2bmanagementpolicy-update, policyroot-delete-b2bmanagementpolicies the write one [S25].
 B2B_MANAGEMENT = _area((tokens.B2B_READ,), tokens.B2B_WRITE)
 
 

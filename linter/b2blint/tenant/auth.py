@@ -21,12 +21,16 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.redact import redact, register_secret
 from b2blint.tenant.clouds import Cloud
+
+if TYPE_CHECKING:
+    from b2blint.tenant.bounded import ClientLimits
 
 ENV_TOKEN = "B2BLINT_ACCESS_TOKEN"
 ENV_AUTH = "B2BLINT_AUTH"
@@ -40,8 +44,6 @@ SECRET_ENV = (
     "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
 )
 
-# Least-privileged application permissions, per Graph area and access (graph-facts §1, §2.1;
-# apply-guarantees §2.1). A token holding a higher permission of the same area also passes.
 READ_ALL = "Policy.Read.All"
 XTAP_WRITE = "Policy.ReadWrite.CrossTenantAccess"
 AUTHORIZATION_WRITE = "Policy.ReadWrite.Authorization"
@@ -50,31 +52,319 @@ EXTERNAL_IDENTITIES_WRITE = "Policy.ReadWrite.ExternalIdentities"
 B2B_READ = "Policy.Read.B2BManagementPolicy"
 B2B_WRITE = "Policy.ReadWrite.B2BManagementPolicy"
 
-_AREAS: tuple[tuple[str, str, str], ...] = (
-    # (path prefix, read permission, write permission)
-    ("/policies/crossTenantAccessPolicy", READ_ALL, XTAP_WRITE),
-    ("/policies/authorizationPolicy", READ_ALL, AUTHORIZATION_WRITE),
-    ("/policies/authenticationMethodsPolicy", READ_ALL, AUTH_METHOD_WRITE),
-    ("/policies/externalIdentitiesPolicy", READ_ALL, EXTERNAL_IDENTITIES_WRITE),
-    ("/policies/b2bManagementPolicies", B2B_READ, B2B_WRITE),
+_LEARN = "https://learn.microsoft.com/graph/api/"
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    """One request b2blint (or the emulator) makes, and what Microsoft's page says it needs.
+
+    ``permissions`` are the application permissions of the page's "Permissions" table, least
+    privileged first: any one of them is enough. ``section`` is the policy-file key whose
+    reading or writing sends the request (the key `--section` takes).
+    """
+
+    method: str
+    path: str  # without the version; ``{id}`` stands for one key segment
+    versions: tuple[str, ...]
+    permissions: tuple[str, ...]
+    section: str
+    page: str  # the Graph API reference page (learn.microsoft.com/graph/api/<page>)
+
+    @property
+    def url(self) -> str:
+        beta = "" if "v1.0" in self.versions else "?view=graph-rest-beta"
+        return f"{_LEARN}{self.page}{beta}"
+
+
+_XTAP = "/policies/crossTenantAccessPolicy"
+_SYNC = _XTAP + "/partners/{id}/identitySynchronization"
+_EMAIL = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email"
+_B2B = "/policies/b2bManagementPolicies"
+_BOTH = ("v1.0", "beta")
+_XTAP_READ = (READ_ALL, XTAP_WRITE)
+
+#: Every endpoint b2blint calls, with its documented permissions [S16][S17][S18][S20][S22]
+#: [S23][S25]: the one table the client's messages, docs/graph.md and the emulator's own
+#: table (checked by tests/fakegraph/test_fakegraph_permissions.py) agree with.
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "GET", _XTAP, _BOTH, _XTAP_READ, "crossTenantAccessPolicy", "crosstenantaccesspolicy-get"
+    ),
+    Endpoint(
+        "PATCH",
+        _XTAP,
+        _BOTH,
+        (XTAP_WRITE,),
+        "crossTenantAccessPolicy",
+        "crosstenantaccesspolicy-update",
+    ),
+    Endpoint(
+        "GET",
+        _XTAP + "/default",
+        _BOTH,
+        _XTAP_READ,
+        "default",
+        "crosstenantaccesspolicyconfigurationdefault-get",
+    ),
+    Endpoint(
+        "PATCH",
+        _XTAP + "/default",
+        _BOTH,
+        (XTAP_WRITE,),
+        "default",
+        "crosstenantaccesspolicyconfigurationdefault-update",
+    ),
+    Endpoint(
+        "POST",
+        _XTAP + "/default/resetToSystemDefault",
+        _BOTH,
+        (XTAP_WRITE,),
+        "default",
+        "crosstenantaccesspolicyconfigurationdefault-resettosystemdefault",
+    ),
+    Endpoint(
+        "GET",
+        _XTAP + "/partners",
+        _BOTH,
+        _XTAP_READ,
+        "partners",
+        "crosstenantaccesspolicy-list-partners",
+    ),
+    Endpoint(
+        "POST",
+        _XTAP + "/partners",
+        _BOTH,
+        (XTAP_WRITE,),
+        "partners",
+        "crosstenantaccesspolicy-post-partners",
+    ),
+    Endpoint(
+        "GET",
+        _XTAP + "/partners/{id}",
+        _BOTH,
+        _XTAP_READ,
+        "partners",
+        "crosstenantaccesspolicyconfigurationpartner-get",
+    ),
+    Endpoint(
+        "PATCH",
+        _XTAP + "/partners/{id}",
+        _BOTH,
+        (XTAP_WRITE,),
+        "partners",
+        "crosstenantaccesspolicyconfigurationpartner-update",
+    ),
+    Endpoint(
+        "DELETE",
+        _XTAP + "/partners/{id}",
+        _BOTH,
+        (XTAP_WRITE,),
+        "partners",
+        "crosstenantaccesspolicyconfigurationpartner-delete",
+    ),
+    Endpoint(
+        "GET", _SYNC, _BOTH, _XTAP_READ, "partners", "crosstenantidentitysyncpolicypartner-get"
+    ),
+    Endpoint(
+        "PUT",
+        _SYNC,
+        _BOTH,
+        (XTAP_WRITE,),
+        "partners",
+        "crosstenantaccesspolicyconfigurationpartner-put-identitysynchronization",
+    ),
+    Endpoint(
+        "PATCH",
+        _SYNC,
+        _BOTH,
+        (XTAP_WRITE,),
+        "partners",
+        "crosstenantidentitysyncpolicypartner-update",
+    ),
+    Endpoint(
+        "DELETE",
+        _SYNC,
+        _BOTH,
+        (XTAP_WRITE,),
+        "partners",
+        "crosstenantidentitysyncpolicypartner-delete",
+    ),
+    Endpoint(
+        "GET",
+        "/policies/authorizationPolicy",
+        _BOTH,
+        (READ_ALL, AUTHORIZATION_WRITE),
+        "authorizationPolicy",
+        "authorizationpolicy-get",
+    ),
+    Endpoint(
+        "PATCH",
+        "/policies/authorizationPolicy",
+        _BOTH,
+        (AUTHORIZATION_WRITE,),
+        "authorizationPolicy",
+        "authorizationpolicy-update",
+    ),
+    # Beta addresses the one policy of the collection by its id [S20].
+    Endpoint(
+        "GET",
+        "/policies/authorizationPolicy/authorizationPolicy",
+        ("beta",),
+        (READ_ALL, AUTHORIZATION_WRITE),
+        "authorizationPolicy",
+        "authorizationpolicy-get",
+    ),
+    Endpoint(
+        "PATCH",
+        "/policies/authorizationPolicy/authorizationPolicy",
+        ("beta",),
+        (AUTHORIZATION_WRITE,),
+        "authorizationPolicy",
+        "authorizationpolicy-update",
+    ),
+    Endpoint(
+        "GET",
+        _EMAIL,
+        _BOTH,
+        (READ_ALL, AUTH_METHOD_WRITE),
+        "emailOtp",
+        "emailauthenticationmethodconfiguration-get",
+    ),
+    Endpoint(
+        "PATCH",
+        _EMAIL,
+        _BOTH,
+        (AUTH_METHOD_WRITE,),
+        "emailOtp",
+        "emailauthenticationmethodconfiguration-update",
+    ),
+    Endpoint(
+        "GET",
+        "/policies/externalIdentitiesPolicy",
+        ("beta",),
+        (READ_ALL, EXTERNAL_IDENTITIES_WRITE),
+        "externalIdentitiesPolicy",
+        "externalidentitiespolicy-get",
+    ),
+    Endpoint(
+        "PATCH",
+        "/policies/externalIdentitiesPolicy",
+        ("beta",),
+        (EXTERNAL_IDENTITIES_WRITE,),
+        "externalIdentitiesPolicy",
+        "externalidentitiespolicy-update",
+    ),
+    # Not Policy.Read.All: the b2bManagementPolicy pages list only their own pair [S25].
+    Endpoint(
+        "GET",
+        _B2B,
+        ("beta",),
+        (B2B_READ, B2B_WRITE),
+        "invitationDomains",
+        "policyroot-list-b2bmanagementpolicies",
+    ),
+    Endpoint(
+        "POST",
+        _B2B,
+        ("beta",),
+        (B2B_WRITE,),
+        "invitationDomains",
+        "policyroot-post-b2bmanagementpolicies",
+    ),
+    Endpoint(
+        "GET",
+        _B2B + "/{id}",
+        ("beta",),
+        (B2B_READ, B2B_WRITE),
+        "invitationDomains",
+        "b2bmanagementpolicy-get",
+    ),
+    Endpoint(
+        "PATCH",
+        _B2B + "/{id}",
+        ("beta",),
+        (B2B_WRITE,),
+        "invitationDomains",
+        "b2bmanagementpolicy-update",
+    ),
+    Endpoint(
+        "DELETE",
+        _B2B + "/{id}",
+        ("beta",),
+        (B2B_WRITE,),
+        "invitationDomains",
+        "policyroot-delete-b2bmanagementpolicies",
+    ),
 )
+
+# A token holding a higher permission of the same area also passes the preflight.
 _HIGHER: dict[str, frozenset[str]] = {
     READ_ALL: frozenset({"Policy.ReadWrite.All"}),
     B2B_READ: frozenset({B2B_WRITE}),
 }
 
 
+def _segments(path: str) -> list[str]:
+    """Lower-cased segments; an action may be namespaced (``microsoft.graph.resetTo...``)."""
+    return [s.lower().removeprefix("microsoft.graph.") for s in path.strip("/").split("/") if s]
+
+
+def endpoint_for(method: str, path: str) -> Endpoint | None:
+    """The `ENDPOINTS` entry of ``method path`` (a ``/v1.0``/``/beta`` prefix and a query are
+    allowed; segments match case-insensitively, as Graph matches them); None if not one."""
+    bare = path.split("?", 1)[0]
+    segments = _segments(bare)
+    version = "v1.0"
+    if segments and segments[0] in ("v1.0", "beta"):
+        version = segments.pop(0)
+    for endpoint in ENDPOINTS:
+        pattern = _segments(endpoint.path)
+        if (
+            endpoint.method == method.upper()
+            and version in endpoint.versions
+            and len(pattern) == len(segments)
+            and all(p in ("{id}", s) for p, s in zip(pattern, segments, strict=True))
+        ):
+            return endpoint
+    return None
+
+
+def permissions_for(method: str, path: str) -> tuple[str, ...]:
+    """Every documented permission for ``method path``, least privileged first (() if unknown)."""
+    endpoint = endpoint_for(method, path)
+    return endpoint.permissions if endpoint is not None else ()
+
+
 def permission_for(method: str, path: str) -> str | None:
     """The least-privileged permission Graph wants for ``method path`` (None if unknown)."""
-    bare = "/" + path.lstrip("/")
-    for prefix in ("/v1.0/", "/beta/"):
-        if bare.startswith(prefix):
-            bare = bare[len(prefix) - 1 :]
-    lowered = bare.lower()
-    for prefix, read, write in _AREAS:
-        if lowered.startswith(prefix.lower()):
-            return read if method.upper() == "GET" else write
-    return None
+    found = permissions_for(method, path)
+    return found[0] if found else None
+
+
+def denied_hint(method: str, path: str) -> str:
+    """What a 403 on ``method path`` tells the user: the permission(s) Microsoft documents."""
+    endpoint = endpoint_for(method, path)
+    if endpoint is None:
+        return "the app lacks a Graph permission for this call"
+    least, *higher = endpoint.permissions
+    also = f" (or the higher {', '.join(higher)})" if higher else ""
+    return f"the app needs the Graph permission {least}{also}, admin-consented ({endpoint.url})"
+
+
+def skip_hint(method: str, path: str, command: str, sections: Sequence[str]) -> str | None:
+    """How to go on without the section a read was refused for: `--section` with the others.
+
+    None when the refused request is not a read of one section, or no other section is left.
+    """
+    endpoint = endpoint_for(method, path)
+    if endpoint is None or endpoint.method != "GET":
+        return None
+    others = [s for s in sections if s != endpoint.section]
+    if not others or len(others) == len(sections):
+        return None
+    flags = " ".join(f"--section {s}" for s in others)
+    return f"to {command} without {endpoint.section}, name the other sections: {flags}"
 
 
 def _satisfies(granted: frozenset[str], needed: str) -> bool:
@@ -149,12 +439,23 @@ class StaticToken:
 
 
 class CredentialToken:
-    """An azure-identity credential; tokens are cached until five minutes before expiry."""
+    """An azure-identity credential; tokens are cached until five minutes before expiry.
 
-    def __init__(self, credential: Any, scope: str, label: str) -> None:
+    b2blint cannot bound azure-identity's own HTTP (its transport, retries and, for
+    ``azure-cli``, the ``az`` subprocess with azure-identity's own 10 s ``process_timeout``);
+    what it bounds is how long it waits: each ``get_token`` runs on a worker thread, and after
+    ``timeout`` seconds (``B2BLINT_REQUEST_TIMEOUT``) the command fails and the thread is
+    abandoned (a daemon: it ends with the process). The GitHub Actions OIDC request that
+    ``workload-identity`` makes through b2blint is bounded fully (`github_assertion`).
+    """
+
+    def __init__(
+        self, credential: Any, scope: str, label: str, timeout: float | None = None
+    ) -> None:
         self._credential = credential
         self._scope = scope
         self._label = label
+        self._timeout = timeout
         self._lock = threading.Lock()
         self._value: str | None = None
         self._expires = 0.0
@@ -165,11 +466,37 @@ class CredentialToken:
                 self._value, self._expires = self._fetch()
             return self._value
 
+    def _get_token(self) -> Any:
+        """``get_token`` within the deadline (the worker's exception re-raised here)."""
+        outcome: list[tuple[bool, Any]] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, self._credential.get_token(self._scope)))
+            except BaseException as error:  # any error: re-raised on the waiting thread
+                outcome.append((False, error))
+
+        worker = threading.Thread(target=run, name="b2blint-get-token", daemon=True)
+        worker.start()
+        worker.join(self._timeout)
+        if not outcome:
+            from b2blint.tenant.bounded import ENV_REQUEST_TIMEOUT
+
+            raise B2BLintError(
+                f"cannot get a Graph token with {self._label}: no token within "
+                f"{self._timeout:g} s ({ENV_REQUEST_TIMEOUT})",
+                exit_code=EXIT_FAILED,
+            )
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
     def _fetch(self) -> tuple[str, float]:
         from azure.core.exceptions import AzureError  # the optional extra is installed
 
         try:
-            access = self._credential.get_token(self._scope)
+            access = self._get_token()
         except AzureError as error:
             raise B2BLintError(
                 f"cannot get a Graph token with {self._label}: "
@@ -243,37 +570,104 @@ def _need(env: Mapping[str, str], name: str, method: str) -> str:
     return value
 
 
-def _github_assertion(env: Mapping[str, str]) -> Callable[[], str]:
+#: GitHub's OIDC answer is one JSON object with a JWT of a few KB (``{"count": .., "value":
+#: ".."}``); anything far larger is not one.
+OIDC_MAX_BYTES = 64 * 1024
+
+
+def github_assertion(env: Mapping[str, str]) -> Callable[[], str]:
     """A callable that fetches a fresh GitHub Actions OIDC token for Entra (per token request).
 
     ``GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://AzureADTokenExchange`` with the request
-    token as bearer; the job needs ``permissions: id-token: write`` (GitHub's OIDC docs).
+    token as bearer; the job needs ``permissions: id-token: write`` (GitHub's OIDC docs). The
+    request is bounded like a Graph request (`b2blint.tenant.bounded`): a deadline of
+    ``B2BLINT_REQUEST_TIMEOUT`` inside every socket operation, at most `OIDC_MAX_BYTES`, the
+    same JSON limits, no redirects, no compression.
     """
+    from b2blint.tenant.bounded import ClientLimits
+
     url = env["ACTIONS_ID_TOKEN_REQUEST_URL"]
     request_token = env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "")
     register_secret(request_token)
+    limits = ClientLimits.from_environment(env)
 
     def assertion() -> str:
-        import httpx
-
         try:
-            response = httpx.get(
-                url,
-                params={"audience": "api://AzureADTokenExchange"},
-                headers={"Authorization": f"Bearer {request_token}"},
-                timeout=30.0,
-            )
-            response.raise_for_status()
-            value = response.json()["value"]
-        except (httpx.HTTPError, KeyError, ValueError, TypeError) as error:
+            value = _fetch_oidc(url, request_token, limits)
+        except _OIDCError as error:
             raise B2BLintError(
                 f"cannot get the GitHub Actions OIDC token: {redact(str(error))}",
                 exit_code=EXIT_FAILED,
             ) from None
         register_secret(value)
-        return str(value)
+        return value
 
     return assertion
+
+
+class _OIDCError(Exception):
+    """Why the OIDC token could not be had, in a few words."""
+
+
+def _with_audience(url: str) -> str:
+    """``url`` plus the audience, keeping its own query: GitHub's URL carries one
+    (``?api-version=2.0``) and its docs append ``&audience=...``; httpx's ``params=`` would
+    replace it."""
+    return f"{url}{'&' if '?' in url else '?'}audience=api%3A%2F%2FAzureADTokenExchange"
+
+
+def _fetch_oidc(url: str, request_token: str, limits: ClientLimits) -> str:
+    import httpx
+
+    from b2blint.tenant.bounded import (
+        ENV_REQUEST_TIMEOUT,
+        BadJSON,
+        Deadline,
+        DeadlineTransport,
+        environment_proxy,
+        parse_json,
+    )
+
+    cap = min(OIDC_MAX_BYTES, limits.max_response_bytes)
+    deadline = Deadline()
+    transport = DeadlineTransport(deadline, httpx.Limits(max_connections=1), environment_proxy(url))
+    client = httpx.Client(
+        transport=transport,
+        timeout=httpx.Timeout(limits.request_timeout),
+        follow_redirects=False,
+        headers={"Accept": "application/json", "Accept-Encoding": "identity"},
+    )
+    deadline.at = time.monotonic() + limits.request_timeout
+    try:
+        with client.stream(
+            "GET", _with_audience(url), headers={"Authorization": f"Bearer {request_token}"}
+        ) as response:
+            if response.status_code != 200:
+                raise _OIDCError(f"HTTP {response.status_code} from the token endpoint")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise _OIDCError(f"the answer is too large (Content-Length {int(declared)})")
+            body = bytearray()
+            for chunk in response.iter_raw():
+                body += chunk
+                if len(body) > cap:
+                    raise _OIDCError(f"the answer is too large (more than {cap} bytes)")
+        answer = parse_json(bytes(body))
+    except httpx.TimeoutException:
+        raise _OIDCError(
+            f"no complete answer within {limits.request_timeout:g} s ({ENV_REQUEST_TIMEOUT})"
+        ) from None
+    except httpx.HTTPError as error:
+        raise _OIDCError(f"{type(error).__name__}: {error}") from None
+    except BadJSON as error:
+        raise _OIDCError(f"the answer is not JSON b2blint accepts ({error})") from None
+    finally:
+        deadline.at = None
+        client.close()
+    value = answer.get("value") if isinstance(answer, dict) else None
+    if not isinstance(value, str) or not value:
+        raise _OIDCError("the answer has no 'value'")
+    return value
 
 
 def credential_source(
@@ -326,7 +720,7 @@ def credential_source(
             credential = identity.ClientAssertionCredential(
                 tenant_id,
                 _need(env, "AZURE_CLIENT_ID", method),
-                _github_assertion(env),
+                github_assertion(env),
                 authority=authority,
             )
             label += " (GitHub Actions OIDC)"
@@ -340,7 +734,10 @@ def credential_source(
         credential = identity.ManagedIdentityCredential(client_id=client_id)
     else:
         credential = identity.AzureCliCredential(tenant_id=tenant_id)
-    return CredentialToken(credential, cloud.scope, label)
+    from b2blint.tenant.bounded import ClientLimits
+
+    timeout = ClientLimits.from_environment(env).request_timeout
+    return CredentialToken(credential, cloud.scope, label, timeout)
 
 
 def token_source(
@@ -362,3 +759,33 @@ def token_source(
         f"--auth {{{'|'.join(AUTH_METHODS)}}} (see docs/graph.md)",
         exit_code=EXIT_FAILED,
     )
+
+
+def permissions_markdown() -> str:
+    """`ENDPOINTS` as the Markdown table of docs/graph.md (a test keeps the two equal)."""
+    rows = [
+        "| request | API | section | application permissions, least privileged first "
+        "| Microsoft's page |",
+        "|---|---|---|---|---|",
+    ]
+    for endpoint in ENDPOINTS:
+        listed = " or ".join(f"`{p}`" for p in endpoint.permissions)
+        rows.append(
+            f"| `{endpoint.method} {endpoint.path}` | {', '.join(endpoint.versions)} "
+            f"| `{endpoint.section}` | {listed} | [{endpoint.page}]({endpoint.url}) |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def with_skip_hint(error: B2BLintError, command: str, sections: Sequence[str]) -> B2BLintError:
+    """``error``, plus how to skip the section when it is a 403 on reading one of ``sections``
+    (the sections ``command`` was reading, in order); otherwise ``error`` unchanged."""
+    status = getattr(error, "status", None)
+    method = getattr(error, "method", None)
+    url = getattr(error, "url", None)
+    if status != 403 or not isinstance(method, str) or not isinstance(url, str):
+        return error
+    hint = skip_hint(method, urlsplit(url).path, command, sections)
+    if hint is None:
+        return error
+    return B2BLintError(f"{error.message}; {hint}", exit_code=error.exit_code)

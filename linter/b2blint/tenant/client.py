@@ -48,7 +48,7 @@ from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.identifiers import is_guid
 from b2blint.printable import printable
 from b2blint.redact import redact, scrub_secrets
-from b2blint.tenant.auth import TokenSource, permission_for
+from b2blint.tenant.auth import TokenSource, denied_hint
 from b2blint.tenant.bounded import (
     ENV_COMMAND_TIMEOUT,
     ENV_MAX_RESPONSE_BYTES,
@@ -584,12 +584,7 @@ class GraphClient:
             summary += f": {message}"
         hint = None
         if status == 403:
-            needed = permission_for(method, urlsplit(url).path)
-            hint = (
-                f"the app needs the Graph permission {needed} (admin-consented)"
-                if needed
-                else "the app lacks a Graph permission for this call"
-            )
+            hint = denied_hint(method, urlsplit(url).path)
         elif status == 401:
             challenge = response.headers.get("www-authenticate", "")
             if "claims=" in challenge:
