@@ -62,6 +62,8 @@ AUTH_METHODS = _area((tokens.READ_ALL,), tokens.AUTH_METHOD_WRITE)  # [S23]
 EXTERNAL_IDENTITIES = _area((tokens.READ_ALL,), tokens.EXTERNAL_IDENTITIES_WRITE)  # [S22]
 # b2bmanagementpolicy-get-permissions.md lists only the B2BManagementPolicy pair [S25].
 B2B_MANAGEMENT = _area((tokens.B2B_READ,), tokens.B2B_WRITE)
+# findTenantInformationByTenantId lists one permission and is a read-only function [S70].
+TENANT_INFO = Area(frozenset({tokens.TENANT_INFO_READ}), frozenset())
 
 
 def decode_claims(token: str) -> dict[str, Any] | None:
