@@ -4,12 +4,19 @@ Reads the tenant with the same constant number of requests as `plan`, converts i
 same mapping as `import` (`b2blint.graph.mapping.build_policy`) and writes the same layout with
 the same writer (`b2blint.files.yamlio`): ``DIR/tenant.yaml`` and one
 ``DIR/partners/<slug>.yaml`` per partner. So ``export`` followed by ``plan`` shows no changes.
+
+Partners are named: one ``findTenantInformationByTenantId`` per partner [S70] gives its display
+name and default domain, so files are named by organisation and policy tests that name partners
+work on an export. That is N more requests, sent `NAME_CONCURRENCY` at a time; it needs
+``CrossTenantInformation.ReadBasic.All`` (without it export warns and writes unnamed partners),
+exists only in the global cloud, and is skipped with ``--no-resolve-names``.
 Everything is read and rendered before the first file is written; each file is written atomically.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,7 +27,12 @@ from b2blint.graph.treewriter import check_out_dir, render_tree, write_tree
 from b2blint.identifiers import is_guid
 from b2blint.policy.sections import RESOURCE_KEYS
 
+if TYPE_CHECKING:
+    from b2blint.tenant.live import TenantLookup
+
 SECTIONS = RESOURCE_KEYS
+#: Name lookups in flight at once (measured in bench/bench_graph.py: see docs/graph.md).
+NAME_CONCURRENCY = 8
 #: The cloud names of the policy format (usgov-dod is a usgov tenant reached through DoD Graph).
 FORMAT_CLOUD = {"usgov-dod": "usgov"}
 
@@ -41,6 +53,13 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     type=click.Choice(SECTIONS),
     help="Export only these sections (repeatable; default: all). Each needs its read permission.",
 )
+@click.option(
+    "--no-resolve-names",
+    "no_resolve_names",
+    is_flag=True,
+    help="Do not look up partner names and domains (one request per partner; needs "
+    "CrossTenantInformation.ReadBasic.All): files are named by tenant ID.",
+)
 @graph_options
 @common_options
 def export_command(
@@ -48,6 +67,7 @@ def export_command(
     tenant_id: str,
     out_dir: Path,
     sections: tuple[str, ...],
+    no_resolve_names: bool,
     graph_url: str | None,
     auth: str | None,
     cloud: str | None,
@@ -55,7 +75,7 @@ def export_command(
     """Read the live tenant and write it as policy YAML under --out."""
     from b2blint.graph.kinds import POLICY_KEY, ResourceKind
     from b2blint.graph.mapping import GraphMappingError, build_policy, without_unset
-    from b2blint.tenant.live import read_live
+    from b2blint.tenant.live import read_live, resolve_tenants
 
     if not is_guid(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID", exit_code=EXIT_FAILED)
@@ -66,9 +86,15 @@ def export_command(
     kinds |= {by_key[name] for name in wanted if name in by_key}
     cloud_name = cloud or "global"
     session = open_session(tenant_id, cloud_name, graph_url, auth)
+    lookup: TenantLookup | None = None
+    resolve = not no_resolve_names and cloud_name == "global"
     try:
         with reading_progress(session.client):
             live = read_live(session.client, kinds)
+            if resolve and live.partner_ids:
+                lookup = resolve_tenants(
+                    session.client, live.partner_ids, concurrency=NAME_CONCURRENCY
+                )
     finally:
         session.close()
     try:
@@ -79,6 +105,15 @@ def export_command(
             exit_code=EXIT_FAILED,
         ) from None
     policy = without_unset(imported.policy)
+    if lookup is not None:
+        policy["partners"] = [with_names(entry, lookup) for entry in policy.get("partners", ())]
+        for warning in lookup.warnings:
+            note(f"warning: {warning}")
+    elif not no_resolve_names and live.partner_ids:
+        note(
+            "partner names not resolved: findTenantInformationByTenantId exists only in the "
+            f"global cloud, not in {cloud_name}"
+        )
     outputs = render_tree(
         policy,
         tenant_id=tenant_id,
@@ -94,7 +129,25 @@ def export_command(
         detail(f"left out read-only fields: {', '.join(imported.dropped)}")
     note(
         f"exported tenant {tenant_id} ({len(outputs) - 1} partner file"
-        f"{'s' if len(outputs) != 2 else ''}) in {live.requests} requests; "
+        f"{'s' if len(outputs) != 2 else ''}) in "
+        f"{live.requests + (lookup.requests if lookup else 0)} requests; "
         f"next: b2blint plan {out_dir}"
     )
     return 0
+
+
+def with_names(entry: dict[str, Any], lookup: TenantLookup) -> dict[str, Any]:
+    """``entry`` with ``name`` and ``domains`` from the lookup, right after ``tenantId``.
+
+    A name the partner object already had (beta ``displayName``) is kept.
+    """
+    info = lookup.found.get(str(entry["tenantId"]).lower())
+    if info is None:
+        return entry
+    named: dict[str, Any] = {"tenantId": entry["tenantId"]}
+    if "name" in entry or info.name is not None:
+        named["name"] = entry.get("name", info.name)
+    if info.domain is not None:
+        named["domains"] = [info.domain]
+    named.update((key, value) for key, value in entry.items() if key not in named)
+    return named

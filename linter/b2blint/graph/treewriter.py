@@ -34,6 +34,14 @@ WINDOWS_RESERVED = frozenset(
     | {f"com{n}" for n in range(1, 10)}
     | {f"lpt{n}" for n in range(1, 10)}
 )
+_NO_DOMAINS = (
+    "Graph records neither a partner's cloud nor its domains: add `cloud:` (usgov or",
+    "china) if it is not in the global cloud, and `domains:` for the invitation rules.",
+)
+_KNOWN_DOMAIN = (
+    "Graph records no partner's cloud: add `cloud:` (usgov or china) if it is not in the",
+    "global cloud. `domains:` holds its default domain [S71]: add its other domains.",
+)
 # Every path component the writer may create: a slug, a GUID or a fixed name, plus ".yaml".
 _SAFE_PART = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.yaml)?")
 
@@ -157,8 +165,7 @@ def render_tree(
         partner_header = [
             f"Partner {entry.get('name', partner_id)}, {verb} by `b2blint {command}`.",
             f"Graph: {PARTNERS}/{partner_id}",
-            "Graph records neither a partner's cloud nor its domains: add `cloud:` (usgov or",
-            "china) if it is not in the global cloud, and `domains:` for the invitation rules.",
+            *(_KNOWN_DOMAIN if "domains" in entry else _NO_DOMAINS),
         ]
         what = f"partner {partner_id}" + (f" ({escaped(entry['name'])})" if "name" in entry else "")
         if "identitySynchronization" in entry:
