@@ -44,7 +44,7 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     "out_dir",
     required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="New or empty directory to write the policy tree into.",
+    help="New or empty directory to write the policy tree into (with --merge: an existing tree).",
 )
 @click.option(
     "--section",
@@ -60,6 +60,12 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     help="Do not look up partner names and domains (one request per partner; needs "
     "CrossTenantInformation.ReadBasic.All): files are named by tenant ID.",
 )
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Update the existing tree in --out: only Graph values change (comments, suppressions, "
+    "names and layout are kept); new partners get new files; partners gone are reported.",
+)
 @graph_options
 @common_options
 def export_command(
@@ -68,6 +74,7 @@ def export_command(
     out_dir: Path,
     sections: tuple[str, ...],
     no_resolve_names: bool,
+    merge: bool,
     graph_url: str | None,
     auth: str | None,
     cloud: str | None,
@@ -79,7 +86,13 @@ def export_command(
 
     if not is_guid(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID", exit_code=EXIT_FAILED)
-    check_out_dir(out_dir, "export", EXIT_FAILED)
+    tree = None
+    if merge:
+        from b2blint.tenant.exportmerge import load_tree
+
+        tree = load_tree(out_dir, tenant_id)
+    else:
+        check_out_dir(out_dir, "export", EXIT_FAILED)
     wanted = set(sections or SECTIONS)
     by_key = {key: kind for kind, key in POLICY_KEY.items()}
     kinds = {ResourceKind.PARTNER} if "partners" in wanted else set()
@@ -91,10 +104,11 @@ def export_command(
     try:
         with reading_progress(session.client):
             live = read_live(session.client, kinds)
-            if resolve and live.partner_ids:
-                lookup = resolve_tenants(
-                    session.client, live.partner_ids, concurrency=NAME_CONCURRENCY
-                )
+            # A merge keeps the names the tree has: look up only partners new to it.
+            known = {p.tenant_id.lower() for p in tree.policy.partners} if tree else set()
+            unnamed = [i for i in live.partner_ids if i.lower() not in known]
+            if resolve and unnamed:
+                lookup = resolve_tenants(session.client, unnamed, concurrency=NAME_CONCURRENCY)
     finally:
         session.close()
     try:
@@ -114,6 +128,29 @@ def export_command(
             "partner names not resolved: findTenantInformationByTenantId exists only in the "
             f"global cloud, not in {cloud_name}"
         )
+    requests = live.requests + (lookup.requests if lookup else 0)
+    if tree is not None:
+        from b2blint.tenant.exportmerge import merge_into
+
+        read = [name for name in wanted if name in by_key]
+        for line in merge_into(
+            tree,
+            out_dir,
+            policy,
+            read,
+            partners_read="partners" in wanted,
+            render=lambda partners, taken: render_tree(
+                {"partners": partners},
+                tenant_id=tenant_id,
+                cloud=FORMAT_CLOUD.get(cloud_name, cloud_name),
+                origin=[],
+                verb="exported",
+                taken=taken,
+            )[1:],
+        ):
+            note(line)
+        note(f"merged tenant {tenant_id} into {out_dir} in {requests} requests")
+        return 0
     outputs = render_tree(
         policy,
         tenant_id=tenant_id,
@@ -129,8 +166,7 @@ def export_command(
         detail(f"left out read-only fields: {', '.join(imported.dropped)}")
     note(
         f"exported tenant {tenant_id} ({len(outputs) - 1} partner file"
-        f"{'s' if len(outputs) != 2 else ''}) in "
-        f"{live.requests + (lookup.requests if lookup else 0)} requests; "
+        f"{'s' if len(outputs) != 2 else ''}) in {requests} requests; "
         f"next: b2blint plan {out_dir}"
     )
     return 0
