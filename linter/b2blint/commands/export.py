@@ -146,6 +146,7 @@ def export_command(
                 origin=[],
                 verb="exported",
                 taken=taken,
+                response_only=imported.response_only,
             )[1:],
         ):
             note(line)
@@ -158,6 +159,7 @@ def export_command(
         origin=["Tenant-wide settings, exported by `b2blint export` from the live tenant."],
         verb="exported",
         b2b_policy=imported.unmanaged.get("b2bManagementPolicy"),
+        response_only=imported.response_only,
     )
     write_tree(out_dir, outputs, EXIT_FAILED)
     for output in outputs:

@@ -105,6 +105,7 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
         ],
         verb="imported",
         b2b_policy=imported.unmanaged.get(ResourceKind.B2B_MANAGEMENT_POLICY.value),
+        response_only=imported.response_only,
     )
     write_tree(out_dir, outputs)
     _summary(out_dir, outputs, imported, len(inputs))

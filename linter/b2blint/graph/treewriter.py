@@ -17,7 +17,7 @@ import errno
 import os
 import re
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -121,6 +121,7 @@ def render_tree(
     verb: str,
     b2b_policy: Any = None,
     taken: Collection[str] = (),
+    response_only: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[TreeFile]:
     """The files of a tree for ``policy`` (policy-file data without unset settings).
 
@@ -128,6 +129,8 @@ def render_tree(
     ``imported``/``exported``; ``b2b_policy`` is the whole b2bManagementPolicy, kept as a
     comment because b2blint manages only its domain list. ``taken``: partner file names
     (without ``.yaml``) already in use, which new partner files must not reuse (`--merge`).
+    ``response_only``: per lower-case partner ID, members Graph returned that neither metadata
+    has; they end the partner's file as a comment (escaped, never YAML data).
     """
     from b2blint.files.yamlio import UnwritableValue, dump_yaml, escaped
     from b2blint.graph.kinds import PARTNERS
@@ -172,8 +175,21 @@ def render_tree(
         what = f"partner {partner_id}" + (f" ({escaped(entry['name'])})" if "name" in entry else "")
         if "identitySynchronization" in entry:
             what += ", identitySynchronization"
+        extra = (response_only or {}).get(str(partner_id).lower())
+        partner_footer = (
+            [
+                "",
+                f"Also {verb} from Graph, in neither the v1.0 nor the beta metadata, so b2blint",
+                "never writes them (docs/format.md):",
+                compact_json(dict(extra)),
+            ]
+            if extra
+            else []
+        )
         try:
-            body = dump_yaml({"b2blint": 1, "partners": [entry]}, header=partner_header)
+            body = dump_yaml(
+                {"b2blint": 1, "partners": [entry]}, header=partner_header, footer=partner_footer
+            )
         except UnwritableValue as error:
             raise B2BLintError(f"partner {partner_id}: cannot write: {error}") from None
         files.append(TreeFile(Path("partners") / f"{slug}.yaml", body, what))
