@@ -130,3 +130,18 @@ def test_missing_permission_warns_once_and_exports_unnamed(
     assert {status for _, status in _lookups(fake)} == {403}
     assert len(_lookups(fake)) <= 3
     assert (out / "partners" / f"{FABRIKAM}.yaml").is_file()
+
+
+def test_names_are_not_looked_up_outside_the_global_cloud(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    """findTenantInformationByTenantId is a global-service API [S70]: in usgov no request."""
+    _tenant(fake)
+    out = tmp_path / "live"
+    run = run_cli(["export", "--cloud", "usgov", "--tenant-id", TENANT, "--out", str(out)])
+    assert run.exit_code == 0, run.stderr
+    assert _lookups(fake) == []
+    assert (
+        "b2blint: partner names not resolved: findTenantInformationByTenantId exists only in "
+        "the global cloud, not in usgov\n" in run.stderr
+    )

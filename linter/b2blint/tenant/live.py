@@ -178,7 +178,7 @@ def _add_partner(
 TENANT_INFO_PATH = "tenantRelationships/findTenantInformationByTenantId(tenantId='{}')"
 #: The permission that function lists, delegated and application alike [S70].
 TENANT_INFO_PERMISSION = "CrossTenantInformation.ReadBasic.All"
-#: A display name longer than this is not used (Entra caps a tenant's name at 256 characters).
+#: A display name longer than this is not used: b2blint's own bound (a name is for people to read).
 MAX_TENANT_NAME = 256
 
 
