@@ -217,3 +217,18 @@ def test_new_partner_file_never_follows_a_symlinked_partners_dir(
         "(not followed)\n"
     )
     assert sorted(p.name for p in outside.iterdir()) == listing
+
+
+def test_merge_of_one_section_leaves_the_others_alone(fake: RunningFake, tree: Path) -> None:
+    """``--section partners``: the default changed in the tenant, but it was not read, so
+    tenant.yaml is not touched; the partner change is merged."""
+    state = fake.state()
+    state["partners"][0]["inboundTrust"] = {**MFA_TRUST, "isCompliantDeviceAccepted": True}
+    fake.set_state({**state, "default": {"inboundTrust": {**MFA_TRUST}}})
+    before = (tree / "tenant.yaml").read_bytes()
+    run = _export("--merge", "--section", "partners", out=tree)
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.splitlines()[0] == (
+        f"b2blint: updated {tree}/partners/fabrikam.yaml: 1 Graph value changed"
+    )
+    assert (tree / "tenant.yaml").read_bytes() == before

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from b2blint.fakegraph import tokens
 from b2blint.fakegraph.server import RunningFake
 from tests.conftest import run_cli
@@ -111,11 +113,8 @@ def test_no_resolve_names_sends_no_lookup(fake: RunningFake, tmp_path: Path) -> 
 
 
 def test_missing_permission_warns_once_and_exports_unnamed(
-    fake: RunningFake, tmp_path: Path, monkeypatch: object
+    fake: RunningFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pytest
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
     _tenant(fake)
     monkeypatch.setenv("B2BLINT_ACCESS_TOKEN", fake.token(roles=tokens.READ_ONLY_ROLES))
     out = tmp_path / "live"

@@ -123,7 +123,7 @@ def export_command(
         policy["partners"] = [with_names(entry, lookup) for entry in policy.get("partners", ())]
         for warning in lookup.warnings:
             note(f"warning: {warning}")
-    elif not no_resolve_names and live.partner_ids:
+    elif not no_resolve_names and live.partner_ids and cloud_name != "global":
         note(
             "partner names not resolved: findTenantInformationByTenantId exists only in the "
             f"global cloud, not in {cloud_name}"
