@@ -546,3 +546,39 @@ def test_bundled_policies_survive_graph_and_import(tmp_path: Path) -> None:
         return out
 
     assert managed(imported) == managed(policy)
+
+
+def test_summary_escapes_untrusted_names(tmp_path: Path) -> None:
+    """File names (and the Graph names in the summary) are printed through `printable`: an
+    ESC sequence or a newline in a name cannot repaint the terminal or forge a line."""
+    page = "page\x1b[2J\nb2blint: error: forged.json"
+    body = {**RESPONSES["partners.json"], "@odata.nextLink": "https://graph.microsoft.com/x"}
+    (tmp_path / page).write_text(json.dumps(body), encoding="utf-8")
+    run = _import(tmp_path, "--out", "o\x1b[31mut", page)
+    assert run.exit_code == 0, run.stderr
+    assert "\x1b" not in run.stdout
+    assert run.stdout.splitlines()[0] == (
+        "note: page\\x1b[2J\\nb2blint: error: forged.json is one page of a longer list "
+        "(@odata.nextLink): pass every page, or partners will be missing"
+    )
+    assert "wrote o\\x1b[31mut/tenant.yaml: " in run.stdout
+
+
+def test_default_whose_only_field_is_dropped_is_valid_yaml(tmp_path: Path) -> None:
+    """Regression (issue 11): ``default:  # PATCH ...`` then ``{}`` on the next line is not
+    YAML. The empty mapping stays on the key's line, before the comment, and lints clean."""
+    names = _save(
+        tmp_path,
+        {"default.json": {"@odata.context": RESPONSES["default.json"]["@odata.context"],
+                          "isServiceDefault": False}},
+    )
+    run = _import(tmp_path, "--out", "out", *names)
+    assert run.exit_code == 0, run.stderr
+    assert "left out (read-only or not managed): default.isServiceDefault\n" in run.stdout
+    text = (tmp_path / "out" / "tenant.yaml").read_text()
+    assert text.endswith(
+        f"tenant: {{id: {TENANT}, cloud: global}}\n"
+        "default: {}  # PATCH /policies/crossTenantAccessPolicy/default\n"
+    )
+    lint = run_cli(["lint", str(tmp_path / "out")])
+    assert (lint.exit_code, lint.stdout) == (0, "All checks passed (1 file).\n")

@@ -27,11 +27,22 @@ RESPONSE_ONLY = {
         "fallbackIdentityProvider": "emailOneTimePasscode",
     },
 }
-LEFT_OUT = (
-    "left out (read-only or not managed): partner.crossCloudMeetingConfiguration, "
-    "partner.invitationRedemptionIdentityProviderConfiguration, "
-    "partner.protectedContentSharing, partner.serviceProviderConstraints"
+LEFT_OUT = "left out (read-only or not managed): partner.serviceProviderConstraints"
+# The response-only members end the partner's file as a comment, never as YAML data.
+KEPT_COMMENT = (
+    "#\n"
+    "# Also {verb} from Graph, in neither the v1.0 nor the beta metadata, so b2blint\n"
+    "# never writes them (docs/format.md):\n"
+    '# {{"crossCloudMeetingConfiguration":{{"inboundAllowed":true,"outboundAllowed":false}},'
+    '"protectedContentSharing":{{"inboundAllowed":true,"outboundAllowed":null}},'
+    '"invitationRedemptionIdentityProviderConfiguration":{{"primaryIdentityProviderPrecedenceOrder":'
+    '["azureActiveDirectory"],"fallbackIdentityProvider":"emailOneTimePasscode"}}}}\n'
 )
+
+
+def _data_part(text: str) -> str:
+    """The YAML of a partner file without its comment lines."""
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
 
 
 def _partner_response() -> dict[str, Any]:
@@ -47,16 +58,18 @@ def _partner_response() -> dict[str, Any]:
 
 
 def test_import_leaves_response_only_members_and_navigations_out(tmp_path: Path) -> None:
-    """The file b2blint writes holds no member Graph's model lacks, so it lints clean; import
-    names each one it left out, and the undocumented displayName seeds the partner's name."""
+    """The file b2blint writes holds no member Graph's model lacks as data, so it lints clean;
+    the response-only members are kept as a closing comment (issue 11 leftover), the
+    navigation is named as left out, and the undocumented displayName seeds the name."""
     (tmp_path / "partner.json").write_text(json.dumps(_partner_response()), encoding="utf-8")
     run = run_cli(["import", "--tenant-id", TENANT, "--out", "out", "partner.json"], cwd=tmp_path)
     assert (run.exit_code, run.stderr) == (0, "")
     assert LEFT_OUT in run.stdout.splitlines()
     text = (tmp_path / "out" / "partners" / "fabrikam.yaml").read_text(encoding="utf-8")
     assert "name: Fabrikam" in text
+    assert text.endswith(KEPT_COMMENT.format(verb="imported"))
     for name in (*RESPONSE_ONLY, "serviceProviderConstraints", "displayName"):
-        assert name not in text
+        assert name not in _data_part(text)
     lint = run_cli(["lint", "--api-version", "beta", str(tmp_path / "out")])
     assert (lint.exit_code, lint.stdout) == (0, "All checks passed (2 files).\n")
 
@@ -82,7 +95,32 @@ def test_export_then_plan_sees_no_change(fake: RunningFake, tmp_path: Path) -> N
     assert run.exit_code == 0, run.stderr
     for path in (out / "partners").glob("*.yaml"):  # the default has its own redemption order
         text = path.read_text(encoding="utf-8")
-        assert all(name not in text for name in RESPONSE_ONLY), path
+        assert all(name not in _data_part(text) for name in RESPONSE_ONLY), path
+        assert text.endswith(KEPT_COMMENT.format(verb="exported"))
     plan = run_cli(["plan", "--detailed-exitcode", str(out)])
     assert plan.exit_code == 0, plan.stdout + plan.stderr
     assert fake.writes() == []
+
+
+def test_hostile_response_only_value_stays_a_comment(tmp_path: Path) -> None:
+    """Attack: a response-only member whose strings hold a line separator, a newline and an
+    ESC, to end the comment and inject a tenant-wide `default:`. The comment stays one line
+    (escaped), the file's data is only the partner, and it lints clean."""
+    body = _partner_response()
+    body["protectedContentSharing"] = {
+        "note": "x\u2028default: {inboundTrust: {isMfaAccepted: true}}\n\x1b[2Jy\u0085z"
+    }
+    (tmp_path / "partner.json").write_text(json.dumps(body), encoding="utf-8")
+    run = run_cli(["import", "--tenant-id", TENANT, "--out", "out", "partner.json"], cwd=tmp_path)
+    assert (run.exit_code, run.stderr) == (0, "")
+    path = tmp_path / "out" / "partners" / "fabrikam.yaml"
+    text = path.read_text(encoding="utf-8")
+    last = text.splitlines()[-1]
+    assert last.startswith('# {"crossCloudMeetingConfiguration"')
+    assert "\\u2028default: {inboundTrust" in last
+    assert "\x1b" not in text and "\u2028" not in text and "\u0085" not in text
+    from b2blint.files.document import read_document
+
+    assert set(read_document(path).data) == {"b2blint", "partners"}
+    lint = run_cli(["lint", "--api-version", "beta", str(tmp_path / "out")])
+    assert (lint.exit_code, lint.stdout) == (0, "All checks passed (2 files).\n")

@@ -4,12 +4,19 @@ Reads the tenant with the same constant number of requests as `plan`, converts i
 same mapping as `import` (`b2blint.graph.mapping.build_policy`) and writes the same layout with
 the same writer (`b2blint.files.yamlio`): ``DIR/tenant.yaml`` and one
 ``DIR/partners/<slug>.yaml`` per partner. So ``export`` followed by ``plan`` shows no changes.
+
+Partners are named: one ``findTenantInformationByTenantId`` per partner [S70] gives its display
+name and default domain, so files are named by organisation and policy tests that name partners
+work on an export. That is N more requests, sent `NAME_CONCURRENCY` at a time; it needs
+``CrossTenantInformation.ReadBasic.All`` (without it export warns and writes unnamed partners),
+exists only in the global cloud, and is skipped with ``--no-resolve-names``.
 Everything is read and rendered before the first file is written; each file is written atomically.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,7 +27,12 @@ from b2blint.graph.treewriter import check_out_dir, render_tree, write_tree
 from b2blint.identifiers import is_guid
 from b2blint.policy.sections import RESOURCE_KEYS
 
+if TYPE_CHECKING:
+    from b2blint.tenant.live import TenantLookup
+
 SECTIONS = RESOURCE_KEYS
+#: Name lookups in flight at once (measured in bench/bench_graph.py: see docs/graph.md).
+NAME_CONCURRENCY = 8
 #: The cloud names of the policy format (usgov-dod is a usgov tenant reached through DoD Graph).
 FORMAT_CLOUD = {"usgov-dod": "usgov"}
 
@@ -32,7 +44,7 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     "out_dir",
     required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="New or empty directory to write the policy tree into.",
+    help="New or empty directory to write the policy tree into (with --merge: an existing tree).",
 )
 @click.option(
     "--section",
@@ -41,6 +53,19 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     type=click.Choice(SECTIONS),
     help="Export only these sections (repeatable; default: all). Each needs its read permission.",
 )
+@click.option(
+    "--no-resolve-names",
+    "no_resolve_names",
+    is_flag=True,
+    help="Do not look up partner names and domains (one request per partner; needs "
+    "CrossTenantInformation.ReadBasic.All): files are named by tenant ID.",
+)
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Update the existing tree in --out: only Graph values change (comments, suppressions, "
+    "names and layout are kept); new partners get new files; partners gone are reported.",
+)
 @graph_options
 @common_options
 def export_command(
@@ -48,6 +73,8 @@ def export_command(
     tenant_id: str,
     out_dir: Path,
     sections: tuple[str, ...],
+    no_resolve_names: bool,
+    merge: bool,
     graph_url: str | None,
     auth: str | None,
     cloud: str | None,
@@ -57,20 +84,33 @@ def export_command(
     from b2blint.graph.mapping import GraphMappingError, build_policy, without_unset
     from b2blint.tenant.auth import with_skip_hint
     from b2blint.tenant.client import GraphError
-    from b2blint.tenant.live import read_live
+    from b2blint.tenant.live import read_live, resolve_tenants
 
     if not is_guid(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID", exit_code=EXIT_FAILED)
-    check_out_dir(out_dir, "export", EXIT_FAILED)
+    tree = None
+    if merge:
+        from b2blint.tenant.exportmerge import load_tree
+
+        tree = load_tree(out_dir, tenant_id)
+    else:
+        check_out_dir(out_dir, "export", EXIT_FAILED)
     wanted = set(sections or SECTIONS)
     by_key = {key: kind for kind, key in POLICY_KEY.items()}
     kinds = {ResourceKind.PARTNER} if "partners" in wanted else set()
     kinds |= {by_key[name] for name in wanted if name in by_key}
     cloud_name = cloud or "global"
     session = open_session(tenant_id, cloud_name, graph_url, auth)
+    lookup: TenantLookup | None = None
+    resolve = not no_resolve_names and cloud_name == "global"
     try:
         with reading_progress(session.client):
             live = read_live(session.client, kinds)
+            # A merge keeps the names the tree has: look up only partners new to it.
+            known = {p.tenant_id.lower() for p in tree.policy.partners} if tree else set()
+            unnamed = [i for i in live.partner_ids if i.lower() not in known]
+            if resolve and unnamed:
+                lookup = resolve_tenants(session.client, unnamed, concurrency=NAME_CONCURRENCY)
     except GraphError as error:  # a 403 on one section says how to export the others
         raise with_skip_hint(error, "export", [s for s in SECTIONS if s in wanted]) from None
     finally:
@@ -83,6 +123,39 @@ def export_command(
             exit_code=EXIT_FAILED,
         ) from None
     policy = without_unset(imported.policy)
+    if lookup is not None:
+        policy["partners"] = [with_names(entry, lookup) for entry in policy.get("partners", ())]
+        for warning in lookup.warnings:
+            note(f"warning: {warning}")
+    elif not no_resolve_names and live.partner_ids and cloud_name != "global":
+        note(
+            "partner names not resolved: findTenantInformationByTenantId exists only in the "
+            f"global cloud, not in {cloud_name}"
+        )
+    requests = live.requests + (lookup.requests if lookup else 0)
+    if tree is not None:
+        from b2blint.tenant.exportmerge import merge_into
+
+        read = [name for name in wanted if name in by_key]
+        for line in merge_into(
+            tree,
+            out_dir,
+            policy,
+            read,
+            partners_read="partners" in wanted,
+            render=lambda partners, taken: render_tree(
+                {"partners": partners},
+                tenant_id=tenant_id,
+                cloud=FORMAT_CLOUD.get(cloud_name, cloud_name),
+                origin=[],
+                verb="exported",
+                taken=taken,
+                response_only=imported.response_only,
+            )[1:],
+        ):
+            note(line)
+        note(f"merged tenant {tenant_id} into {out_dir} in {requests} requests")
+        return 0
     outputs = render_tree(
         policy,
         tenant_id=tenant_id,
@@ -90,6 +163,7 @@ def export_command(
         origin=["Tenant-wide settings, exported by `b2blint export` from the live tenant."],
         verb="exported",
         b2b_policy=imported.unmanaged.get("b2bManagementPolicy"),
+        response_only=imported.response_only,
     )
     write_tree(out_dir, outputs, EXIT_FAILED)
     for output in outputs:
@@ -98,7 +172,24 @@ def export_command(
         detail(f"left out read-only fields: {', '.join(imported.dropped)}")
     note(
         f"exported tenant {tenant_id} ({len(outputs) - 1} partner file"
-        f"{'s' if len(outputs) != 2 else ''}) in {live.requests} requests; "
+        f"{'s' if len(outputs) != 2 else ''}) in {requests} requests; "
         f"next: b2blint plan {out_dir}"
     )
     return 0
+
+
+def with_names(entry: dict[str, Any], lookup: TenantLookup) -> dict[str, Any]:
+    """``entry`` with ``name`` and ``domains`` from the lookup, right after ``tenantId``.
+
+    A name the partner object already had (beta ``displayName``) is kept.
+    """
+    info = lookup.found.get(str(entry["tenantId"]).lower())
+    if info is None:
+        return entry
+    named: dict[str, Any] = {"tenantId": entry["tenantId"]}
+    if "name" in entry or info.name is not None:
+        named["name"] = entry.get("name", info.name)
+    if info.domain is not None:
+        named["domains"] = [info.domain]
+    named.update((key, value) for key, value in entry.items() if key not in named)
+    return named

@@ -29,6 +29,7 @@ from b2blint.graph.mapping import (
 )
 from b2blint.graph.treewriter import TreeFile, check_out_dir, render_tree, write_tree
 from b2blint.identifiers import is_guid
+from b2blint.printable import printable
 
 CLOUD_ENDPOINTS = {"microsoftonline.us": "usgov", "partner.microsoftonline.cn": "china"}
 
@@ -80,7 +81,7 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
             raise B2BLintError(f"{item.where(error.path)}: {error.message}") from None
         found.extend(_with_origin(objects, index))
         if isinstance(item.document.data, dict) and "@odata.nextLink" in item.document.data:
-            click.echo(
+            _say(
                 f"note: {item.name} is one page of a longer list (@odata.nextLink): "
                 "pass every page, or partners will be missing"
             )
@@ -104,10 +105,17 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
         ],
         verb="imported",
         b2b_policy=imported.unmanaged.get(ResourceKind.B2B_MANAGEMENT_POLICY.value),
+        response_only=imported.response_only,
     )
     write_tree(out_dir, outputs)
     _summary(out_dir, outputs, imported, len(inputs))
     return EXIT_OK
+
+
+def _say(line: str) -> None:
+    """Print one line of the summary: Graph property names, partner names and file names are
+    untrusted, so control characters and bidi overrides are shown escaped (`printable`)."""
+    click.echo(printable(line))
 
 
 def _with_origin(objects: list[Recognized], origin: int) -> list[Recognized]:
@@ -129,20 +137,20 @@ def _read(path: Path) -> _Input:
 
 def _summary(out_dir: Path, outputs: list[TreeFile], imported: ImportedPolicy, count: int) -> None:
     for output in outputs:
-        click.echo(f"wrote {out_dir / output.relative}: {output.what}")
+        _say(f"wrote {out_dir / output.relative}: {output.what}")
     if imported.dropped:
-        click.echo(f"left out (read-only or not managed): {', '.join(imported.dropped)}")
+        _say(f"left out (read-only or not managed): {', '.join(imported.dropped)}")
     base = imported.policy.get("crossTenantAccessPolicy") or {}
     endpoints = base.get("allowedCloudEndpoints") if isinstance(base, dict) else None
     for endpoint in endpoints if isinstance(endpoints, list) else ():
         cloud = CLOUD_ENDPOINTS.get(str(endpoint))
         if cloud is not None:
-            click.echo(
+            _say(
                 f"note: allowedCloudEndpoints lists {endpoint}: set `cloud: {cloud}` on the "
                 "partners in that cloud (Graph does not record it)"
             )
     partners = len(outputs) - 1
-    click.echo(
+    _say(
         f"imported {count} file{'s' if count != 1 else ''} into {out_dir}: tenant.yaml and "
         f"{partners} partner file{'s' if partners != 1 else ''}; next: b2blint lint {out_dir}"
     )

@@ -74,6 +74,8 @@ EXTERNAL_IDENTITIES = _area((tokens.READ_ALL,), tokens.EXTERNAL_IDENTITIES_WRITE
 # B2BManagementPolicy pair, not Policy.Read.All; policyroot-post-b2bmanagementpolicies,
 # b2bmanagementpolicy-update, policyroot-delete-b2bmanagementpolicies the write one [S25].
 B2B_MANAGEMENT = _area((tokens.B2B_READ,), tokens.B2B_WRITE)
+# findTenantInformationByTenantId lists one permission and is a read-only function [S70].
+TENANT_INFO = Area(frozenset({tokens.TENANT_INFO_READ}), frozenset())
 
 
 def decode_claims(token: str) -> dict[str, Any] | None:

@@ -566,6 +566,26 @@ def b2b_delete(call: Call) -> Reply:
     return _no_content()
 
 
+# The properties of tenantInformation [S71]; a state entry's other keys are not returned.
+TENANT_INFO_PROPERTIES = ("tenantId", "federationBrandName", "displayName", "defaultDomainName")
+
+
+def tenant_info_get(call: Call) -> Reply:
+    """Another tenant's public tenantInformation [S70].
+
+    The docs do not say what Graph answers for a tenant ID it does not know; the emulator
+    answers 404 ``Request_ResourceNotFound``, as for any directory object that does not exist.
+    """
+    found = call.state.tenant_information.get(call.key)
+    if found is None:
+        raise not_found(call.match.key or "")
+    body: dict[str, Any] = {
+        "@odata.context": context(call.version, "microsoft.graph.tenantInformation"),
+    }
+    body.update((name, copy.deepcopy(found.get(name))) for name in TENANT_INFO_PROPERTIES)
+    return Reply(200, body)
+
+
 HANDLERS: dict[tuple[str, str], Handler] = {
     ("policy", "GET"): policy_get,
     ("policy", "PATCH"): policy_patch,
@@ -592,4 +612,5 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("b2b", "GET"): b2b_get,
     ("b2b", "PATCH"): b2b_patch,
     ("b2b", "DELETE"): b2b_delete,
+    ("tenant-info", "GET"): tenant_info_get,
 }

@@ -19,6 +19,8 @@ from .schema import BETA, V1
 VERSIONS = (V1, BETA)
 KEY = "{key}"
 _PAREN_KEY = re.compile(r"^([A-Za-z0-9_.]+)\('?([^')]*)'?\)$")
+# A function call with one named parameter: ``findTenantInformationByTenantId(tenantId='x')``.
+_FUNCTION_CALL = re.compile(r"^([A-Za-z0-9_.]+)\(([A-Za-z]+)='([^']*)'\)$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Route:
 
 
 _XTAP = ("policies", "crosstenantaccesspolicy")
+_TENANT_INFO = ("tenantrelationships", "findtenantinformationbytenantid")
 _ROUTES: dict[tuple[str, ...], Route] = {
     _XTAP: Route("policy", auth.XTAP, frozenset({"GET", "PATCH"})),
     (*_XTAP, "default"): Route("default", auth.XTAP, frozenset({"GET", "PATCH"})),
@@ -66,9 +69,11 @@ _ROUTES: dict[tuple[str, ...], Route] = {
     ("policies", "b2bmanagementpolicies", KEY): Route(
         "b2b", auth.B2B_MANAGEMENT, frozenset({"GET", "PATCH", "DELETE"}), (BETA,)
     ),
+    # ``GET /tenantRelationships/findTenantInformationByTenantId(tenantId='{id}')`` [S70].
+    (*_TENANT_INFO, KEY): Route("tenant-info", auth.TENANT_INFO, frozenset({"GET"})),
 }
 #: Segments after which the next one is a key.
-_KEYED = {(*_XTAP, "partners"), ("policies", "b2bmanagementpolicies")}
+_KEYED = {(*_XTAP, "partners"), ("policies", "b2bmanagementpolicies"), _TENANT_INFO}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,8 +90,11 @@ def split_path(path: str) -> list[str]:
     segments: list[str] = []
     for raw in path.strip("/").split("/"):
         segment = unquote(raw)
+        call = _FUNCTION_CALL.match(segment)
         paren = _PAREN_KEY.match(segment)
-        if paren:
+        if call and call.group(2).lower() == "tenantid":
+            segments.extend([call.group(1), call.group(3)])
+        elif paren:
             segments.extend([paren.group(1), paren.group(2)])
         else:
             segments.append(segment)

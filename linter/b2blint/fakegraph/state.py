@@ -9,7 +9,11 @@ File form (every key optional; a missing key means "as a new tenant has it")::
      "authorizationPolicy": {...},
      "emailAuthenticationMethodConfiguration": {...},
      "externalIdentitiesPolicy": {...},
-     "b2bManagementPolicies": [{"id": "...", ...}]}
+     "b2bManagementPolicies": [{"id": "...", ...}],
+     "tenantInformation": [{"tenantId": "<guid>", "displayName": ..., "defaultDomainName": ...}]}
+
+``tenantInformation`` is the directory of other tenants that
+``findTenantInformationByTenantId`` looks up [S70]: not part of this tenant, but Graph answers it.
 
 Objects are Graph JSON as a GET returns it. A state file may hold properties the emulator does
 not know (to play a service that grew new fields, apply-guarantees §1.7 item 7): they are
@@ -56,6 +60,8 @@ class State:
         default_factory=defaults.external_identities_policy
     )
     b2b_policies: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: Other tenants' public tenantInformation, by lower-case tenant ID (read-only to Graph).
+    tenant_information: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: Measured partners for `policy_size`: key -> (the partner object measured, its bytes). An
     #: entry counts only while that very object is still stored under the key.
     _sizes: dict[str, tuple[dict[str, Any], int]] = dataclasses.field(
@@ -73,6 +79,7 @@ class State:
             email=copy.deepcopy(self.email),
             external_identities=copy.deepcopy(self.external_identities),
             b2b_policies=copy.deepcopy(self.b2b_policies),
+            tenant_information=copy.deepcopy(self.tenant_information),
         )
 
     def fork(self) -> State:
@@ -90,6 +97,7 @@ class State:
             email=dict(self.email),
             external_identities=dict(self.external_identities),
             b2b_policies=dict(self.b2b_policies),
+            tenant_information=self.tenant_information,  # never written through Graph
         )
         forked._sizes = dict(self._sizes)
         return forked
@@ -158,6 +166,7 @@ class State:
             "emailAuthenticationMethodConfiguration": copy.deepcopy(self.email),
             "externalIdentitiesPolicy": copy.deepcopy(self.external_identities),
             "b2bManagementPolicies": list(copy.deepcopy(self.b2b_policies).values()),
+            "tenantInformation": list(copy.deepcopy(self.tenant_information).values()),
         }
 
 
@@ -184,6 +193,7 @@ _KEYS = frozenset(
         "authorizationPolicy",
         "emailAuthenticationMethodConfiguration",
         "externalIdentitiesPolicy",
+        "tenantInformation",
         "b2bManagementPolicies",
     }
 )
@@ -250,4 +260,11 @@ def load_state(data: Any) -> State:
         if identifier in state.b2b_policies:
             raise StateError(f"b2bManagementPolicy {identifier} appears twice")
         state.b2b_policies[identifier] = entry
+    for entry in _list(data, "tenantInformation"):
+        tenant = entry.get("tenantId")
+        if not isinstance(tenant, str) or not GUID_RE.match(tenant):
+            raise StateError(f"tenantInformation tenantId {tenant!r} is not a GUID")
+        if tenant.lower() in state.tenant_information:
+            raise StateError(f"tenantInformation {tenant} appears twice")
+        state.tenant_information[tenant.lower()] = entry
     return state

@@ -31,6 +31,8 @@ AUTH_METHOD_WRITE = "Policy.ReadWrite.AuthenticationMethod"
 EXTERNAL_IDENTITIES_WRITE = "Policy.ReadWrite.ExternalIdentities"
 B2B_READ = "Policy.Read.B2BManagementPolicy"
 B2B_WRITE = "Policy.ReadWrite.B2BManagementPolicy"
+#: findTenantInformationByTenantId, delegated and application alike [S70].
+TENANT_INFO_READ = "CrossTenantInformation.ReadBasic.All"
 
 #: Every permission an emulated endpoint asks for: the default of `mint`.
 ALL_ROLES: tuple[str, ...] = (
@@ -41,6 +43,7 @@ ALL_ROLES: tuple[str, ...] = (
     EXTERNAL_IDENTITIES_WRITE,
     B2B_READ,
     B2B_WRITE,
+    TENANT_INFO_READ,
 )
 #: What a read-only (plan) identity holds.
 READ_ONLY_ROLES: tuple[str, ...] = (READ_ALL, B2B_READ)

@@ -27,7 +27,14 @@ from typing import Any
 
 from b2blint.files.jsonpos import JsonPath, format_path, shown
 from b2blint.graph.b2bdefinition import DefinitionError, parse_definition, split_definition
-from b2blint.graph.kinds import ALL_KINDS, NOT_IMPORTED, POLICY_KEY, SINGLETONS, ResourceKind
+from b2blint.graph.kinds import (
+    ALL_KINDS,
+    NOT_IMPORTED,
+    POLICY_KEY,
+    SINGLETONS,
+    UNDOCUMENTED_PARTNER,
+    ResourceKind,
+)
 from b2blint.graph.odata import strip_annotations
 from b2blint.graph.recognize import Recognized, recognize
 from b2blint.identifiers import is_guid
@@ -64,11 +71,15 @@ class ImportedPolicy:
     ``dropped`` names each read-only or unmanaged field left out, as ``<resource>.<property>``.
     ``unmanaged`` holds whole Graph objects b2blint manages only in part: today the
     b2bManagementPolicy (annotations removed), of which only the domain list is in the policy.
+    ``response_only``: per partner (lower-case tenant ID), the members some beta responses
+    carry but neither metadata has (`UNDOCUMENTED_PARTNER`): never written to Graph, so the
+    writer keeps them as a comment in the partner's file instead of naming them as left out.
     """
 
     policy: dict[str, Any]
     dropped: tuple[str, ...]
     unmanaged: dict[str, Any]
+    response_only: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 def policy_from_graph(objects: Iterable[Recognized | Mapping[str, Any]]) -> dict[str, Any]:
@@ -100,6 +111,7 @@ class _Builder:
         self.sync_from: dict[str, tuple[Any, JsonPath]] = {}
         self.dropped: set[str] = set()
         self.unmanaged: dict[str, Any] = {}
+        self.response_only: dict[str, dict[str, Any]] = {}
 
     def add(self, found: Recognized) -> None:
         kind = found.kind
@@ -163,6 +175,8 @@ class _Builder:
         for key, value in data.items():
             if "@" in key or key in skip:
                 continue
+            if kind is ResourceKind.PARTNER and key in UNDOCUMENTED_PARTNER:
+                continue  # kept as a comment by `_partner`, not "left out"
             if key in NOT_IMPORTED[kind]:
                 self.dropped.add(f"{kind.value}.{key}")
                 continue
@@ -205,6 +219,14 @@ class _Builder:
                 origin=found.origin,
                 path=found.path,
             )
+        kept = {
+            key: strip_annotations(value)
+            for key, value in data.items()
+            if key in UNDOCUMENTED_PARTNER
+        }
+        if kept:
+            _check_value(kept, found.origin, found.path)
+            self.response_only[tenant_id.lower()] = kept
         sync = data.get("identitySynchronization")
         sync_path = (*found.path, "identitySynchronization")
         if isinstance(sync, Mapping):
@@ -253,7 +275,9 @@ class _Builder:
                     policy["partners"] = [_entry_in_order(e) for e in self.partners.values()]
             elif kind in self.singletons and self.singletons[kind][1] is not None:
                 policy[POLICY_KEY[kind]] = self.singletons[kind][1]
-        return ImportedPolicy(policy, tuple(sorted(self.dropped)), self.unmanaged)
+        return ImportedPolicy(
+            policy, tuple(sorted(self.dropped)), self.unmanaged, self.response_only
+        )
 
 
 def _check_tenant(tenant_id: Any, what: str, origin: Any, path: JsonPath) -> None:

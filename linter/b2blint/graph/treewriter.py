@@ -17,7 +17,7 @@ import errno
 import os
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -33,6 +33,14 @@ WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"}
     | {f"com{n}" for n in range(1, 10)}
     | {f"lpt{n}" for n in range(1, 10)}
+)
+_NO_DOMAINS = (
+    "Graph records neither a partner's cloud nor its domains: add `cloud:` (usgov or",
+    "china) if it is not in the global cloud, and `domains:` for the invitation rules.",
+)
+_KNOWN_DOMAIN = (
+    "Graph records no partner's cloud: add `cloud:` (usgov or china) if it is not in the",
+    "global cloud. `domains:` holds its default domain [S71]: add its other domains.",
 )
 # Every path component the writer may create: a slug, a GUID or a fixed name, plus ".yaml".
 _SAFE_PART = re.compile(r"[a-z0-9][a-z0-9-]*(?:\.yaml)?")
@@ -112,12 +120,17 @@ def render_tree(
     origin: Sequence[str],
     verb: str,
     b2b_policy: Any = None,
+    taken: Collection[str] = (),
+    response_only: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[TreeFile]:
     """The files of a tree for ``policy`` (policy-file data without unset settings).
 
     ``origin`` are the header lines saying where the data came from; ``verb`` is
     ``imported``/``exported``; ``b2b_policy`` is the whole b2bManagementPolicy, kept as a
-    comment because b2blint manages only its domain list.
+    comment because b2blint manages only its domain list. ``taken``: partner file names
+    (without ``.yaml``) already in use, which new partner files must not reuse (`--merge`).
+    ``response_only``: per lower-case partner ID, members Graph returned that neither metadata
+    has; they end the partner's file as a comment (escaped, never YAML data).
     """
     from b2blint.files.yamlio import UnwritableValue, dump_yaml, escaped
     from b2blint.graph.kinds import PARTNERS
@@ -148,7 +161,7 @@ def render_tree(
     except UnwritableValue as error:
         raise B2BLintError(f"tenant.yaml: cannot write: {error}") from None
     files = [TreeFile(Path("tenant.yaml"), text, what)]
-    used: set[str] = set()
+    used: set[str] = set(taken)
     command = "import" if verb == "imported" else "export"
     for entry in policy.get("partners", ()):
         slug = partner_slug(entry, used)
@@ -157,14 +170,26 @@ def render_tree(
         partner_header = [
             f"Partner {entry.get('name', partner_id)}, {verb} by `b2blint {command}`.",
             f"Graph: {PARTNERS}/{partner_id}",
-            "Graph records neither a partner's cloud nor its domains: add `cloud:` (usgov or",
-            "china) if it is not in the global cloud, and `domains:` for the invitation rules.",
+            *(_KNOWN_DOMAIN if "domains" in entry else _NO_DOMAINS),
         ]
         what = f"partner {partner_id}" + (f" ({escaped(entry['name'])})" if "name" in entry else "")
         if "identitySynchronization" in entry:
             what += ", identitySynchronization"
+        extra = (response_only or {}).get(str(partner_id).lower())
+        partner_footer = (
+            [
+                "",
+                f"Also {verb} from Graph, in neither the v1.0 nor the beta metadata, so b2blint",
+                "never writes them (docs/format.md):",
+                compact_json(dict(extra)),
+            ]
+            if extra
+            else []
+        )
         try:
-            body = dump_yaml({"b2blint": 1, "partners": [entry]}, header=partner_header)
+            body = dump_yaml(
+                {"b2blint": 1, "partners": [entry]}, header=partner_header, footer=partner_footer
+            )
         except UnwritableValue as error:
             raise B2BLintError(f"partner {partner_id}: cannot write: {error}") from None
         files.append(TreeFile(Path("partners") / f"{slug}.yaml", body, what))
@@ -195,41 +220,57 @@ def check_relative(relative: Path) -> PurePosixPath:
 _DIR_FD_OK = (
     hasattr(os, "O_NOFOLLOW")
     and hasattr(os, "O_DIRECTORY")
-    and {os.open, os.mkdir, os.rename, os.unlink, os.rmdir} <= os.supports_dir_fd
+    and {os.open, os.mkdir, os.rename, os.unlink, os.rmdir, os.link} <= os.supports_dir_fd
 )
 
 
-def write_tree(out_dir: Path, files: Sequence[TreeFile], exit_code: int = EXIT_USAGE) -> None:
+def write_tree(
+    out_dir: Path,
+    files: Sequence[TreeFile],
+    exit_code: int = EXIT_USAGE,
+    *,
+    into_existing: bool = False,
+) -> None:
     """Write every file atomically; on failure remove what was written, so no half tree stays.
 
     Every path is checked (`check_relative`), sizes first (`check_sizes`). On POSIX the files
     are created through directory descriptors opened with ``O_NOFOLLOW``: a symbolic link put
     in place of ``--out`` or ``partners/`` after the checks is refused, never followed.
+    ``into_existing`` (`export --merge`): ``out_dir`` may hold other files; each new file is
+    linked into place only if its name is still free, so nothing already there is replaced.
     """
     check_sizes(files, exit_code)
     relatives = [check_relative(file.relative) for file in files]
     try:
         if _DIR_FD_OK:
-            _write_at_fds(out_dir, relatives, files)
+            _write_at_fds(out_dir, relatives, files, into_existing)
         else:  # pragma: no cover - Windows: no dir_fd; check resolved paths instead
-            _write_by_path(out_dir, relatives, files)
+            _write_by_path(out_dir, relatives, files, into_existing)
     except OSError as error:
         name = error.filename if isinstance(error.filename, str) else ""
         where = out_dir / name if name else out_dir
         reason = error.strerror or str(error)
         if error.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
             reason = "is a symbolic link or not a directory (not followed)"
+        elif error.errno == errno.EEXIST and into_existing:
+            reason = "appeared meanwhile (not replaced); nothing written"
         raise B2BLintError(f"{where}: cannot write: {reason}", exit_code) from None
 
 
-def _write_at_fds(out_dir: Path, relatives: list[PurePosixPath], files: Sequence[TreeFile]) -> None:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+def _write_at_fds(
+    out_dir: Path,
+    relatives: list[PurePosixPath],
+    files: Sequence[TreeFile],
+    into_existing: bool = False,
+) -> None:
     made_root = False
-    try:
-        out_dir.mkdir()
-        made_root = True
-    except FileExistsError:
-        pass
+    if not into_existing:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir()
+            made_root = True
+        except FileExistsError:
+            pass
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     try:
         root = os.open(out_dir, flags)
@@ -241,7 +282,7 @@ def _write_at_fds(out_dir: Path, relatives: list[PurePosixPath], files: Sequence
     written: list[tuple[int, str]] = []
     temps: list[tuple[int, str, PurePosixPath]] = []
     try:
-        if os.listdir(root):  # noqa: PTH208 - a descriptor: the directory itself, no path
+        if not into_existing and os.listdir(root):  # noqa: PTH208 - a descriptor: the directory itself, no path
             raise OSError(errno.ENOTEMPTY, "directory is not empty (something was put there)", "")
         for relative, file in zip(relatives, files, strict=True):
             parent = PurePosixPath()
@@ -267,11 +308,16 @@ def _write_at_fds(out_dir: Path, relatives: list[PurePosixPath], files: Sequence
         os.sync()
         for dir_fd, temp, relative in temps:
             try:
-                os.rename(temp, relative.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                if into_existing:  # a hard link fails if the name exists: never replaces
+                    os.link(temp, relative.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                    written.append((dir_fd, relative.name))
+                    os.unlink(temp, dir_fd=dir_fd)
+                else:
+                    os.rename(temp, relative.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                    written.append((dir_fd, relative.name))
             except OSError as error:
                 error.filename = str(relative)
                 raise
-            written.append((dir_fd, relative.name))
         for fd in fds.values():
             os.fsync(fd)  # the directory entries themselves
     except BaseException:
@@ -313,7 +359,7 @@ def _write_temp_at(dir_fd: int, name: str, data: bytes, shown_as: str) -> str:
 
 
 def _write_by_path(
-    out_dir: Path, relatives: list[PurePosixPath], files: Sequence[TreeFile]
+    out_dir: Path, relatives: list[PurePosixPath], files: Sequence[TreeFile], into_existing: bool
 ) -> None:  # pragma: no cover - only where os.open has no dir_fd (Windows)
     from b2blint.files.fsutil import atomic_write_text
 
@@ -326,6 +372,8 @@ def _write_by_path(
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.parent.is_symlink() or not target.parent.resolve().is_relative_to(root):
                 raise OSError(errno.ELOOP, "leaves the output directory", str(relative))
+            if into_existing and target.exists():
+                raise OSError(errno.EEXIST, "exists", str(relative))
             atomic_write_text(target, file.text)
             written.append(target)
     except BaseException:

@@ -19,6 +19,7 @@ import binascii
 import dataclasses
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -88,6 +89,15 @@ _XTAP_READ = (READ_ALL, XTAP_WRITE)
 #: [S23][S25]: the one table the client's messages, docs/graph.md and the emulator's own
 #: table (checked by tests/fakegraph/test_fakegraph_permissions.py) agree with.
 ENDPOINTS: tuple[Endpoint, ...] = (
+    # export's partner names: a function, one call per partner [S70] (the key is its parameter).
+    Endpoint(
+        "GET",
+        "/tenantRelationships/findTenantInformationByTenantId(tenantId='{id}')",
+        _BOTH,
+        ("CrossTenantInformation.ReadBasic.All",),
+        "partners",
+        "tenantrelationship-findtenantinformationbytenantid",
+    ),
     Endpoint(
         "GET", _XTAP, _BOTH, _XTAP_READ, "crossTenantAccessPolicy", "crosstenantaccesspolicy-get"
     ),
@@ -305,9 +315,20 @@ _HIGHER: dict[str, frozenset[str]] = {
 }
 
 
+_FUNCTION_CALL = re.compile(r"^([^(]+)\(\w+='([^']*)'\)$")
+
+
 def _segments(path: str) -> list[str]:
-    """Lower-cased segments; an action may be namespaced (``microsoft.graph.resetTo...``)."""
-    return [s.lower().removeprefix("microsoft.graph.") for s in path.strip("/").split("/") if s]
+    """Lower-cased segments; an action may be namespaced (``microsoft.graph.resetTo...``); a
+    function call ``name(key='value')`` counts as two segments, ``name`` and ``value``."""
+    out: list[str] = []
+    for segment in path.strip("/").split("/"):
+        if not segment:
+            continue
+        call = _FUNCTION_CALL.match(segment)
+        parts = [call.group(1), call.group(2)] if call else [segment]
+        out += [part.lower().removeprefix("microsoft.graph.") for part in parts]
+    return out
 
 
 def endpoint_for(method: str, path: str) -> Endpoint | None:

@@ -191,3 +191,101 @@ def _add_partner(
     if isinstance(sync, dict):
         sync.setdefault("tenantId", tenant_id)
         objects[object_key(ResourceKind.IDENTITY_SYNCHRONIZATION, tenant_id)] = sync
+
+
+#: findTenantInformationByTenantId: one GET per tenant, global service only [S70].
+TENANT_INFO_PATH = "tenantRelationships/findTenantInformationByTenantId(tenantId='{}')"
+#: The permission that function lists, delegated and application alike [S70].
+TENANT_INFO_PERMISSION = "CrossTenantInformation.ReadBasic.All"
+#: A display name longer than this is not used: b2blint's own bound (a name is for people to read).
+MAX_TENANT_NAME = 256
+
+
+@dataclasses.dataclass(frozen=True)
+class TenantInfo:
+    """What export uses of another tenant's public tenantInformation [S71]: checked values."""
+
+    name: str | None
+    domain: str | None  # defaultDomainName, lower-case, a valid DNS name
+
+
+@dataclasses.dataclass(frozen=True)
+class TenantLookup:
+    """Names and default domains found for partner tenants, and why any are missing."""
+
+    found: Mapping[str, TenantInfo]  # lower-case tenant ID -> info
+    warnings: tuple[str, ...]
+    requests: int
+
+
+def resolve_tenants(
+    client: GraphClient, tenant_ids: Iterable[str], *, concurrency: int = 8
+) -> TenantLookup:
+    """Look up each tenant's name and default domain, ``concurrency`` requests at a time.
+
+    Everything returned is hostile: the display name becomes a YAML value and a file-name slug
+    (the writer escapes and slugs it), so it must be a non-empty string of at most
+    `MAX_TENANT_NAME` characters; the default domain must be a valid domain name, else it is
+    dropped with a warning. A 404 (tenant unknown) leaves that partner unnamed; a 403 (the
+    token lacks `TENANT_INFO_PERMISSION`) stops the lookups: every other call would fail too.
+    """
+    from b2blint.tenant.client import GraphError
+
+    ids = list(dict.fromkeys(tenant.lower() for tenant in tenant_ids))
+    before = client.requests_sent
+    denied: list[str] = []
+
+    def one(tenant: str) -> tuple[str, dict[str, Any] | None, str | None]:
+        if denied:
+            return tenant, None, None
+        try:
+            return tenant, client.get_optional(TENANT_INFO_PATH.format(tenant)), None
+        except GraphError as error:
+            if error.status == 403:
+                denied.append(tenant)
+                return tenant, None, None
+            return tenant, None, f"partner {tenant}: name not resolved: {error.message}"
+
+    found: dict[str, TenantInfo] = {}
+    warnings: list[str] = []
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for tenant, body, failure in pool.map(one, ids):
+            if failure is not None:
+                warnings.append(failure)
+            elif body is None and not denied:
+                warnings.append(f"partner {tenant}: Graph does not know this tenant (404)")
+            elif body is not None:
+                info = _tenant_info(tenant, body, warnings)
+                if info is not None:
+                    found[tenant] = info
+    if denied:
+        warnings.insert(
+            0,
+            f"partner names not resolved: the token lacks {TENANT_INFO_PERMISSION} "
+            "(403); grant it or pass --no-resolve-names",
+        )
+    return TenantLookup(found, tuple(warnings), client.requests_sent - before)
+
+
+def _tenant_info(tenant: str, body: dict[str, Any], warnings: list[str]) -> TenantInfo | None:
+    from b2blint.files.jsonpos import shown
+    from b2blint.rules.invalid_domain import domain_problem
+
+    returned = body.get("tenantId")
+    if not isinstance(returned, str) or returned.lower() != tenant:
+        warnings.append(f"partner {tenant}: Graph answered for another tenant; name not used")
+        return None
+    name = body.get("displayName")
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_TENANT_NAME:
+        if name is not None:
+            warnings.append(f"partner {tenant}: displayName {shown(name)} is not usable; left out")
+        name = None
+    domain = body.get("defaultDomainName")
+    if domain is not None:
+        problem = domain_problem(domain) if isinstance(domain, str) else "is not a string"
+        if problem is not None:
+            warnings.append(
+                f"partner {tenant}: defaultDomainName {shown(domain)} {problem}; left out"
+            )
+            domain = None
+    return TenantInfo(name, domain.lower() if isinstance(domain, str) else None)
