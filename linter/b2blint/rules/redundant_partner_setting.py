@@ -162,7 +162,12 @@ def _check_partner(
             continue
         if name in UNSURE_SERVICE_DEFAULTS and inherited[name].resolved.source is Source.SERVICE:
             continue  # can't tell it repeats a service default Microsoft documents two ways
-        if not same_as_default(value, resolve(policy, partner, name), inherited[name]):
+        if name in B2B_SETTINGS:
+            if not same_as_default(value, resolve(policy, partner, name), inherited[name]):
+                continue
+        elif canonical(value) != inherited[name].canonical:
+            # What `same_as_default` compares for a plain setting, without `resolve`: a
+            # partner's own non-null value is its effective value.
             continue
         ref = partner.settings_ref.child(name)
         source = _source_text(inherited[name].resolved)
