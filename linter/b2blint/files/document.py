@@ -119,7 +119,7 @@ class Document:
     #: Positions already looked up, by (path, key): many findings share a related location
     #: (the default a partner repeats, the first of 100,000 copies of a partner).
     _positions: dict[tuple[tuple[PathSegment, ...], bool], Position] = dataclasses.field(
-        default_factory=dict, repr=False
+        default_factory=dict, init=False, repr=False
     )
 
     def position(self, path: Sequence[PathSegment], *, key: bool = False) -> Position:
