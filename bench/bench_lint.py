@@ -42,21 +42,22 @@ def find_tool(name: str) -> str:
     return found
 
 
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB and exit code of one run of ``command``."""
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MiB, exit code and CPU seconds of one run of ``command``."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), cpu
 
 
 def compare(name: str, ours: list[str], theirs: list[str], runs: int) -> dict[str, float]:
     measure(ours)
     measure(theirs)  # warm-up: page cache and bytecode
-    pairs: list[tuple[tuple[float, float, int], tuple[float, float, int]]] = []
+    pairs: list[tuple[tuple[float, float, int, float], tuple[float, float, int, float]]] = []
     for _ in range(runs):
         pairs.append((measure(ours), measure(theirs)))
     codes = {pair[0][2] for pair in pairs}, {pair[1][2] for pair in pairs}
@@ -81,11 +82,15 @@ YAMLLINT_CONFIG = "{extends: default, rules: {line-length: {max: 120}, document-
 TREE_TARGETS = {"yamllint": 0.70, "check-jsonschema": 0.30}
 
 
-def compare_tree(tree: Path, schema_file: Path, runs: int) -> dict[str, float]:
+def compare_tree(
+    tree: Path, schema_file: Path, runs: int, baseline: str | None = None
+) -> dict[str, float]:
     """``b2blint lint TREE`` against yamllint (same tree) and check-jsonschema (one file of it),
-    all three measured round-robin so machine drift hits each alike."""
+    all three measured round-robin so machine drift hits each alike. ``baseline``: another
+    b2blint executable (an older installation) measured in the same rounds."""
     commands = {
         "b2blint": [find_tool("b2blint"), "lint", str(tree)],
+        **({"b2blint-baseline": [baseline, "lint", str(tree)]} if baseline else {}),
         "yamllint": [find_tool("yamllint"), "-d", YAMLLINT_CONFIG, str(tree)],
         "check-jsonschema": [
             find_tool("check-jsonschema"),
@@ -102,12 +107,21 @@ def compare_tree(tree: Path, schema_file: Path, runs: int) -> dict[str, float]:
         codes = sorted({r[name][2] for r in rounds})
         result[f"{name}_s"] = statistics.median(r[name][0] for r in rounds)
         result[f"{name}_mib"] = max(r[name][1] for r in rounds)
-        line = f"tree     {name:16} {result[f'{name}_s']:.3f}s {result[f'{name}_mib']:.0f}MiB"
+        result[f"{name}_cpu_s"] = statistics.median(r[name][3] for r in rounds)
+        line = (
+            f"tree     {name:16} {result[f'{name}_s']:.3f}s (CPU {result[f'{name}_cpu_s']:.3f}s) "
+            f"{result[f'{name}_mib']:.0f}MiB"
+        )
         if name != "b2blint":
             ratio = statistics.median(r["b2blint"][0] / r[name][0] for r in rounds)
+            cpu_ratio = statistics.median(r["b2blint"][3] / r[name][3] for r in rounds)
             result[f"ratio_{name}"] = ratio
-            verdict = "ok" if ratio <= TREE_TARGETS[name] else "OVER TARGET"
-            line += f"  b2blint/{name} {ratio:.3f} (target <= {TREE_TARGETS[name]}: {verdict})"
+            result[f"cpu_ratio_{name}"] = cpu_ratio
+            verdict = "ok" if ratio <= TREE_TARGETS.get(name, 1.0) else "OVER TARGET"
+            line += (
+                f"  b2blint/{name} {ratio:.3f}, CPU {cpu_ratio:.3f} "
+                f"(target <= {TREE_TARGETS.get(name, 1.0)}: {verdict})"
+            )
         print(f"{line} (exit {codes})", flush=True)
     return result
 
@@ -127,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         "--only-tree", action="store_true", help="run only the policies/ case (no corpus)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--baseline", help="another b2blint executable to measure in the tree case's rounds"
+    )
     args = parser.parse_args(argv)
 
     from b2blint.schema.bundle import full_bundle
@@ -135,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     schema_file = work / "b2blint-policy.bundle.json"
     schema_file.write_text(json.dumps(full_bundle()), "utf-8")
 
-    figures: dict[str, dict[str, float]] = {"tree": compare_tree(args.tree, schema_file, args.runs)}
+    tree = compare_tree(args.tree, schema_file, args.runs, args.baseline)
+    figures: dict[str, dict[str, float]] = {"tree": tree}
     if args.only_tree:
         return _finish(args.json, figures, work)
     b2blint = find_tool("b2blint")

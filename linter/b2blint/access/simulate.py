@@ -45,7 +45,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from b2blint.access.words import EVERYONE_BLOCKED, setting_phrase
 from b2blint.errors import B2BLintError
@@ -130,8 +130,7 @@ def kind_label(kind: AccessKind, direction: Direction | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """One sign-in: whose users, which kind and direction, who, which application."""
 
     partner: str  # name, tenant ID or DEFAULT_PARTNER
@@ -142,8 +141,7 @@ class Question:
     mfa_required: bool | None = None  # does Conditional Access require MFA? None: unknown
 
 
-@dataclasses.dataclass(frozen=True)
-class Decider:
+class Decider(NamedTuple):
     """A setting that decided a verdict: where it is written, or which service default."""
 
     ref: Ref | None
@@ -314,8 +312,7 @@ def half_deciders(resolved: Resolved, result: SettingResult) -> tuple[Decider, .
     return tuple(found)
 
 
-@dataclasses.dataclass(frozen=True)
-class CloudBlock:
+class CloudBlock(NamedTuple):
     """Microsoft cloud settings block the partner: why (long and short) and what decided."""
 
     reason: str

@@ -53,6 +53,9 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
 # Characters that can start a non-string plain scalar; anything else is a string at once.
 _NUMERIC_START = frozenset("0123456789-+.")
+# Characters that can start a plain scalar that is not a string (number, bool, null): the
+# builder resolves anything else (most keys' values: GUIDs aside, names, keywords) inline.
+_NON_STRING_START = _NUMERIC_START | frozenset("tTfFnN~")
 
 #: Plain scalars that YAML 1.1 tools (PyYAML, older parsers) read as booleans.
 YAML11_BOOLEANS = frozenset(
@@ -113,23 +116,37 @@ class Document:
     #: only places where a '#' after whitespace is text, not a comment (b2blint.lint.suppressions).
     #: None when unknown (a Document built by hand).
     string_spans: list[tuple[int, int]] | None = None
+    #: Positions already looked up, by (path, key): many findings share a related location
+    #: (the default a partner repeats, the first of 100,000 copies of a partner).
+    _positions: dict[tuple[tuple[PathSegment, ...], bool], Position] = dataclasses.field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def position(self, path: Sequence[PathSegment], *, key: bool = False) -> Position:
         """The 1-based position of the value at ``path`` (of its key with ``key=True``).
 
         A path that leaves the data (a missing property) resolves to the deepest container
-        that exists, which is where a "missing" finding belongs.
+        that exists, which is where a "missing" finding belongs. Looked up on demand (only
+        for what is reported) and remembered.
         """
+        cache_key = (tuple(path), key)
+        found = self._positions.get(cache_key)
+        if found is None:
+            found = self._positions[cache_key] = self._position(cache_key[0], key)
+        return found
+
+    def _position(self, path: tuple[PathSegment, ...], key: bool) -> Position:
         node: Any = self.data
         line, column = self.root_mark
+        all_marks = self.marks
+        last = len(path) - 1
         for index, segment in enumerate(path):
-            marks = self.marks.get(id(node))
+            marks = all_marks.get(id(node))
             if marks is None:
                 break
-            last = index == len(path) - 1
             if isinstance(node, dict) and isinstance(marks, dict) and segment in marks:
                 key_line, key_col, value_line, value_col = marks[str(segment)]
-                if last and key:
+                if key and index == last:
                     return Position(key_line + 1, key_col + 1)
                 line, column = value_line, value_col
                 node = node[segment]
@@ -396,6 +413,7 @@ class _Builder:
         nodes = 0
         no_key = _NO_KEY
         string_spans = self.string_spans
+        non_string_start = _NON_STRING_START
 
         while True:
             event = get_event()
@@ -425,13 +443,16 @@ class _Builder:
                         string_spans.append((mark.index, event.end_mark.index))
                     else:
                         text = event.value
-                        if len(text) > MAX_INTEGER_CHARS and _is_integer(text):
+                        if text and text[0] not in non_string_start:
+                            value = text  # what resolve_plain returns, without the call
+                        elif len(text) > MAX_INTEGER_CHARS and _is_integer(text):
                             raise self._refuse(
                                 event,
                                 f"integer with {len(text):,} characters is too long "
                                 f"(at most {MAX_INTEGER_CHARS})",
                             )
-                        value = resolve_plain(text)
+                        else:
+                            value = resolve_plain(text)
                 else:
                     value = {} if cls is mapping_start else []
                     marks[id(value)] = {} if cls is mapping_start else []

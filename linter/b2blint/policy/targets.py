@@ -65,10 +65,9 @@ nothing).
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from b2blint.policy.effective import Resolved
@@ -168,8 +167,7 @@ def short_id(value: str) -> str:
     return value[:8] + "…" if len(value) == 36 and value.count("-") == 4 else value
 
 
-@dataclasses.dataclass(frozen=True)
-class Subject:
+class Subject(NamedTuple):
     """Who signs in, as far as the question says.
 
     ``specified`` is False when neither a user nor a group was given: then membership of any
@@ -190,8 +188,7 @@ class Subject:
 ANYONE = Subject()
 
 
-@dataclasses.dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """The answer for one half: the value, the target that decided it, and unknowns in words."""
 
     value: Tri
@@ -338,8 +335,7 @@ def app_match(config: Any, app: str | None, *, whole: bool) -> Match:
     return _combine(found)
 
 
-@dataclasses.dataclass(frozen=True)
-class SettingResult:
+class SettingResult(NamedTuple):
     """The verdict of one B2B setting: passes or not, and which halves decided it."""
 
     passes: Tri

@@ -121,12 +121,9 @@ def _lists(policy: Policy) -> Iterator[tuple[str, Ref, Any, bool]]:
     if tenant is not None and isinstance(tenant.value, Mapping):
         yield "the tenant's domains", tenant.ref.child("domains"), tenant.value.get("domains"), True
     for partner in policy.partners:
-        yield (
-            f"partner {partner.label}'s domains",
-            partner.ref.child("domains"),
-            partner.entry.get("domains"),
-            True,
-        )
+        domains = partner.entry.get("domains")
+        if isinstance(domains, list):  # most partners list none: no label, no ref for them
+            yield f"partner {partner.label}'s domains", partner.ref.child("domains"), domains, True
 
 
 def _wildcard_message(what: str, domain: str, metadata: bool) -> str:
