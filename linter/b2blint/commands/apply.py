@@ -31,6 +31,7 @@ from b2blint.commands._graph import (
 )
 from b2blint.commands._options import common_options, config_option, detail
 from b2blint.errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_PARTIAL, B2BLintError
+from b2blint.printable import printable
 from b2blint.redact import redact
 
 if TYPE_CHECKING:
@@ -126,7 +127,8 @@ def apply_command(
     else:
         record.exit_code = code
         if record.plan is not None and record.plan.has_changes:
-            click.echo(summary_text(record.results, record.verification, record.verified), nl=False)
+            summary = summary_text(record.results, record.verification, record.verified)
+            click.echo(printable(summary, keep_newlines=True), nl=False)  # YAML/Graph names
         return code
     finally:
         if record.connected:
@@ -205,7 +207,9 @@ class _Signals:
 def _show_plan(plan: Plan, tenant_name: str | None) -> None:
     from b2blint.tenant.planformat import render_text
 
-    click.echo(render_text(plan, tenant_name), nl=False)
+    # Partner and tenant names come from the YAML and from Graph: never a raw control
+    # character on the terminal (attacks F18/F20, as `plan` does).
+    click.echo(printable(render_text(plan, tenant_name), keep_newlines=True), nl=False)
 
 
 @contextlib.contextmanager
