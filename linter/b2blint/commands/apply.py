@@ -1,10 +1,12 @@
 """``b2blint apply``: make the live tenant match the YAML (lint, plan, confirm, write, verify).
 
-Exit codes (docs/graph.md): 0 converged (or nothing to do); 1 failed or refused before any
-write (lint errors, a token for another tenant, a missing permission, a stale or edited plan,
-no confirmation, an unwritable report path, SIGINT/SIGTERM before the writes); 3 partial: at
-least one write landed and then another failed, an object was stale, or a signal stopped the
-writes. ``--report FILE`` records every operation with its request ids, whatever the exit
+Exit codes (README "Exit codes", docs/graph.md): 0 converged (or nothing to do); 1 failed or
+refused before any write (lint errors, Graph unreachable, 401/403, a token for another tenant,
+a missing permission, a stale or edited plan, no confirmation, an unwritable report path,
+SIGINT/SIGTERM before the writes, stdout closed while the plan was shown); 2 bad usage (a bad
+option or value, a missing path or config: nothing was sent to Graph); 3 partial: at least one
+write landed and then another failed, an object was stale, or a signal stopped the writes. A
+stdout closed after the writes (``| head``) changes no code: the outcome stands. ``--report FILE`` records every operation with its request ids, whatever the exit
 code. The use case itself is `b2blint.tenant.deploy`; this command parses, prints, and turns
 signals into a stop request.
 """
@@ -112,6 +114,17 @@ def apply_command(
     try:
         with signals:
             code = deploy(record, request, hooks)
+    except BrokenPipeError:
+        # stdout's reader went away (`| head`) while the plan was shown: stdout carries
+        # nothing during the writes, so this is before them, but the code says what happened.
+        _stdout_closed()
+        wrote = record.writes > 0
+        record.result = "failed" if wrote else "refused"
+        record.exit_code = EXIT_PARTIAL if wrote else EXIT_FAILED
+        record.message = "stdout was closed while the plan was shown; " + (
+            "some writes were sent (see --report)" if wrote else "nothing was written"
+        )
+        raise B2BLintError(record.message, record.exit_code) from None
     except B2BLintError as error:
         if record.result != "interrupted":
             attempted = any(r.status != "not-attempted" for r in record.results)
@@ -128,7 +141,17 @@ def apply_command(
         record.exit_code = code
         if record.plan is not None and record.plan.has_changes:
             summary = summary_text(record.results, record.verification, record.verified)
-            click.echo(printable(summary, keep_newlines=True), nl=False)  # YAML/Graph names
+            try:
+                click.echo(printable(summary, keep_newlines=True), nl=False)  # YAML/Graph names
+            except BrokenPipeError:
+                # The writes are done: the exit code (0 or 3) and --report still tell the
+                # truth; exiting 1 would claim that nothing was written.
+                _stdout_closed()
+                click.echo(
+                    "b2blint: stdout was closed before the summary; the exit code and "
+                    "--report give the outcome",
+                    err=True,
+                )
         return code
     finally:
         if record.connected:
@@ -155,6 +178,22 @@ def _write_report(record: ApplyRecord, path: Path, code: int | None) -> None:
             message + ("; the writes above landed" if wrote else ""),
             exit_code=EXIT_PARTIAL if wrote else EXIT_FAILED,
         ) from None
+
+
+def _stdout_closed() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again
+    (Python would then print "Exception ignored" and exit 120, whatever the outcome)."""
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 class _Interrupted(B2BLintError):
