@@ -274,3 +274,37 @@ def test_apply_token_without_write_permission_exits_1_before_any_write(
     assert result.exit_code == EXIT_FAILED, result.stderr
     assert "Policy.ReadWrite.CrossTenantAccess" in _last_line(result)
     assert writes(fake) == []
+
+
+def test_apply_missing_config_exits_1_with_nothing_sent(fake: RunningFake, tmp_path: Path) -> None:
+    config = tmp_path / "nope.yaml"
+    result = run_cli(["apply", str(_tree(tmp_path)), "--yes", "--config", str(config)])
+    assert result.exit_code == EXIT_FAILED
+    assert result.stderr == f"b2blint: error: --config: {config}: no such file\n"
+    assert fake.log() == []
+
+
+# ------------------------------------------------------------------------- mistyped commands
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [("lnt", " Did you mean 'lint'?"), ("aply", " Did you mean 'apply'?"), ("xyzzy", "")],
+)
+def test_a_mistyped_command_suggests_the_closest_one(typed: str, hint: str) -> None:
+    result = run_cli([typed, "policies"])
+    assert (result.exit_code, result.stdout) == (EXIT_USAGE, "")
+    assert result.stderr.splitlines() == [
+        "Usage: b2blint [OPTIONS] COMMAND [ARGS]...",
+        "Try 'b2blint --help' for help.",
+        "",
+        f"Error: No such command '{typed}'.{hint}",
+    ]
+
+
+def test_a_mistyped_command_name_is_escaped_in_the_message() -> None:
+    result = run_cli(["l\x1bnt"])
+    assert result.exit_code == EXIT_USAGE
+    assert (
+        result.stderr.splitlines()[-1] == "Error: No such command 'l\\x1bnt'. Did you mean 'lint'?"
+    )

@@ -2,7 +2,7 @@
 
 Exit codes: 0 success (with ``--detailed-exitcode``: no changes), 1 error, 2 changes present
 (``--detailed-exitcode`` only; Terraform's convention). Without the flag a usage error (a bad
-option, a missing path, a bad config) exits 2 like every command's; with it, every error exits
+option or value, a missing path) exits 2 like every command's; with it, every error exits
 1 (`b2blint.cli` maps them, since click may fail before this command runs), so 2 always means
 "changes" to a CI script.
 """
