@@ -3,12 +3,13 @@
 Exit codes (README "Exit codes", docs/graph.md): 0 converged (or nothing to do); 1 failed or
 refused before any write (lint errors, Graph unreachable, 401/403, a token for another tenant,
 a missing permission, a stale or edited plan, no confirmation, an unwritable report path,
-SIGINT/SIGTERM before the writes, stdout closed while the plan was shown); 2 bad usage (a bad
-option or value, a missing path or config: nothing was sent to Graph); 3 partial: at least one
-write landed and then another failed, an object was stale, or a signal stopped the writes. A
-stdout closed after the writes (``| head``) changes no code: the outcome stands. ``--report FILE`` records every operation with its request ids, whatever the exit
-code. The use case itself is `b2blint.tenant.deploy`; this command parses, prints, and turns
-signals into a stop request.
+SIGINT/SIGTERM before the writes, stdout closed while the plan was shown, a bad --config);
+2 bad usage (a bad option or value, a missing path: nothing was sent to Graph); 3 partial: at
+least one write landed and then another failed, an object was stale, or a signal stopped the
+writes. A stdout closed after the writes (``| head``) changes no code: the outcome stands.
+``--report FILE`` records every operation with its request ids, whatever the exit code. The
+use case itself is `b2blint.tenant.deploy`; this command parses, prints, and turns signals
+into a stop request.
 """
 
 from __future__ import annotations
