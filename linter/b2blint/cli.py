@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from b2blint import __version__
-from b2blint.errors import EXIT_INTERNAL, B2BLintError
+from b2blint.errors import EXIT_CHANGES, EXIT_FAILED, EXIT_INTERNAL, B2BLintError
 from b2blint.printable import printable
 
 # name -> "module:attribute"; the order is the order of `b2blint --help`.
@@ -81,6 +81,24 @@ class LazyGroup(click.Group):
             raise TypeError(f"{target} is not a click command")
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, but a mistyped command name gets the closest one (``lnt`` -> ``lint``)."""
+        name = args[0] if args else ""
+        if (
+            name
+            and not name.startswith("-")
+            and not ctx.resilient_parsing
+            and self.get_command(ctx, name) is None
+        ):
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            ctx.fail(f"No such command '{name}'.{hint}")
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
         if rows:
@@ -94,9 +112,38 @@ def cli() -> None:
     """b2blint: policy-as-code for Entra cross-tenant access and B2B collaboration settings."""
 
 
+DETAILED_EXITCODE = "--detailed-exitcode"
+
+
+def _detailed_exitcode(args: Sequence[str]) -> bool:
+    """Whether the command line asks for ``--detailed-exitcode`` (before any ``--``).
+
+    Read from the raw arguments, not from click's parse: the parse may be what failed.
+    """
+    for arg in args:
+        if arg == "--":
+            return False
+        if arg == DETAILED_EXITCODE or arg.startswith(DETAILED_EXITCODE + "="):
+            return True
+    return False
+
+
+def _error_code(code: int, detailed: bool) -> int:
+    """With ``--detailed-exitcode``, an error never exits 2: that code means "changes".
+
+    click's usage errors and b2blint's own (a missing path, a bad config) exit 2 otherwise;
+    a CI script reading 2 as "the tenant differs" would then go on with an empty plan
+    (issue 12 item 1). Terraform's convention: 1 for every error.
+    """
+    if detailed and code == EXIT_CHANGES:
+        return EXIT_FAILED
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (never raises, never prints a traceback)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    detailed = _detailed_exitcode(args)
     try:
         result: Any = cli.main(args=args, prog_name="b2blint", standalone_mode=False)
     except B2BLintError as error:
@@ -105,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from b2blint.redact import redact
 
         click.echo(f"b2blint: error: {printable(redact(error.message))}", err=True)
-        return error.exit_code
+        return _error_code(error.exit_code, detailed)
     except click.exceptions.Abort:
         click.echo("b2blint: aborted", err=True)
         return 1
@@ -113,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown = io.StringIO()  # click quotes the bad value as given: escape it (attack F31)
         error.show(file=shown)
         click.echo(printable(shown.getvalue().rstrip("\n"), keep_newlines=True), err=True)
-        return error.exit_code
+        return _error_code(error.exit_code, detailed)
     except KeyboardInterrupt:
         click.echo("b2blint: interrupted", err=True)
         return 130

@@ -503,3 +503,40 @@ def test_plan_comment_refuses_a_plan_without_marker(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip() == "plan.md has no b2blint-plan marker"
     assert requests == []
+
+
+@pytest.mark.parametrize("tree", ["missing", "lint errors"])
+def test_workflow_plan_step_fails_on_an_error_and_summarises_nothing(
+    tmp_path: Path, tree: str
+) -> None:
+    """The pull-request Plan step, run as the runner runs it (bash -eo pipefail) with the real
+    b2blint: a missing path used to exit 2, read as "changes", and an empty plan went on."""
+    from tests.integration._actions import BASH
+
+    [step] = [s for s in _load(WORKFLOW)["jobs"]["plan"]["steps"] if s.get("name") == "Plan"]
+    work = tmp_path / "src"
+    work.mkdir()
+    if tree == "lint errors":
+        _policies(work)
+    script = tmp_path / "step.sh"
+    script.write_text(step["run"], "utf-8")
+    summary = tmp_path / "summary.md"
+    summary.write_text("", "utf-8")
+    env = clean_env(
+        {
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "GITHUB_STEP_SUMMARY": str(summary),
+        }
+    )
+    done = subprocess.run(
+        [*BASH, str(script)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert summary.read_text("utf-8") == ""
+    assert done.stderr.splitlines()[-1].startswith("b2blint: error: ")

@@ -111,6 +111,8 @@ def classify(snippet: Snippet) -> str:
             return "run: quick start"
         if "az rest " in text:
             return "template: needs a tenant"
+        if "_B2BLINT_COMPLETE=" in text:
+            return "run: shell completion"
     elif lang == "yaml":
         try:
             data = yaml.safe_load(text)
@@ -212,6 +214,12 @@ def check_command(words: list[str], snippet: Snippet) -> None:
         assert url.startswith("https://graph.microsoft.com/v1.0/policies/"), url
     elif program == "curl":
         assert any(a.startswith("http://127.0.0.1:") for a in args), words  # loopback only
+    elif program == "eval" and len(args) == 1 and re.fullmatch(r"\$\((.*)\)", args[0]):
+        for inner in simple_commands(args[0][2:-1]):  # the command whose output is evaluated
+            check_command(inner, snippet)
+    elif program.startswith(f"{COMPLETE_VAR}="):
+        assert program.partition("=")[2] in COMPLETE_SOURCES, f"{snippet.where}: {words}"
+        assert args == ["b2blint"], f"{snippet.where}: {words}"
     elif program == "export" or re.fullmatch(r"[A-Z_]+=\S*", program):
         pass  # variables (their $(...) is a command of its own)
     elif program in ("echo", "$EDITOR"):
@@ -221,6 +229,9 @@ def check_command(words: list[str], snippet: Snippet) -> None:
 
 
 SHELL = [s for s in SNIPPETS if s.lang == "sh"]
+#: click's completion variable for the ``b2blint`` program, and the shells it writes for.
+COMPLETE_VAR = "_B2BLINT_COMPLETE"
+COMPLETE_SOURCES = ("bash_source", "zsh_source", "fish_source")
 
 
 @pytest.mark.parametrize("snippet", SHELL, ids=_id)
@@ -706,3 +717,54 @@ def test_every_command_line_in_the_prose_parses(document: str, command: str) -> 
     if argv[1:] == ["--version"]:
         return
     check_invocation(argv[1:])
+
+
+def _completion_source(shell: str) -> str:
+    env = {**clean_env(), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env[COMPLETE_VAR] = f"{shell}_source"
+    done = subprocess.run(
+        ["b2blint"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, ""), done
+    return done.stdout
+
+
+@pytest.mark.parametrize("snippet", _of("run: shell completion"), ids=_id)
+def test_shell_completion_snippet_completes_in_bash(snippet: Snippet) -> None:
+    """The documented bash line, run by a real bash, completes commands, options and values;
+    the zsh and fish lines print their shell's completion script for ``b2blint``."""
+    shells = re.findall(rf"{COMPLETE_VAR}=(\w+)_source b2blint", snippet.text)
+    assert sorted(shells) == ["bash", "fish", "zsh"], snippet.where
+    assert _completion_source("zsh").startswith("#compdef b2blint\n")
+    assert "complete --no-files --command b2blint" in _completion_source("fish")
+    bash = shutil.which("bash")
+    if bash is None:  # pragma: no cover - every CI image has bash
+        pytest.skip("no bash")
+    line = next(x for x in snippet.text.splitlines() if "bash_source" in x)
+    asks = {
+        ("b2blint", "pl"): ["plan"],
+        ("b2blint", "lnt"): [],
+        ("b2blint", "plan", "--form"): ["--format"],
+        ("b2blint", "plan", "--format", ""): ["text", "json", "markdown"],
+        ("b2blint", "apply", "--auth", "w"): ["workload-identity"],
+    }
+    script = [line]
+    for words in asks:
+        quoted = " ".join(shlex.quote(w) for w in words)
+        script += [
+            f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}; COMPREPLY=()",
+            "_b2blint_completion b2blint",
+            'printf "%s|" "${COMPREPLY[@]}"; echo',
+        ]
+    env = {**clean_env(), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(
+        [bash, "--norc", "--noprofile", "-c", "\n".join(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, ""), done
+    got = [[w for w in out.split("|") if w] for out in done.stdout.splitlines()]
+    assert got == list(asks.values())

@@ -92,8 +92,8 @@ def test_rules_lists_every_rule() -> None:
 
 
 def test_rules_id_prints_the_page_by_id_or_name() -> None:
-    by_id = run_cli(["rules", "xta003"])
-    by_name = run_cli(["rules", "direct-connect-without-mfa-trust"])
+    by_id = run_cli(["rules", "xta003", "--format", "markdown"])
+    by_name = run_cli(["rules", "direct-connect-without-mfa-trust", "--format", "markdown"])
     assert by_id.exit_code == 0
     assert by_id.stdout == by_name.stdout == (DOCS / "XTA003.md").read_text(encoding="utf-8")
 

@@ -1,12 +1,15 @@
 """``b2blint apply``: make the live tenant match the YAML (lint, plan, confirm, write, verify).
 
-Exit codes (docs/graph.md): 0 converged (or nothing to do); 1 failed or refused before any
-write (lint errors, a token for another tenant, a missing permission, a stale or edited plan,
-no confirmation, an unwritable report path, SIGINT/SIGTERM before the writes); 3 partial: at
+Exit codes (README "Exit codes", docs/graph.md): 0 converged (or nothing to do); 1 failed or
+refused before any write (lint errors, Graph unreachable, 401/403, a token for another tenant,
+a missing permission, a stale or edited plan, no confirmation, an unwritable report path,
+SIGINT/SIGTERM before the writes, stdout closed while the plan was shown, a bad --config);
+2 bad usage (a bad option or value, a missing path: nothing was sent to Graph); 3 partial: at
 least one write landed and then another failed, an object was stale, or a signal stopped the
-writes. ``--report FILE`` records every operation with its request ids, whatever the exit
-code. The use case itself is `b2blint.tenant.deploy`; this command parses, prints, and turns
-signals into a stop request.
+writes. A stdout closed after the writes (``| head``) changes no code: the outcome stands.
+``--report FILE`` records every operation with its request ids, whatever the exit code. The
+use case itself is `b2blint.tenant.deploy`; this command parses, prints, and turns signals
+into a stop request.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from b2blint.commands._graph import (
 )
 from b2blint.commands._options import common_options, config_option, detail
 from b2blint.errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_PARTIAL, B2BLintError
+from b2blint.printable import printable
 from b2blint.redact import redact
 
 if TYPE_CHECKING:
@@ -111,6 +115,17 @@ def apply_command(
     try:
         with signals:
             code = deploy(record, request, hooks)
+    except BrokenPipeError:
+        # stdout's reader went away (`| head`) while the plan was shown: stdout carries
+        # nothing during the writes, so this is before them, but the code says what happened.
+        _stdout_closed()
+        wrote = record.writes > 0
+        record.result = "failed" if wrote else "refused"
+        record.exit_code = EXIT_PARTIAL if wrote else EXIT_FAILED
+        record.message = "stdout was closed while the plan was shown; " + (
+            "some writes were sent (see --report)" if wrote else "nothing was written"
+        )
+        raise B2BLintError(record.message, record.exit_code) from None
     except B2BLintError as error:
         if record.result != "interrupted":
             attempted = any(r.status != "not-attempted" for r in record.results)
@@ -126,7 +141,18 @@ def apply_command(
     else:
         record.exit_code = code
         if record.plan is not None and record.plan.has_changes:
-            click.echo(summary_text(record.results, record.verification, record.verified), nl=False)
+            summary = summary_text(record.results, record.verification, record.verified)
+            try:
+                click.echo(printable(summary, keep_newlines=True), nl=False)  # YAML/Graph names
+            except BrokenPipeError:
+                # The writes are done: the exit code (0 or 3) and --report still tell the
+                # truth; exiting 1 would claim that nothing was written.
+                _stdout_closed()
+                click.echo(
+                    "b2blint: stdout was closed before the summary; the exit code and "
+                    "--report give the outcome",
+                    err=True,
+                )
         return code
     finally:
         if record.connected:
@@ -153,6 +179,22 @@ def _write_report(record: ApplyRecord, path: Path, code: int | None) -> None:
             message + ("; the writes above landed" if wrote else ""),
             exit_code=EXIT_PARTIAL if wrote else EXIT_FAILED,
         ) from None
+
+
+def _stdout_closed() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again
+    (Python would then print "Exception ignored" and exit 120, whatever the outcome)."""
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests capture it)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 class _Interrupted(B2BLintError):
@@ -205,7 +247,9 @@ class _Signals:
 def _show_plan(plan: Plan, tenant_name: str | None) -> None:
     from b2blint.tenant.planformat import render_text
 
-    click.echo(render_text(plan, tenant_name), nl=False)
+    # Partner and tenant names come from the YAML and from Graph: never a raw control
+    # character on the terminal (attacks F18/F20, as `plan` does).
+    click.echo(printable(render_text(plan, tenant_name), keep_newlines=True), nl=False)
 
 
 @contextlib.contextmanager

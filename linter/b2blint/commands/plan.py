@@ -1,8 +1,10 @@
 """``b2blint plan``: live tenant vs YAML, as an ordered list of changes.
 
 Exit codes: 0 success (with ``--detailed-exitcode``: no changes), 1 error, 2 changes present
-(``--detailed-exitcode`` only; Terraform's convention). click's own usage errors also exit 2,
-so scripts using ``--detailed-exitcode`` should check the options once by hand.
+(``--detailed-exitcode`` only; Terraform's convention). Without the flag a usage error (a bad
+option or value, a missing path) exits 2 like every command's; with it, every error exits
+1 (`b2blint.cli` maps them, since click may fail before this command runs), so 2 always means
+"changes" to a CI script.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from b2blint.policy.sections import RESOURCE_KEYS
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+    help="Exit 0 when there are no changes, 2 when there are, 1 on any error (usage too).",
 )
 @click.option(
     "--prune", is_flag=True, help="Plan to delete live partners that the YAML does not declare."

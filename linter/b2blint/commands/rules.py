@@ -26,17 +26,26 @@ def _table() -> str:
 
 @click.command("rules")
 @click.argument("rule", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="RULE's page as plain text for a terminal, or the Markdown of docs/rules/ID.md.",
+)
 @common_options
-def rules_command(rule: str | None) -> int:
+def rules_command(rule: str | None, output_format: str) -> int:
     """List every rule, or show RULE's documentation (ID or name) with examples."""
     if rule is None:
         click.echo(_table(), nl=False)
         return 0
-    from b2blint.lint.ruledocs import render_page, shipped_examples
+    from b2blint.lint.ruledocs import render_page, render_terminal, shipped_examples
     from b2blint.rules import find_rule
 
     found = find_rule(rule)
     if found is None:
         raise B2BLintError(f"unknown rule '{rule}' (see 'b2blint rules')")
-    click.echo(render_page(found, shipped_examples().get(found.id)), nl=False)
+    render = render_page if output_format == "markdown" else render_terminal
+    click.echo(render(found, shipped_examples().get(found.id)), nl=False)
     return 0

@@ -11,6 +11,8 @@ targets that are not plain files (docs/security.md, "output files"):
   written: a rename would replace the device node itself (``/dev/full`` became a regular
   file), and writing into it directly would block on a FIFO without a reader or lose the data.
   b2blint prints to stdout when no output file is given, so nothing needs ``-o /dev/stdout``;
+* a **new** file gets mode 0666 minus the umask (0644 under umask 022), like any other tool's
+  output; the temporary file is created with that mode, never 0600 then left so;
 * an existing file keeps its **permission bits, owner and group** (root running b2blint on a
   ``nobody:0640`` file must not turn it into ``root:root``); when the owner cannot be kept
   (not root), the write is refused rather than silently taking the file over;
@@ -26,7 +28,9 @@ before apply's first Graph write rather than after it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import signal
 import stat
 import tempfile
@@ -167,7 +171,7 @@ def atomic_write_bytes(
     if status is None:
         directory.mkdir(parents=True, exist_ok=True)
     with _signals_held():
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp_name = _create_temp(directory, target.name)
         try:
             with os.fdopen(fd, "wb") as handle:
                 if status is not None:
@@ -181,6 +185,35 @@ def atomic_write_bytes(
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
+
+
+# New files are created 0666 minus the umask (and any default ACL), as by any other tool:
+# 0644 under umask 022, 0600 under 077. `tempfile.mkstemp` makes 0600 whatever the umask.
+_NEW_FILE_MODE = 0o666
+_TEMP_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _create_temp(directory: Path, name: str) -> tuple[int, str]:
+    """A new temporary file beside ``name`` (``O_EXCL|O_NOFOLLOW``), mode 0666 & ~umask.
+
+    The kernel applies the umask at creation, so it is never read or changed here: reading it
+    means setting it (``os.umask``), which would open a window in which another thread's new
+    files get the wrong mode.
+    """
+    for _ in range(100):
+        path = directory / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(path, _TEMP_FLAGS, _NEW_FILE_MODE), str(path)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(directory))
 
 
 def _keep_owner_and_mode(fd: int, status: os.stat_result, shown: str) -> None:

@@ -213,6 +213,61 @@ def render_page(rule: Rule, examples: Examples | None) -> str:
     return "\n".join(lines)
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_ROW = re.compile(r"^\|\s*(.*?)\s*\|\s*(.*?)\s*\|$")
+_SOURCE_LINE = re.compile(r"^\[View source\]\(\.\./\.\./(\S+)\) · \[Fixtures\]\(\.\./\.\./(\S+)\)$")
+
+
+def render_terminal(rule: Rule, examples: Examples | None) -> str:
+    """The page of `render_page` for a terminal: what ``b2blint rules ID`` prints.
+
+    The Markdown page is for GitHub; on a terminal its generator comment, table pipes, fences
+    and relative links are noise. Same content, plain text: headings underlined, the header
+    table as aligned ``Name: value`` lines, code indented by four spaces, a link as
+    ``text (URL)``, and the source and fixture paths as paths of the repository.
+    """
+    page = _COMMENT.sub("", render_page(rule, examples))
+    out: list[str] = []
+    in_code = False
+    rows: list[tuple[str, str]] = []
+
+    def flush_rows() -> None:
+        width = max((len(name) for name, _ in rows), default=0)
+        out.extend(f"{name + ':':<{width + 1}} {value}" for name, value in rows)
+        rows.clear()
+
+    for line in page.split("\n"):
+        if line.startswith(_FENCE):
+            in_code = not in_code
+            continue
+        if in_code:
+            out.append(f"    {line}" if line else "")
+            continue
+        row = _ROW.match(line)
+        if row is not None:
+            name, value = row.groups()
+            if name and not set(value) <= {"-"}:
+                rows.append((name, _LINK.sub(r"\1 (\2)", value).replace("`", "")))
+            continue
+        if rows:
+            flush_rows()
+        source = _SOURCE_LINE.match(line)
+        if source is not None:
+            out.append(f"Source: {source.group(1)}; fixtures: {source.group(2)}")
+            continue
+        heading = re.match(r"^(#+) (.*)$", line)
+        if heading is not None:
+            underline = "=" if len(heading.group(1)) == 1 else "-"
+            out += [heading.group(2), underline * len(heading.group(2))]
+            continue
+        emphasis = len(line) > 2 and line[0] == line[-1] == "*" and "**" not in line
+        out.append(_LINK.sub(r"\1 (\2)", line[1:-1] if emphasis else line))
+    flush_rows()
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
+    return text + "\n"
+
+
 def render_index(rules: Sequence[Rule]) -> str:
     """docs/rules/README.md: the catalog."""
     lines = [

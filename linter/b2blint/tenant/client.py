@@ -550,7 +550,10 @@ class GraphClient:
                     f"({ENV_REQUEST_TIMEOUT})"
                 )
             else:
-                summary = f"no response from Graph ({type(error).__name__}: {_short(error)})"
+                summary = (
+                    f"no response from Graph ({type(error).__name__}: {_short(error)}) "
+                    f"at {_where(url)}"
+                )
             raise _Retry(
                 f"network error: {type(error).__name__}",
                 None,
@@ -925,6 +928,15 @@ def _origin(url: str) -> str:
 def _show(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _where(url: str) -> str:
+    """Where Graph was looked for (scheme, host, port; never a user or password in the URL).
+
+    A connection failure names it, so a mistyped --graph-url or a proxy is seen at once.
+    """
+    parts = urlsplit(url)
+    return printable(f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}")
 
 
 def _short(error: BaseException) -> str:

@@ -24,6 +24,7 @@ from typing import NoReturn
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.lint.engine import LintResult
 from b2blint.lint.tree import DEFAULT_PATH
+from b2blint.printable import printable
 from b2blint.redact import redact
 from b2blint.tenant.apply import OpResult, Verification, now_iso, partner_precheck
 from b2blint.tenant.auth import TokenInfo, TokenSource
@@ -545,4 +546,5 @@ def summary_text(
         lines.append("Verified: the live tenant matches the YAML.")
     elif not failed and not unconfirmed and not stale:
         lines.append("Not verified: the live tenant does not match the YAML (above).")
-    return redact("\n".join(lines)) + "\n"
+    # One line each, whatever a YAML name or a Graph message holds (F18/F20).
+    return redact("\n".join(printable(line) for line in lines)) + "\n"

@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from b2blint.printable import printable
 from b2blint.tenant.plan import Change, ObjectPlan, Plan, plan_to_dict
 
 UNSET = "(unset)"
@@ -65,7 +66,7 @@ def render_json(plan: Plan) -> str:
 
 
 def _title(plan: Plan, tenant_name: str | None) -> str:
-    who = f"{tenant_name} ({plan.tenant_id})" if tenant_name else plan.tenant_id
+    who = f"{printable(tenant_name)} ({plan.tenant_id})" if tenant_name else plan.tenant_id
     return f"tenant {who}, {plan.cloud} cloud"
 
 
@@ -80,10 +81,11 @@ def render_text(plan: Plan, tenant_name: str | None = None, access: str = "") ->
     if warnings:
         lines.append("")
         lines.append("Warnings:")
-        lines.extend(f"  ! {obj.label}: {w}" for obj, w in warnings)
+        lines.extend(f"  ! {printable(obj.label)}: {w}" for obj, w in warnings)
     for obj in plan.objects:
         lines.append("")
-        lines.append(f"{_SIGN[obj.action]} {obj.label} ({obj.action})")
+        # Names come from the YAML and Graph: one line each, whatever they hold (F18/F20).
+        lines.append(f"{_SIGN[obj.action]} {printable(obj.label)} ({obj.action})")
         for op in obj.operations:
             lines.append(f"    {op.index}. {op.method} /{op.api_version}{op.path}")
             for change in op.changes:
@@ -106,10 +108,14 @@ def _unmanaged_text(plan: Plan) -> list[str]:
             f"Unmanaged partners ({len(plan.unmanaged)}): live but not in the YAML; "
             "left alone (--prune deletes them):",
         ]
-        lines += [f"  {u.name + ' ' if u.name else ''}({u.tenant_id})" for u in plan.unmanaged]
+        lines += [
+            f"  {printable(u.name) + ' ' if u.name else ''}({u.tenant_id})" for u in plan.unmanaged
+        ]
     if plan.unmanaged_properties:
         lines += ["", "Unmanaged properties: live, not known to b2blint, never written:"]
-        lines += [f"  {resource}: {name}" for resource, name in plan.unmanaged_properties]
+        lines += [
+            f"  {resource}: {printable(name)}" for resource, name in plan.unmanaged_properties
+        ]
     return lines
 
 
