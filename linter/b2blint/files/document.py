@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from b2blint.diagnostics import PathSegment, Position
+from b2blint.files.utf8 import error_position
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100
@@ -177,10 +178,7 @@ def decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        line, column = error_position(raw, error.start)
         byte = raw[error.start]
         raise DocumentError(
             [

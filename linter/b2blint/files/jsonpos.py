@@ -22,6 +22,8 @@ import json
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
+from b2blint.files.utf8 import error_position
+
 JsonPath = tuple[str | int, ...]
 
 _WHITESPACE = frozenset(" \t\n\r")
@@ -80,10 +82,7 @@ def decode_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        start = before.rfind(b"\n") + 1
-        column = len(before[start:].decode("utf-8", errors="replace")) + 1
+        line, column = error_position(raw, error.start)
         raise JsonTextError(
             f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the response as UTF-8",
             line,
