@@ -1,7 +1,7 @@
 """The ``b2blint`` command line.
 
 Commands live in ``b2blint.commands.<name>`` and are imported only when invoked, so that
-``b2blint lint`` never pays for the Graph client, ruamel.yaml or jsonschema unless it needs
+``b2blint lint`` never pays for the Graph client or jsonschema unless it needs
 them (see docs/performance.md). Each command raises `B2BLintError` for anything the user can
 fix; `main` turns it into one line on stderr and the documented exit code.
 """

@@ -41,7 +41,7 @@ def compact_json(value: Any) -> str:
 
 
 def plain(value: Any) -> Any:
-    """A deep plain dict/list copy (policy data may arrive as ruamel containers)."""
+    """A deep plain dict/list copy (policy data may arrive as read-only mappings or tuples)."""
     if isinstance(value, Mapping):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
