@@ -9,8 +9,6 @@ fields of the exception.
 
 from __future__ import annotations
 
-import difflib
-
 from b2blint.errors import EXIT_USAGE, B2BLintError
 from b2blint.policy.model import Partner, Policy
 
@@ -19,6 +17,8 @@ MAX_SUGGESTIONS = 5
 
 def close_matches(policy: Policy, key: str) -> list[str]:
     """Labels (``Fabrikam (<tenant ID>)``) of the partners ``key`` may have meant."""
+    import difflib  # only when a partner was not found (not on a clean lint)
+
     lowered = key.lower()
     by_key: dict[str, Partner] = {}
     for partner in policy.partners:
