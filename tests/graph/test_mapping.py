@@ -680,6 +680,35 @@ def test_serialized_size_counts_exactly_the_documented_json() -> None:
     assert size.envelope + size.default + sum(n for _, n in size.partners) == size.total
 
 
+def test_policy_size_partner_bytes_are_each_partners_own_json() -> None:
+    """Each partner's bytes are its object's compact UTF-8 JSON, whatever its shape.
+
+    The size rule adds up the tenant's JSON and the settings' JSON instead of building each
+    partner object (issue 9 item 10): a partner without settings, with only unset settings,
+    with non-ASCII text, with a number, and one whose settings name a ``tenantId`` of their own
+    (Graph's key wins in the merged object) all count exactly the bytes of their object.
+    """
+    partners: list[Any] = [
+        {"tenantId": FABRIKAM},
+        {"tenantId": TENANT, "settings": {"b2bCollaborationInbound": None}},
+        {"tenantId": FABRIKAM, "settings": {"tenantRestrictions": {"x": "Ünited ☃", "n": 1.5}}},
+        {"tenantId": TENANT, "settings": {"tenantId": "other", "inboundTrust": {}}},
+        {"tenantId": FABRIKAM, "settings": "not a mapping"},
+    ]
+    objects = [
+        '{"tenantId":"' + FABRIKAM + '"}',
+        '{"tenantId":"' + TENANT + '"}',
+        '{"tenantId":"' + FABRIKAM + '","tenantRestrictions":{"x":"Ünited ☃","n":1.5}}',
+        '{"tenantId":"other","inboundTrust":{}}',
+        '{"tenantId":"' + FABRIKAM + '"}',
+    ]
+    size = policy_size({"partners": partners})
+    tenants = [FABRIKAM, TENANT, FABRIKAM, "other", FABRIKAM]
+    expected = [len(text.encode("utf-8")) + (1 if i else 0) for i, text in enumerate(objects)]
+    assert size.partners == tuple(zip(tenants, expected, strict=True))
+    assert size.total == serialized_policy_bytes({"partners": partners})
+
+
 def test_bundled_policy_size() -> None:
     from b2blint.files.document import read_document
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from b2blint.graph.values import compact_json, drop_unset, without_unset
+from b2blint.graph.values import compact_json_bytes, drop_unset, without_unset
 
 CONTEXT = "https://graph.microsoft.com/beta/$metadata#policies/crossTenantAccessPolicy/$entity"
 DEFAULT_LIMIT = 1024 * 25
@@ -78,11 +78,34 @@ def policy_size(policy: Mapping[str, Any]) -> PolicySize:
     default = _bytes(drop_unset(dict(default_value)) if isinstance(default_value, Mapping) else {})
     partners: list[tuple[str, int]] = []
     for index, entry in enumerate(policy.get("partners") or ()):
-        item = _partner_object(_tidy_entry(entry))
-        tenant = str(item.get("tenantId", "")) if isinstance(item, dict) else ""
-        partners.append((tenant, _bytes(item) + (1 if index else 0)))
+        tenant, size = _partner_bytes(entry)
+        partners.append((tenant, size + (1 if index else 0)))
     total = envelope + default + sum(size for _, size in partners)
     return PolicySize(total, envelope, default, tuple(partners))
+
+
+#: ``{"tenantId":`` opens every partner object.
+_TENANT_KEY = len('{"tenantId":')
+
+
+def _partner_bytes(entry: Any) -> tuple[str, int]:
+    """(tenantId, bytes) of one partner's object, without building it.
+
+    ``{"tenantId":T,<settings members>}`` is the tenant's JSON after the fixed opening, then
+    the settings object's JSON with its ``{`` turned into a comma (or just ``}`` when there
+    are no settings): the same bytes as serializing the merged object, for a 5 MB file of
+    52,000 partners at half the cost (issue 9 item 10).
+    """
+    if not isinstance(entry, dict):
+        return "", _bytes(entry)
+    settings = entry.get("settings")
+    settings = drop_unset(settings) if isinstance(settings, dict) else {}
+    if "tenantId" in settings:  # a settings key that overrides the tenant: merge for real
+        item = _partner_object({**entry, "settings": settings})
+        return str(item.get("tenantId", "")), _bytes(item)
+    tenant = entry.get("tenantId")
+    size = _TENANT_KEY + _bytes(tenant) + (_bytes(settings) if settings else 1)
+    return str(tenant), size
 
 
 def _tidy_entry(entry: Any) -> Any:
@@ -104,4 +127,4 @@ def _partner_object(entry: Any) -> Any:
 
 
 def _bytes(value: Any) -> int:
-    return len(compact_json(value).encode("utf-8"))
+    return compact_json_bytes(value)

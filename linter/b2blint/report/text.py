@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from b2blint.rules._rule import Rule
 
 _COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+_SEVERITY_TEXT = {severity: severity.value for severity in Severity}  # .value is a slow lookup
 
 
 def _plural(count: int, word: str) -> str:
@@ -54,10 +55,32 @@ def _line(d: Diagnostic, color: bool) -> str:
     )
 
 
+def _plain_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """`_line` without color for every finding, each file name made printable once.
+
+    A 5 MB file can hold 52,000 findings (issue 9 item 10), all in one file.
+    """
+    files: dict[str, str] = {}
+    lines: list[str] = []
+    append = lines.append
+    for d in diagnostics:
+        location = d.location
+        file = files.get(location.file)
+        if file is None:
+            file = files[location.file] = printable(location.file)
+        line, column = location.position
+        severity = _SEVERITY_TEXT[d.severity]
+        append(f"{file}:{line}:{column}: {d.rule_id} [{severity}] {printable(d.message)}")
+    return lines
+
+
 def render(
     result: LintResult, rules: Sequence[Rule], *, color: bool = False, quiet: bool = False
 ) -> str:
-    lines = [_line(d, color) for d in result.diagnostics]
+    if color:
+        lines = [_line(d, color) for d in result.diagnostics]
+    else:
+        lines = _plain_lines(result.diagnostics)
     if not quiet:
         last = summary(result)
         if color:

@@ -50,7 +50,7 @@ from typing import Any, NamedTuple
 from b2blint.diagnostics import Edit, Fix, Severity
 from b2blint.identifiers import is_guid
 from b2blint.policy.effective import B2B_PARTS, Resolved, Source, resolve
-from b2blint.policy.model import B2B_SETTINGS, PARTNER_SETTINGS, Partner, Policy
+from b2blint.policy.model import B2B_SETTINGS, PARTNER_SETTINGS, Partner, Policy, Ref
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 #: Settings whose service default Microsoft's pages disagree on, so a partner value can't be
@@ -150,47 +150,78 @@ def _source_text(inherited: Resolved) -> str:
 _ORDER = {name: index for index, name in enumerate(PARTNER_SETTINGS)}
 
 
+class _Shared(NamedTuple):
+    """What every finding on one setting has in common, built once per lint run.
+
+    A 5 MB file can repeat the default in 52,000 partners (issue 9 item 10): the words and
+    the related location of the default are the same for each of them.
+    """
+
+    inherited: Inherited
+    source: str  # "the default" / "the service default"
+    related: tuple[Related, ...]
+
+
+def _shared(inherited: Mapping[str, Inherited]) -> dict[str, _Shared]:
+    shared: dict[str, _Shared] = {}
+    for name, item in inherited.items():
+        default_ref = item.resolved.ref
+        related = (Related(default_ref.at_key(), "the default it repeats"),) if default_ref else ()
+        shared[name] = _Shared(item, _source_text(item.resolved), related)
+    return shared
+
+
+def _repeats(policy: Policy, partner: Partner, name: str, value: Any, inherited: Inherited) -> bool:
+    """Whether the partner's (non-null) ``value`` of setting ``name`` repeats what it inherits."""
+    if _clearly_differs(name, value, inherited):
+        return False
+    if name in UNSURE_SERVICE_DEFAULTS and inherited.resolved.source is Source.SERVICE:
+        return False  # can't tell it repeats a service default Microsoft documents two ways
+    if name in B2B_SETTINGS:
+        return same_as_default(value, resolve(policy, partner, name), inherited)
+    # What `same_as_default` compares for a plain setting, without `resolve`: a partner's own
+    # non-null value is its effective value.
+    return bool(canonical(value) == inherited.canonical)
+
+
 def _check_partner(
-    policy: Policy, partner: Partner, inherited: Mapping[str, Inherited]
+    policy: Policy, partner: Partner, shared: Mapping[str, _Shared]
 ) -> Iterator[Finding]:
     settings = partner.settings
     # Only the settings the partner has, in Graph's order: most partners set one or two of
-    # the twelve, and a 5 MB file has up to 100,000 partners (issue 9 item 10).
-    for name in sorted(settings.keys() & _ORDER.keys(), key=_ORDER.__getitem__):
+    # the twelve, and a 5 MB file has up to 100,000 partners (issue 9 item 10). The work per
+    # partner is the size of its own settings; what it inherits was resolved once.
+    names = [name for name in settings if name in _ORDER]
+    if len(names) > 1:
+        names.sort(key=_ORDER.__getitem__)
+    for name in names:
         value = settings[name]
-        if value is None or _clearly_differs(name, value, inherited[name]):
+        common = shared[name]
+        if value is None or not _repeats(policy, partner, name, value, common.inherited):
             continue
-        if name in UNSURE_SERVICE_DEFAULTS and inherited[name].resolved.source is Source.SERVICE:
-            continue  # can't tell it repeats a service default Microsoft documents two ways
-        if name in B2B_SETTINGS:
-            if not same_as_default(value, resolve(policy, partner, name), inherited[name]):
-                continue
-        elif canonical(value) != inherited[name].canonical:
-            # What `same_as_default` compares for a plain setting, without `resolve`: a
-            # partner's own non-null value is its effective value.
-            continue
-        ref = partner.settings_ref.child(name)
-        source = _source_text(inherited[name].resolved)
-        default_ref = inherited[name].resolved.ref
-        related = (Related(default_ref.at_key(), "the default it repeats"),) if default_ref else ()
+        settings_ref = partner.settings_ref
+        path = (*settings_ref.path, name)
+        source = common.source
+        label = partner.label
         yield Finding(
-            ref.at_key(),
-            f"partner {partner.label}: {name} is identical to {source} it would inherit; "
+            Ref(settings_ref.document, path, True),
+            f"partner {label}: {name} is identical to {source} it would inherit; "
             "delete it (same effect, fewer bytes toward the policy size limit).",
-            related=related,
+            related=common.related,
             fix=Fix(
                 file=partner.ref.document.path,
-                description=f"Delete {name} from partner {partner.label} (it repeats {source})",
-                edits=(Edit("delete", ref.path),),
+                description=f"Delete {name} from partner {label} (it repeats {source})",
+                edits=(Edit("delete", path),),
             ),
         )
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     # What a partner inherits is the same for every partner: resolve it once.
-    inherited = inherited_settings(policy)
+    shared = _shared(inherited_settings(policy))
     for partner in policy.partners:
-        yield from _check_partner(policy, partner, inherited)
+        if partner.settings:
+            yield from _check_partner(policy, partner, shared)
 
 
 RULE = Rule(
