@@ -32,7 +32,7 @@ from b2blint.errors import B2BLintError
 from b2blint.files.document import Document
 from b2blint.policy.model import TESTS_KEY, Policy, Ref
 from b2blint.policy.targets import Subject
-from b2blint.schema.check import SchemaFinding, suggest_property
+from b2blint.schema.check import SchemaFinding, compiled_accepts, suggest_property
 
 SCHEMA_NAME = "b2blint-tests.json"
 SIGN_IN_ONLY = ("kind", "direction", "app", "mfaRequired")
@@ -99,17 +99,7 @@ def _accepts(data: Any) -> bool:
     """The compiled validator's verdict (``b2blint.schema.codegen``): a tree with policy tests
     validates them on every lint, and this keeps jsonschema (about 55 ms to import) off a clean
     run. jsonschema explains only a file this rejects."""
-    from importlib import import_module
-
-    try:
-        module = import_module("b2blint.schema._generated.validator_tests")
-    except ImportError:  # not generated (a source checkout mid-edit): always explain
-        return False
-    try:
-        module.validate(data)
-    except ValueError:
-        return False
-    return True
+    return compiled_accepts("validator_tests", data)
 
 
 def validate(data: Any) -> list[SchemaFinding]:
