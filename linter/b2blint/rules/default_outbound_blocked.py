@@ -18,12 +18,13 @@ blocks **all** applications, and the Assessment removed its former "allow the Ri
 app" tests (25378, 35002) on 2026-04-30. Both cannot pass on one default: blocking everything
 fails XTA002; allowing the app fails 21790.
 
-b2blint does not let either win silently. With `--profile zta` both rules run and both
-findings are reported (this rule's message names XTA002, XTA002's page names this rule);
-the control result says "failed" with this trade-off. Decide, then record the decision in
-the config: either accept the Zero Trust reading and break encrypted mail from other organizations (`ignore = ["XTA002"]`), or keep
-encrypted mail working and accept the failed control (`ignore = ["BSL008"]`, reported as "not
-checked: rule disabled by the configuration"), or allow outbound per partner instead.
+b2blint does not let either win silently. With `--profile zta` both rules run and both findings
+are reported (this rule's message names XTA002, XTA002's page names this rule); the control
+result says "failed" with this trade-off. Decide, then record the decision in the config:
+either accept the Zero Trust reading and break encrypted mail from other organizations (`ignore
+= ["XTA002"]`), or keep encrypted mail working and accept the failed control (`ignore =
+["BSL008"]`, reported as "not checked: rule disabled by the configuration"), or allow outbound
+per partner instead.
 
 ## Why is this bad?
 An allowing default lets your users be invited into, and act in, any other organization: data
