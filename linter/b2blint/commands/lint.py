@@ -134,6 +134,13 @@ def lint_command(
         from b2blint.lint.changed import only_involving
 
         result = only_involving(result, paths)
+    if config.profiles:  # the findings, then each control's verdict
+        from b2blint.commands._controls import exit_code, write_with_controls
+        from b2blint.lint.profiles import control_results
+
+        controls = control_results(result, config.profiles, config)
+        write_with_controls(result, ALL_RULES, output_format, output, controls)
+        return exit_code(result, controls, strict)
     from b2blint.commands._emit import write_report
 
     write_report(result, ALL_RULES, output_format, output)

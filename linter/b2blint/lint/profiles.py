@@ -13,14 +13,15 @@ Stable API (used by the reporters and by ``audit``):
 - `profile_rule_ids(names)` -> the rule IDs the profiles enable;
   `check_profile_names(names)` raises `B2BLintError` (exit 2) for an unknown name, listing
   the available ones.
-- `control_results(result, names, config=None, unread=None)` -> one `ControlResult` per
-  control of the profiles, in profile then document order. ``status`` is ``passed``,
-  ``failed`` (``findings``: the diagnostics of its rule) or ``not-checked`` (``reason``:
-  why). A control is never "passed" unless its rule ran and every value it needs was read:
-  a section missing from the files (or from the live read), a section the live read could
-  not get (``unread``: section key -> why, e.g. a 403 for a missing permission) or a rule
-  disabled by the configuration all make it "not checked". ``conflict`` repeats the
-  control's documented conflict with another baseline or rule, so a report can show it.
+- `control_results(result, names, config, unread, absent)` -> one `ControlResult` per control
+  of the profiles, in profile then document order. ``status`` is ``passed``, ``failed``
+  (``findings``: the diagnostics of its rule; or, for a live read, ``reason``: a section the
+  tenant does not have, see ``absent``) or ``not-checked`` (``reason``: why). A control is
+  never "passed" unless its rule ran and every value it needs was read: a section missing from
+  the files (or from the live read), a section the live read could not get (``unread``: section
+  key -> why, e.g. a 403 for a missing permission) or a rule disabled by the configuration all
+  make it "not checked". ``conflict`` repeats the control's documented conflict with another
+  baseline or rule, so a report can show it.
 
 Suppressed findings are gone from the result, so a control whose only findings were suppressed
 with a ``# b2blint: disable`` comment counts as passed: the suppression is the recorded
@@ -164,7 +165,8 @@ def _missing(result: LintResult, control: Control, unread: Mapping[str, str]) ->
         if not present:
             dotted = ".".join(path)
             if result.policy.section(path[0]) is None:
-                return f"section {path[0]} is not present, so {dotted} is unknown"
+                what = "" if len(path) == 1 else f", so {dotted} is unknown"
+                return f"section {path[0]} is not present{what}"
             return f"{dotted} is not set, so its value is unknown"
     return None
 
@@ -174,9 +176,16 @@ def control_results(
     names: Sequence[str],
     config: Config | None = None,
     unread: Mapping[str, str] | None = None,
+    absent: Mapping[str, str] | None = None,
 ) -> tuple[ControlResult, ...]:
-    """The verdict of every control of the profiles ``names`` for ``result``."""
+    """The verdict of every control of the profiles ``names`` for ``result``.
+
+    ``absent`` (``audit``): section key -> what its absence means in a complete live read
+    (e.g. no invitation domain list: invitations go to any domain). A control that needs a
+    section listed there, and finds it absent, fails with that reason and no finding.
+    """
     unread = unread or {}
+    absent = absent or {}
     by_rule: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         if diagnostic.rule_id.startswith(PROFILE_RULE_PREFIX):
@@ -192,6 +201,17 @@ def control_results(
             findings = tuple(by_rule.get(rule.id, ()))
             if findings:
                 verdicts.append(base._replace(status=FAILED, findings=findings))
+                continue
+            gone = next(
+                (
+                    absent[path[0]]
+                    for path in control.needs
+                    if path[0] in absent and result.policy.section(path[0]) is None
+                ),
+                None,
+            )
+            if gone is not None:
+                verdicts.append(base._replace(status=FAILED, reason=gone))
                 continue
             missing = _missing(result, control, unread)
             if missing is not None:
