@@ -78,11 +78,14 @@ def test_every_b2blint_command_parses_with_the_real_cli() -> None:
         if not script:
             continue
         assert "${{" not in script, f"{step.get('name')}: pass expressions through env:"
-        for argv in commands_named(script, "b2blint"):
-            fmt = argv[argv.index("--format") + 1] if "--format" in argv else ""
+        for line in commands_named(script, "b2blint"):
+            fmt = line[line.index("--format") + 1] if "--format" in line else ""
+            argv = line
             if fmt not in REPORTERS and fmt != "markdown":
-                assert fmt == "html", argv  # built by the report helper's branch
-                argv = [a if a != "html" else "json" for a in argv]
+                # html comes with the HTML reporter (another branch); until it is merged, the
+                # rest of the line is still checked
+                assert fmt == "html", line
+                argv = [a if a != "html" else "json" for a in line]
             command = check_invocation(argv[1:])
             seen.append((command.name or "", fmt))
     assert seen == [("audit", "json"), ("audit", "html"), ("plan", "markdown")]
