@@ -128,5 +128,5 @@ def lint_command(
         result = only_involving(result, paths)
     from b2blint.commands._emit import write_report
 
-    write_report(result, ALL_RULES, output_format, output)
+    write_report(result, ALL_RULES, output_format, output, config=config)
     return result.exit_code(strict)
