@@ -161,7 +161,7 @@ PYPROJECT_ERRORS = [
     (
         "[tool.b2blint]\nselekt = []\n",
         "pyproject.toml:2:1: unknown key 'selekt' (known keys: api-version, exclude, ignore, "
-        "rules, select)",
+        "profiles, rules, select)",
     ),
     (
         '[tool.b2blint]\nselect = ["SCH", "XTB"]\n',

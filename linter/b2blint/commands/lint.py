@@ -47,6 +47,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
     help="Only these rules (IDs, names or ID prefixes such as XTA; comma-separated).",
 )
 @click.option("--ignore", multiple=True, help="Skip these rules (IDs, names or ID prefixes).")
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    help="Also check the controls of this baseline profile (repeatable; cisa-scuba, cis-m365, "
+    "cis-azure, eidsca, zta; docs/profiles.md).",
+)
 @config_option
 @click.option(
     "--fix", is_flag=True, help="Apply the fixes of fixable findings, then report the rest."
@@ -83,6 +90,7 @@ def lint_command(
     diff: bool = False,
     force: bool = False,
     stdin_filename: str | None = None,
+    profiles: tuple[str, ...] = (),
 ) -> int:
     """Lint policy files (default: policies/); '-' reads one file from stdin (editors).
 
@@ -95,7 +103,7 @@ def lint_command(
     from b2blint.rules import ALL_RULES
 
     config = load_config(config_file).with_command_line(
-        _split(select) if select else None, _split(ignore), api_version
+        _split(select) if select else None, _split(ignore), api_version, _split(profiles)
     )
     if stdin_filename is not None or STDIN in paths:
         from b2blint.commands._stdin import check_usage, lint_stdin
@@ -126,6 +134,13 @@ def lint_command(
         from b2blint.lint.changed import only_involving
 
         result = only_involving(result, paths)
+    if config.profiles:  # the findings, then each control's verdict
+        from b2blint.commands._controls import exit_code, write_with_controls
+        from b2blint.lint.profiles import control_results
+
+        controls = control_results(result, config.profiles, config)
+        write_with_controls(result, ALL_RULES, output_format, output, controls)
+        return exit_code(result, controls, strict)
     from b2blint.commands._emit import write_report
 
     write_report(result, ALL_RULES, output_format, output, config=config)

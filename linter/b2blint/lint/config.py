@@ -41,6 +41,9 @@ YAML_NAMES = (".b2blint.yaml", ".b2blint.yml")
 PYPROJECT = "pyproject.toml"
 _SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, OFF: OFF}
 _PREFIX = re.compile(r"[A-Za-z0-9]{3}[0-9]{0,2}")
+#: Rules with this prefix check baseline controls and run only when a profile enables them
+#: (`b2blint.lint.profiles.PROFILE_RULE_PREFIX`, repeated here to keep this module cheap).
+PROFILE_RULE_PREFIX = "BSL"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,9 +57,17 @@ class Config:
     exclude: tuple[str, ...] = ()  # glob patterns of files to skip (absolute when from a file)
     api_version: str = "v1.0"
     source: str | None = None  # the config file this came from, for messages
+    #: Baseline profiles (`b2blint.lint.profiles`) and the profile rules they turn on.
+    profiles: tuple[str, ...] = ()
+    profile_rules: frozenset[str] = frozenset()
 
     def enabled(self, rule_id: str) -> bool:
-        if self.select is not None and rule_id not in self.select:
+        if rule_id.startswith(PROFILE_RULE_PREFIX):  # off unless a profile or select names it
+            if rule_id not in self.profile_rules and (
+                self.select is None or rule_id not in self.select
+            ):
+                return False
+        elif self.select is not None and rule_id not in self.select:
             return False
         if rule_id in self.ignore:
             return False
@@ -76,10 +87,12 @@ class Config:
         select: Sequence[str] | None = None,
         ignore: Sequence[str] = (),
         api_version: str | None = None,
+        profiles: Sequence[str] = (),
     ) -> Config:
-        """This config with the command line's ``--select``/``--ignore``/``--api-version``.
+        """This config with the command line's ``--select``/``--ignore``/``--api-version``
+        and ``--profile`` (added to the file's ``profiles``).
 
-        Unknown rules on the command line are a usage error (exit 2).
+        Unknown rules or profiles on the command line are a usage error (exit 2).
         """
         ignored = set(self.ignore)
         severities = dict(self.severities)
@@ -102,13 +115,28 @@ class Config:
             if ids is None:
                 raise B2BLintError(f"--ignore: unknown rule '{key}' (see 'b2blint rules')")
             ignored |= ids
+        chosen_profiles = self.profiles
+        if profiles:
+            from b2blint.lint.profiles import check_profile_names
+
+            chosen_profiles = check_profile_names([*self.profiles, *profiles])
         return dataclasses.replace(
             self,
             select=selected,
             ignore=frozenset(ignored),
             severities=severities,
             api_version=api_version or self.api_version,
+            profiles=chosen_profiles,
+            profile_rules=_profile_rules(chosen_profiles),
         )
+
+
+def _profile_rules(names: Sequence[str]) -> frozenset[str]:
+    if not names:
+        return frozenset()
+    from b2blint.lint.profiles import profile_rule_ids
+
+    return profile_rule_ids(names)
 
 
 def _exact(key: str) -> str | None:
@@ -389,6 +417,7 @@ def _build(source: _Source) -> Config:
     # Discovery compares normalized absolute paths without resolving links; so does this.
     base = Path(os.path.abspath(source.path)).parent  # noqa: PTH100
     exclude = tuple((base / pattern).as_posix() for pattern in data.get("exclude", []))
+    profiles = _profiles(source, data.get("profiles", []))
     return Config(
         select=select,
         ignore=ignore,
@@ -397,7 +426,25 @@ def _build(source: _Source) -> Config:
         exclude=exclude,
         api_version=data.get("api-version", "v1.0"),
         source=source.display,
+        profiles=profiles,
+        profile_rules=_profile_rules(profiles),
     )
+
+
+def _profiles(source: _Source, names: Iterable[str]) -> tuple[str, ...]:
+    """The file's ``profiles``, each a known profile (else an error at its position)."""
+    from b2blint.lint.profiles import PROFILE_NAMES
+
+    chosen: list[str] = []
+    for index, name in enumerate(names):
+        if name not in PROFILE_NAMES:
+            raise source.error(
+                ("profiles", index),
+                f"unknown profile '{name}'; available profiles: {', '.join(PROFILE_NAMES)}",
+            )
+        if name not in chosen:
+            chosen.append(name)
+    return tuple(chosen)
 
 
 def _rule_id(key: str) -> str:

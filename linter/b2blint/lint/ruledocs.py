@@ -180,6 +180,8 @@ def render_page(rule: Rule, examples: Examples | None) -> str:
     doc = rule.doc.strip("\n")
     body, heading, references = doc.partition("## References")
     lines += [body.rstrip("\n"), ""]
+    if rule.controls:
+        lines += _controls_section(rule)
     if rule.options:
         lines += [
             "## Options",
@@ -211,6 +213,25 @@ def render_page(rule: Rule, examples: Examples | None) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _controls_section(rule: Rule) -> list[str]:
+    """The controls a profile rule checks: profile, document and version, quoted requirement."""
+    from b2blint.lint.profiles import CONTROLS
+
+    lines = ["## Controls", ""]
+    for control_id in rule.controls:
+        control = CONTROLS[control_id]
+        lines += [
+            f"- `{control.id}` (profile `{control.profile}`): {control.title}. "
+            f"[{control.document}]({control.url}), {control.version}. "
+            f'Requirement: "{control.requirement}" Graph property: `{control.graph_property}`.',
+        ]
+    lines.append("")
+    for control_id in rule.controls:
+        if CONTROLS[control_id].conflict:
+            lines += [f"**Conflict ({control_id}):** {CONTROLS[control_id].conflict}", ""]
+    return lines
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -385,6 +406,12 @@ def config_schema(rules: Sequence[Rule]) -> dict[str, Any]:
                 "of this file ('*' also matches '/').",
                 "type": "array",
                 "items": {"description": "A glob pattern.", "type": "string", "minLength": 1},
+            },
+            "profiles": {
+                "description": "Baseline profiles whose control rules (BSL) run "
+                "(docs/profiles.md); the command line's --profile adds to this list.",
+                "type": "array",
+                "items": {"description": "A profile name.", "type": "string", "minLength": 1},
             },
             "rules": {
                 "description": "Per rule, by ID or name: a severity, or a table with an optional "

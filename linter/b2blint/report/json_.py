@@ -18,6 +18,7 @@ FORMAT_VERSION = 1
 
 def render(result: LintResult, rules: Sequence[Rule]) -> str:
     findings: list[dict[str, Any]] = []
+    controls = {rule.id: rule.controls for rule in rules if rule.controls}
     for d in result.diagnostics:
         item: dict[str, Any] = {
             "rule": d.rule_id,
@@ -42,6 +43,8 @@ def render(result: LintResult, rules: Sequence[Rule]) -> str:
             ]
         if d.fixable:
             item["fixable"] = True
+        if d.rule_id in controls:  # baseline control IDs a profile rule checks
+            item["controls"] = list(controls[d.rule_id])
         findings.append(item)
     payload = {
         "version": FORMAT_VERSION,

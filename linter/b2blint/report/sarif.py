@@ -52,6 +52,10 @@ def render(result: LintResult, rules: Sequence[Rule]) -> str:
     index = {rule.id: position for position, rule in enumerate(rules)}
     seen: dict[str, int] = {}
     results = [_result(d, index, seen) for d in result.diagnostics]
+    controls = {rule.id: rule.controls for rule in rules if rule.controls}
+    for item in results:  # baseline control IDs (profile rules) as the result's tags too
+        if item["ruleId"] in controls:
+            item["properties"] = {"tags": list(controls[item["ruleId"]])}
     log = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -92,8 +96,16 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": _plain(markdown), "markdown": markdown},
         "helpUri": RULE_DOCS_URI.format(id=rule.id),
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-        "properties": {"problem.severity": _LEVEL[rule.severity], **rule_properties(rule.id)},
+        "properties": {"problem.severity": _LEVEL[rule.severity], **_properties(rule)},
     }
+
+
+def _properties(rule: Rule) -> dict[str, Any]:
+    """`rule_properties`, plus the baseline control IDs a profile rule checks as tags."""
+    properties = rule_properties(rule.id)
+    if rule.controls:
+        properties["tags"] = [*properties["tags"], "baseline", *rule.controls]
+    return properties
 
 
 def _error_link(code: str) -> str:
@@ -256,6 +268,16 @@ RULE_PROPERTIES: dict[str, tuple[tuple[str, ...], float | None]] = {
     "TST001": ((SECURITY, "policy-test"), 6.0),  # an access expectation does not hold
     "B2B001": (("maintainability", "suppression"), None),
     "B2B002": (("correctness", "suppression"), None),
+    # Baseline profile rules: a published control fails (who may get in, who may invite).
+    "BSL001": ((SECURITY, "external-collaboration"), 5.0),
+    "BSL002": ((SECURITY, "external-collaboration"), 4.0),
+    "BSL003": ((SECURITY, "external-collaboration"), 5.0),
+    "BSL004": ((SECURITY, "external-collaboration"), 5.0),
+    "BSL005": ((SECURITY, "external-collaboration"), 6.0),
+    "BSL006": ((SECURITY, "external-collaboration"), 5.0),
+    "BSL007": ((SECURITY, "external-collaboration"), 5.0),
+    "BSL008": ((SECURITY, "cross-tenant-access"), 5.0),
+    "BSL009": ((SECURITY, "cross-tenant-access"), 5.0),
 }
 
 

@@ -81,6 +81,9 @@ class Rule(NamedTuple):
     prevents: tuple[str, ...] = ()  # Microsoft error codes, e.g. ("AADSTS90071",)
     options: Mapping[str, Any] = _EMPTY  # name -> default
     fixable: bool = False
+    #: Published baseline controls this rule checks (IDs of `b2blint.rules._controls.Control`,
+    #: e.g. ("MS.AAD.8.2",)); a rule with controls runs only when a profile enables it.
+    controls: tuple[str, ...] = ()
 
     @property
     def error_links(self) -> tuple[str, ...]:

@@ -35,6 +35,11 @@ to that app is blocked, mail encrypted by the partner (or, for the default, by a
 organization) can't be read. Microsoft: "If you block access to all apps by default, users are
 unable to read emails encrypted with Microsoft Rights Management Service".
 
+Microsoft's Zero Trust Assessment disagrees: its test 21790 wants the default outbound settings
+to block every application, and it dropped its "allow the Rights Management app" tests in
+2026. `--profile zta` checks that as BSL008, and both findings are reported: see
+`b2blint rules BSL008` for the trade-off and how to record your choice.
+
 ## How to fix
 Allow the app on the setting that blocks it; `--fix` does it without changing any other access
 (who may reach which application stays the same, only this app is added):

@@ -1,0 +1,77 @@
+"""## What it does
+Profile rule (`eidsca`): reports `authorizationPolicy.allowEmailVerifiedUsersToJoinOrganization`
+unless it is `false`.
+
+Control **EIDSCA.AP06** (Maester EIDSCA, "Default Authorization Settings - User can joint the
+tenant by email validation"): Setting `allowEmailVerifiedUsersToJoinOrganization`, Recommended
+Value 'false' (Microsoft's default is true).
+
+Runs only with `--profile eidsca` (or `--select BSL006`).
+
+## Why is this bad?
+With it on, anyone with a mailbox in one of the tenant's verified domains can join the tenant by
+email verification (self-service sign-up), without an admin creating the account.
+
+## How to fix
+Set `allowEmailVerifiedUsersToJoinOrganization: false`.
+
+## References
+- Maester EIDSCA.AP06: https://maester.dev/docs/tests/EIDSCA.AP06
+- authorizationPolicy (allowEmailVerifiedUsersToJoinOrganization):
+  https://learn.microsoft.com/graph/api/resources/authorizationpolicy
+- Self-service sign-up for email-verified users:
+  https://learn.microsoft.com/entra/identity/users/directory-self-service-signup
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from b2blint.diagnostics import Severity
+from b2blint.policy.model import Policy
+from b2blint.rules._controls import Control, ref_at, tagged, value_at
+from b2blint.rules._rule import Context, Finding, Rule, Visit
+
+PATH = ("authorizationPolicy", "allowEmailVerifiedUsersToJoinOrganization")
+
+CONTROLS = (
+    Control(
+        id="EIDSCA.AP06",
+        profile="eidsca",
+        title="Default Authorization Settings - User can join the tenant by email validation",
+        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
+        version="EIDSCA.AP06 as published in maester365/maester (website/docs/tests/eidsca)",
+        requirement="Setting allowEmailVerifiedUsersToJoinOrganization, Recommended Value 'false'",
+        url="https://maester.dev/docs/tests/EIDSCA.AP06",
+        graph_property="authorizationPolicy.allowEmailVerifiedUsersToJoinOrganization",
+        needs=(PATH,),
+    ),
+)
+IDS = tuple(control.id for control in CONTROLS)
+
+
+def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    present, value = value_at(policy, PATH)
+    at = ref_at(policy, PATH)
+    if not present or at is None or value is False:
+        return
+    yield Finding(
+        at,
+        tagged(
+            "allowEmailVerifiedUsersToJoinOrganization is not false: anyone with a mailbox in a "
+            "verified domain can join the tenant by email verification; set it to false",
+            IDS,
+        ),
+    )
+
+
+RULE = Rule(
+    id="BSL006",
+    name="email-verified-join-disabled",
+    severity=Severity.ERROR,
+    summary="Users must not join the tenant by email verification (EIDSCA AP06).",
+    doc=__doc__ or "",
+    visits=Visit.POLICY,
+    check=check,
+    controls=IDS,
+)

@@ -1,0 +1,116 @@
+"""## What it does
+Profile rule (`cis-azure`, `eidsca`, `zta`): reports `authorizationPolicy.guestUserRoleId` when
+it is not Restricted Guest User (`2af84b1e-32c8-42b7-82bc-daa82404023b`: "Guest user access is
+restricted to properties and memberships of their own directory objects").
+
+Controls:
+
+- **CIS.AZURE.6.15** (CIS Microsoft Azure Foundations Benchmark v4.0.0, 6.15): "Ensure that
+  'Guest users access restrictions' is set to 'Guest user access is restricted to properties
+  and memberships of their own directory objects'".
+- **EIDSCA.AP07** (Maester EIDSCA, "Default Authorization Settings - Guest user access"):
+  Setting `guestUserRoleId`, Recommended Value '2af84b1e-32c8-42b7-82bc-daa82404023b'.
+- **ZTA.21792** (Microsoft Zero Trust Assessment, test 21792): "Guests have restricted access
+  to directory objects" (passes only on the restricted role ID).
+
+Runs only with one of those profiles (or `--select BSL002`).
+
+## Why is this bad?
+The Guest User role (limited, Microsoft's default) still lets guests read other users' and
+groups' basic properties. These baselines want guests to see only their own objects. It is
+stricter than CISA MS.AAD.8.1 and CIS M365 5.1.6.2, which also accept the limited role
+(BSL001): the baselines disagree, and each profile reports its own reading.
+
+## How to fix
+Set `guestUserRoleId: 2af84b1e-32c8-42b7-82bc-daa82404023b`. Microsoft notes some features
+(for example some Microsoft 365 group experiences for guests) work less with it; test first.
+
+## References
+- CIS Microsoft Azure Foundations Benchmark: https://www.cisecurity.org/benchmark/azure
+- Maester EIDSCA.AP07: https://maester.dev/docs/tests/EIDSCA.AP07
+- Zero Trust Assessment test 21792:
+  https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/Test-Assessment.21792.ps1
+- Restrict guest access permissions in Microsoft Entra ID:
+  https://learn.microsoft.com/entra/identity/users/users-restrict-guest-permissions
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from b2blint.diagnostics import Severity
+from b2blint.policy.model import Policy
+from b2blint.rules._controls import Control, ref_at, tagged, value_at
+from b2blint.rules._rule import Context, Finding, Rule, Visit
+
+RESTRICTED_GUEST_ROLE = "2af84b1e-32c8-42b7-82bc-daa82404023b"
+PATH = ("authorizationPolicy", "guestUserRoleId")
+PROPERTY = "authorizationPolicy.guestUserRoleId"
+
+CONTROLS = (
+    Control(
+        id="CIS.AZURE.6.15",
+        profile="cis-azure",
+        title="Guest users access restrictions set to restricted to their own directory objects",
+        document="CIS Microsoft Azure Foundations Benchmark",
+        version="v4.0.0, recommendation 6.15",
+        requirement="Ensure that 'Guest users access restrictions' is set to 'Guest user access "
+        "is restricted to properties and memberships of their own directory objects'",
+        url="https://www.cisecurity.org/benchmark/azure",
+        graph_property=PROPERTY,
+        needs=(PATH,),
+    ),
+    Control(
+        id="EIDSCA.AP07",
+        profile="eidsca",
+        title="Default Authorization Settings - Guest user access",
+        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
+        version="EIDSCA.AP07 as published in maester365/maester (website/docs/tests/eidsca)",
+        requirement="Setting guestUserRoleId, Recommended Value "
+        "'2af84b1e-32c8-42b7-82bc-daa82404023b'",
+        url="https://maester.dev/docs/tests/EIDSCA.AP07",
+        graph_property=PROPERTY,
+        needs=(PATH,),
+    ),
+    Control(
+        id="ZTA.21792",
+        profile="zta",
+        title="Guests have restricted access to directory objects",
+        document="Microsoft Zero Trust Assessment",
+        version="test 21792 (microsoft/zerotrustassessment, Test-Assessment.21792.ps1)",
+        requirement="Guests have restricted access to directory objects",
+        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
+        "Test-Assessment.21792.ps1",
+        graph_property=PROPERTY,
+        needs=(PATH,),
+    ),
+)
+IDS = tuple(control.id for control in CONTROLS)
+
+
+def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    present, role = value_at(policy, PATH)
+    at = ref_at(policy, PATH)
+    if not present or at is None or not isinstance(role, str):
+        return
+    if role.lower() != RESTRICTED_GUEST_ROLE:
+        yield Finding(
+            at,
+            tagged(
+                f"guestUserRoleId {role} is not Restricted Guest User; these baselines want "
+                f"{RESTRICTED_GUEST_ROLE} (guests see only their own directory objects)",
+                IDS,
+            ),
+        )
+
+
+RULE = Rule(
+    id="BSL002",
+    name="guest-access-restricted",
+    severity=Severity.ERROR,
+    summary="Guests must have restricted directory access (CIS Azure 6.15, EIDSCA AP07, ZTA).",
+    doc=__doc__ or "",
+    visits=Visit.POLICY,
+    check=check,
+    controls=IDS,
+)

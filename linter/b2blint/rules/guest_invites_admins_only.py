@@ -1,0 +1,119 @@
+"""## What it does
+Profile rule (`cisa-scuba`, `cis-m365`, `cis-azure`): reports
+`authorizationPolicy.allowInvitesFrom` unless it is `adminsAndGuestInviters` ("Only users
+assigned to specific admin roles can invite guest users": admins and the Guest Inviter role).
+
+Controls:
+
+- **MS.AAD.8.2** (CISA SCuBA Microsoft Entra ID baseline, MS.AAD.8.2v1, last modified June
+  2023): "Only users with the Guest Inviter role SHOULD be able to invite guest users."
+- **CIS.M365.5.1.6.3** (CIS Microsoft 365 Foundations Benchmark v5.0.0, 5.1.6.3 (L2)):
+  "Ensure guest user invitations are limited to the Guest Inviter role"; "The recommended state
+  for guest invite restrictions is Only users assigned to specific admin roles can invite guest
+  users."
+- **CIS.AZURE.6.16** (CIS Microsoft Azure Foundations Benchmark v4.0.0, 6.16): "Ensure that
+  'Guest invite restrictions' is set to 'Only users assigned to specific admin roles can invite
+  guest users'".
+
+`none` ("No one in the organization can invite guest users including admins") is stricter, but
+it is not the state these documents name, and ScubaGear fails it for MS.AAD.8.2; so does this
+rule. EIDSCA AP04 accepts `none` (BSL004) and Zero Trust 21791 accepts anything but `everyone`
+(BSL005): the baselines disagree, each profile reports its own reading.
+
+## Why is this bad?
+When members (or everyone, guests included) can invite, any account can bring outsiders into
+the tenant without the approval process a designated group of inviters enforces.
+
+## How to fix
+Set `allowInvitesFrom: adminsAndGuestInviters` and give the Guest Inviter role to the people
+who approve guests.
+
+## References
+- CISA SCuBA Microsoft Entra ID baseline, section 8:
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md
+- CIS benchmarks: https://www.cisecurity.org/benchmark/microsoft_365,
+  https://www.cisecurity.org/benchmark/azure
+- authorizationPolicy (allowInvitesFrom):
+  https://learn.microsoft.com/graph/api/resources/authorizationpolicy
+- Configure external collaboration settings:
+  https://learn.microsoft.com/entra/external-id/external-collaboration-settings-configure
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from b2blint.diagnostics import Severity
+from b2blint.policy.model import Policy
+from b2blint.rules._controls import Control, ref_at, tagged, value_at
+from b2blint.rules._rule import Context, Finding, Rule, Visit
+
+PATH = ("authorizationPolicy", "allowInvitesFrom")
+PROPERTY = "authorizationPolicy.allowInvitesFrom"
+WANTED = "adminsAndGuestInviters"
+
+CONTROLS = (
+    Control(
+        id="MS.AAD.8.2",
+        profile="cisa-scuba",
+        title="Only users with the Guest Inviter role can invite guest users",
+        document="CISA SCuBA Secure Configuration Baseline for Microsoft Entra ID",
+        version="MS.AAD.8.2v1 (last modified June 2023)",
+        requirement="Only users with the Guest Inviter role SHOULD be able to invite guest users.",
+        url="https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md",
+        graph_property=PROPERTY,
+        needs=(PATH,),
+    ),
+    Control(
+        id="CIS.M365.5.1.6.3",
+        profile="cis-m365",
+        title="Ensure guest user invitations are limited to the Guest Inviter role",
+        document="CIS Microsoft 365 Foundations Benchmark",
+        version="v5.0.0, recommendation 5.1.6.3 (L2)",
+        requirement="The recommended state for guest invite restrictions is Only users assigned "
+        "to specific admin roles can invite guest users.",
+        url="https://www.cisecurity.org/benchmark/microsoft_365",
+        graph_property=PROPERTY,
+        needs=(PATH,),
+    ),
+    Control(
+        id="CIS.AZURE.6.16",
+        profile="cis-azure",
+        title="Guest invite restrictions set to specific admin roles",
+        document="CIS Microsoft Azure Foundations Benchmark",
+        version="v4.0.0, recommendation 6.16",
+        requirement="Ensure that 'Guest invite restrictions' is set to 'Only users assigned to "
+        "specific admin roles can invite guest users'",
+        url="https://www.cisecurity.org/benchmark/azure",
+        graph_property=PROPERTY,
+        needs=(PATH,),
+    ),
+)
+IDS = tuple(control.id for control in CONTROLS)
+
+
+def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    present, value = value_at(policy, PATH)
+    at = ref_at(policy, PATH)
+    if not present or at is None or value == WANTED:
+        return
+    yield Finding(
+        at,
+        tagged(
+            f"allowInvitesFrom is '{value}'; these baselines want '{WANTED}' (only admins and "
+            "users with the Guest Inviter role can invite guests)",
+            IDS,
+        ),
+    )
+
+
+RULE = Rule(
+    id="BSL003",
+    name="guest-invites-admins-only",
+    severity=Severity.ERROR,
+    summary="Only admins and Guest Inviters may invite (MS.AAD.8.2, CIS 5.1.6.3, CIS Azure 6.16).",
+    doc=__doc__ or "",
+    visits=Visit.POLICY,
+    check=check,
+    controls=IDS,
+)

@@ -1,0 +1,80 @@
+"""## What it does
+Profile rule (`eidsca`): reports `authorizationPolicy.allowInvitesFrom` unless it is
+`adminsAndGuestInviters` or `none`.
+
+Control **EIDSCA.AP04** (Maester EIDSCA, "Default Authorization Settings - Guest invite
+restrictions"): Setting `allowInvitesFrom`, Recommended Value 'adminsAndGuestInviters'.
+Maester's test (`Test-MtEidscaAP04`) passes when the value is "-in
+@('adminsAndGuestInviters','none')", so this rule accepts both.
+
+Runs only with `--profile eidsca` (or `--select BSL004`).
+
+## Why is this bad?
+When every member (or everyone, guests included) can invite, anyone can bring outsiders into
+the tenant. CISA MS.AAD.8.2 and CIS (BSL003) fail `none`; EIDSCA passes it: the baselines
+disagree, and each profile reports its own reading.
+
+## How to fix
+Set `allowInvitesFrom: adminsAndGuestInviters` (or `none` to stop invitations altogether).
+
+## References
+- Maester EIDSCA.AP04: https://maester.dev/docs/tests/EIDSCA.AP04
+- authorizationPolicy (allowInvitesFrom):
+  https://learn.microsoft.com/graph/api/resources/authorizationpolicy
+- Configure external collaboration settings:
+  https://learn.microsoft.com/entra/external-id/external-collaboration-settings-configure
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from b2blint.diagnostics import Severity
+from b2blint.policy.model import Policy
+from b2blint.rules._controls import Control, ref_at, tagged, value_at
+from b2blint.rules._rule import Context, Finding, Rule, Visit
+
+PATH = ("authorizationPolicy", "allowInvitesFrom")
+ACCEPTED = ("adminsAndGuestInviters", "none")
+
+CONTROLS = (
+    Control(
+        id="EIDSCA.AP04",
+        profile="eidsca",
+        title="Default Authorization Settings - Guest invite restrictions",
+        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
+        version="EIDSCA.AP04 as published in maester365/maester (website/docs/tests/eidsca)",
+        requirement="Setting allowInvitesFrom, Recommended Value 'adminsAndGuestInviters' "
+        "(the test passes 'adminsAndGuestInviters' or 'none')",
+        url="https://maester.dev/docs/tests/EIDSCA.AP04",
+        graph_property="authorizationPolicy.allowInvitesFrom",
+        needs=(PATH,),
+    ),
+)
+IDS = tuple(control.id for control in CONTROLS)
+
+
+def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    present, value = value_at(policy, PATH)
+    at = ref_at(policy, PATH)
+    if not present or at is None or value in ACCEPTED:
+        return
+    yield Finding(
+        at,
+        tagged(
+            f"allowInvitesFrom is '{value}'; EIDSCA wants 'adminsAndGuestInviters' (or 'none')",
+            IDS,
+        ),
+    )
+
+
+RULE = Rule(
+    id="BSL004",
+    name="guest-invites-restricted",
+    severity=Severity.ERROR,
+    summary="Invitations limited to admins and Guest Inviters, or off (EIDSCA AP04).",
+    doc=__doc__ or "",
+    visits=Visit.POLICY,
+    check=check,
+    controls=IDS,
+)

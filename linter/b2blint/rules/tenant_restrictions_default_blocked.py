@@ -1,0 +1,81 @@
+"""## What it does
+Profile rule (`zta`): reports the default tenant restrictions (`default.tenantRestrictions`,
+Tenant Restrictions v2) unless they block `AllUsers` and `AllApplications`.
+
+Control **ZTA.21793** (Microsoft Zero Trust Assessment, test 21793, "Tenant restrictions v2
+policy is configured"): passes when the default `tenantRestrictions` has `accessType` blocked
+with the AllUsers target and blocked with the AllApplications target. The Assessment runs the
+test in the global cloud only; b2blint checks the setting wherever it is written.
+
+Runs only with `--profile zta` (or `--select BSL009`). Passing says the policy is configured;
+as the Assessment notes, enforcing it also needs the tenant restrictions header or the Global
+Secure Access client on your devices, which b2blint cannot see.
+
+## Why is this bad?
+Without a blocking TRv2 default, your users can sign in to any other tenant with accounts
+issued there, from your network and devices, and take data with them.
+
+## How to fix
+Set `default.tenantRestrictions` to block all users and all applications, and allow the
+tenants you trust per partner.
+
+## References
+- Zero Trust Assessment test 21793:
+  https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/Test-Assessment.21793.ps1
+- Set up tenant restrictions v2:
+  https://learn.microsoft.com/entra/external-id/tenant-restrictions-v2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from b2blint.diagnostics import Severity
+from b2blint.policy.model import Policy
+from b2blint.rules._controls import Control, blocks_everything, ref_at, tagged, value_at
+from b2blint.rules._rule import Context, Finding, Rule, Visit
+
+PATH = ("default", "tenantRestrictions")
+
+CONTROLS = (
+    Control(
+        id="ZTA.21793",
+        profile="zta",
+        title="Tenant restrictions v2 policy is configured",
+        document="Microsoft Zero Trust Assessment",
+        version="test 21793 (microsoft/zerotrustassessment, Test-Assessment.21793.ps1)",
+        requirement="Tenant restrictions v2 policy is configured",
+        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
+        "Test-Assessment.21793.ps1",
+        graph_property="crossTenantAccessPolicy/default tenantRestrictions",
+        needs=(PATH,),
+    ),
+)
+IDS = tuple(control.id for control in CONTROLS)
+
+
+def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    present, value = value_at(policy, PATH)
+    at = ref_at(policy, PATH)
+    if not present or at is None or blocks_everything(value):
+        return
+    yield Finding(
+        at.at_key(),
+        tagged(
+            "default tenantRestrictions do not block all users and all applications; block "
+            "them by default and allow trusted tenants per partner",
+            IDS,
+        ),
+    )
+
+
+RULE = Rule(
+    id="BSL009",
+    name="tenant-restrictions-default-blocked",
+    severity=Severity.ERROR,
+    summary="Tenant restrictions v2 default must block everything (ZTA 21793).",
+    doc=__doc__ or "",
+    visits=Visit.POLICY,
+    check=check,
+    controls=IDS,
+)
