@@ -135,3 +135,20 @@ def test_report_with_hostile_findings_in_chromium(
     assert facts["matrix"][1]["cells"][0] == "blocked blocked"
     assert hostile.SCRIPT_NAME in facts["bodyText"]
     assert hostile.FILE_NAME in facts["bodyText"]
+
+
+def test_profiles_report_in_chromium(
+    browser: Chromium, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796558400")
+    page = tmp_path / "profiles.html"
+    profiles = [arg for name in ("cisa-scuba", "zta") for arg in ("--profile", name)]
+    result = run_cli(["lint", str(POLICIES), *profiles, "--format", "html", "-o", str(page)])
+    assert result.exit_code == 1, result.stderr
+    facts = _load(browser, page, tmp_path / "profiles.png")
+    (finding,) = facts["findings"]
+    assert finding["rule"] == "BSL008"
+    assert finding["where"].endswith("policies/tenant.yaml:55:3")
+    text = facts["bodyText"]
+    assert "Controls per profile" in text and "ZTA.21790" in text
+    assert "Conflict: Conflicts with XTA002" in text

@@ -139,7 +139,7 @@ def lint_command(
         from b2blint.lint.profiles import control_results
 
         controls = control_results(result, config.profiles, config)
-        write_with_controls(result, ALL_RULES, output_format, output, controls)
+        write_with_controls(result, ALL_RULES, output_format, output, controls, config=config)
         return exit_code(result, controls, strict)
     from b2blint.commands._emit import write_report
 

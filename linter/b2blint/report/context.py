@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from b2blint import __version__
 from b2blint.graph.size import DEFAULT_LIMIT
@@ -22,6 +22,7 @@ from b2blint.graph.size import DEFAULT_LIMIT
 if TYPE_CHECKING:
     from b2blint.lint.config import Config
     from b2blint.lint.engine import LintResult
+    from b2blint.lint.profiles import ControlResult
     from b2blint.rules._rule import Rule
 
 #: What the findings were read from.
@@ -36,6 +37,8 @@ class ReportContext:
     ``tenant_id``/``tenant_name`` None: taken from the policy's ``tenant`` section.
     ``rules_run`` None: every rule of the catalog ran. ``source`` is `POLICY_FILES` or
     `LIVE_TENANT`: a live tenant's excerpts are its values as exported, not files on disk.
+    ``controls``: the profiles' per-control verdicts (`b2blint.lint.profiles.control_results`),
+    empty when no profile ran; ``not_read``: (section, why) a live read could not get.
     """
 
     generated: datetime.datetime
@@ -45,6 +48,13 @@ class ReportContext:
     size_limit: int = DEFAULT_LIMIT
     rules_run: frozenset[str] | None = None
     version: str = __version__
+    controls: tuple[ControlResult, ...] = ()
+    not_read: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        """The profiles whose controls were judged, in the order they were given."""
+        return tuple(dict.fromkeys(result.control.profile for result in self.controls))
 
     def ran(self, rule_id: str) -> bool:
         return self.rules_run is None or rule_id in self.rules_run
@@ -71,6 +81,31 @@ def for_lint(config: Config, rules: Sequence[Rule], source: str = POLICY_FILES) 
     limit = option_limit(config.rule_options(SIZE_RULE.id, SIZE_RULE.options))
     ran = frozenset(rule.id for rule in rules if config.enabled(rule.id))
     return ReportContext(now(), source, size_limit=limit, rules_run=ran)
+
+
+def with_controls(
+    context: ReportContext | None,
+    controls: Sequence[ControlResult],
+    extra: Mapping[str, Any] | None = None,
+) -> ReportContext:
+    """``context`` (or a default one) with the profiles' verdicts; ``extra`` is what
+    ``audit`` adds to the JSON report (``{"audit": {"tenantId", "notRead", ...}}``): with it
+    the source is the live tenant, named by its ID."""
+    context = context or default_context()
+    audit = (extra or {}).get("audit")
+    if isinstance(audit, Mapping):
+        not_read = audit.get("notRead")
+        tenant_id = audit.get("tenantId")
+        context = dataclasses.replace(
+            context,
+            source=LIVE_TENANT,
+            tenant_id=tenant_id if isinstance(tenant_id, str) else context.tenant_id,
+            not_read=tuple(
+                (str(k), str(v))
+                for k, v in (not_read.items() if isinstance(not_read, Mapping) else ())
+            ),
+        )
+    return dataclasses.replace(context, controls=tuple(controls))
 
 
 def tenant_of(result: LintResult, context: ReportContext) -> tuple[str | None, str | None]:

@@ -1,5 +1,10 @@
 """``--format junit``: JUnit XML for the test tabs of Azure DevOps and GitLab.
 
+With profiles (``lint --profile``, ``audit``), first a ``testsuite`` per profile with one
+test case per control x tenant (``name`` ``MS.AAD.8.2 <title>``, ``classname`` the tenant): a
+failed control fails with its findings (or its reason when it failed without one), a control
+not checked is ``skipped`` with why; then the other rules per file as below.
+
 Without profiles, one test case per rule x file: a ``testsuite`` per linted file (``name`` and
 ``package`` the file), a ``testcase`` per rule that ran (``name`` ``XTA003
 direct-connect-without-mfa-trust``, ``classname`` the file). A test case fails when the rule
@@ -40,6 +45,11 @@ class Case(NamedTuple):
     classname: str
     findings: tuple[Diagnostic, ...] = ()
     skipped: str | None = None
+    reason: str | None = None  # a failure without findings (a control failed by absence)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.findings) or self.reason is not None
 
 
 class Suite(NamedTuple):
@@ -114,16 +124,50 @@ def _case_xml(case: Case) -> list[str]:
             f'<failure message="{xml_text(message)}" type="{worst.value}">{text}</failure>',
             "</testcase>",
         ]
+    if case.reason is not None:
+        reason = xml_text(case.reason)
+        return [
+            f"{head}>",
+            f'<failure message="{reason}" type="error">{reason}</failure>',
+            "</testcase>",
+        ]
     if case.skipped is not None:
         return [f"{head}>", f'<skipped message="{xml_text(case.skipped)}"/>', "</testcase>"]
     return [f"{head}/>"]
+
+
+def control_suites(result: LintResult, context: ReportContext) -> list[Suite]:
+    """A suite per profile, a case per control x tenant (``classname`` the tenant).
+
+    A failed control carries its findings, or, when it failed without one (``audit``: a
+    section the tenant does not have), its reason; a control not checked is skipped with why.
+    """
+    tenant_id, tenant_name = tenant_of(result, context)
+    tenant = f"{tenant_name} ({tenant_id})" if tenant_name and tenant_id else tenant_id
+    tenant = tenant or tenant_name or "tenant"
+    suites: dict[str, list[Case]] = {}
+    for verdict in context.controls:
+        control = verdict.control
+        case = Case(f"{control.id} {control.title}", tenant, verdict.findings)
+        if verdict.status == "failed" and not verdict.findings:
+            case = case._replace(reason=verdict.reason or "failed")
+        elif verdict.status == "not-checked":
+            case = case._replace(skipped=f"not checked: {verdict.reason}")
+        suites.setdefault(control.profile, []).append(case)
+    return [Suite(name, tuple(cases)) for name, cases in suites.items()]
 
 
 def render(
     result: LintResult, rules: Sequence[Rule], *, context: ReportContext | None = None
 ) -> str:
     context = context or default_context()
-    return render_suites(result, rule_file_suites(result, rules, context), context)
+    if not context.controls:
+        return render_suites(result, rule_file_suites(result, rules, context), context)
+    # Profiles ran: the controls first, then the other rules per file (the profile rules'
+    # findings are already in their controls' cases).
+    others = [rule for rule in rules if not rule.controls]
+    suites = control_suites(result, context) + rule_file_suites(result, others, context)
+    return render_suites(result, suites, context)
 
 
 def render_suites(result: LintResult, suites: Sequence[Suite], context: ReportContext) -> str:
@@ -142,8 +186,8 @@ def render_suites(result: LintResult, suites: Sequence[Suite], context: ReportCo
     props = [f'<property name="{k}" value="{xml_text(v)}"/>' for k, v in properties]
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
     for number, suite in enumerate(suites):
-        failures = sum(1 for case in suite.cases if case.findings)
-        skipped = sum(1 for case in suite.cases if not case.findings and case.skipped is not None)
+        failures = sum(1 for case in suite.cases if case.failed)
+        skipped = sum(1 for case in suite.cases if not case.failed and case.skipped is not None)
         name = xml_text(suite.name)
         out.append(
             f'<testsuite name="{name}" package="{name}" id="{number}" tests="{len(suite.cases)}" '
