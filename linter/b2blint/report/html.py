@@ -127,7 +127,9 @@ border:1px solid}
 .gauge p{margin:6px 0}
 .legend{display:flex;flex-wrap:wrap;gap:8px 18px;list-style:none;padding:0;margin:8px 0;
 font-size:.88rem}
-table.matrix td{min-width:150px;padding:0}
+table.matrix{width:100%;table-layout:fixed}
+table.matrix col.partner{width:16%}
+table.matrix td{padding:0}
 table.matrix td details{padding:6px 10px}
 table.matrix td summary{cursor:pointer}
 table.matrix td summary .st{font-weight:600}
@@ -230,16 +232,16 @@ def render(
         *_header(result, context, tenant_id, tenant_name),
         '<nav class="toc" aria-label="Contents"><ul>'
         '<li><a href="#summary">Summary</a></li>'
+        '<li><a href="#matrix">Access matrix</a></li>'
         + ('<li><a href="#controls">Controls</a></li>' if context.controls else "")
         + '<li><a href="#size">Policy size</a></li>'
-        '<li><a href="#matrix">Access matrix</a></li>'
         '<li><a href="#by-partner">Findings by partner</a></li>'
         '<li><a href="#by-rule">Findings by rule</a></li></ul></nav>',
         "<main>",
         *_summary(result, rules, context),
+        *_matrix(access_matrix(result.policy)),
         *(controls_section(context.controls, diagnostics) if context.controls else ()),
         *_size(result, context),
-        *_matrix(access_matrix(result.policy)),
         *_by_partner(result, diagnostics, context, rules),
         *_by_rule(diagnostics, rules),
         "</main>",
@@ -292,12 +294,16 @@ def _summary(result: LintResult, rules: Sequence[Rule], context: ReportContext) 
         text = "All checks passed"
     ran = [rule for rule in rules if context.ran(rule.id)]
     partners = len(result.policy.partners)
+    from b2blint.rules.policy_size_limit import measure
+
+    share = 100 * measure(result.policy).total / context.size_limit
     cards = [
         (f"{errors:,}", "errors"),
         (f"{warnings:,}", "warnings"),
         (f"{len(ran):,}", "rules run"),
         (f"{partners:,}", "partners"),
         (f"{len(result.files):,}", "files" if context.source != LIVE_TENANT else "documents"),
+        (f"{share:.1f} %", '<a href="#size">of the policy size limit</a>'),
     ]
     out = [
         '<section id="summary" aria-labelledby="h-summary">',
@@ -465,7 +471,8 @@ def _matrix(matrix: Matrix) -> list[str]:
         '<table class="matrix">',
         "<caption>Partners \u00d7 B2B collaboration / B2B direct connect \u00d7 inbound / "
         "outbound</caption>",
-        '<colgroup><col></colgroup><colgroup span="2"></colgroup><colgroup span="2"></colgroup>',
+        '<colgroup><col class="partner"></colgroup><colgroup span="2"></colgroup>'
+        '<colgroup span="2"></colgroup>',
         "<thead>",
         '<tr><th scope="col" rowspan="2">Partner</th>'
         '<th scope="colgroup" colspan="2">B2B collaboration</th>'
