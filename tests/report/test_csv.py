@@ -32,13 +32,13 @@ FILE = '"partners/""><img src=x onerror=alert(1)>.yaml"'
 FABRIKAM = f"</title><script>alert('name')</script> ({hostile.FABRIKAM})"
 NORTHWIND = f'=HYPERLINK(""http://127.0.0.1/x"",""click"") ({hostile.NORTHWIND})'
 EXPECTED = (
-    "severity,rule,name,file,line,column,partner,path,message\r\n"
+    "severity,rule,name,file,line,column,partner,path,message,controls\r\n"
     f"error,XTA003,direct-connect-without-mfa-trust,{FILE},6,7,{FABRIKAM},"
-    f'$.partners[0].settings.b2bDirectConnectInbound,"partner {FABRIKAM}: {XTA003}"\r\n'
+    f'$.partners[0].settings.b2bDirectConnectInbound,"partner {FABRIKAM}: {XTA003}",\r\n'
     f'error,XTA007,users-apps-conflict,{FILE},13,7,"\'{NORTHWIND}",'
-    f'$.partners[1].settings.b2bCollaborationInbound,"partner {NORTHWIND}: {XTA007}"\r\n'
+    f'$.partners[1].settings.b2bCollaborationInbound,"partner {NORTHWIND}: {XTA007}",\r\n'
     "warning,XTA002,encrypted-mail-app-blocked,tenant.yaml,6,5,,"
-    f'$.default.b2bCollaborationOutbound.applications,"{XTA002}"\r\n'
+    f'$.default.b2bCollaborationOutbound.applications,"{XTA002}",\r\n'
 )
 
 
@@ -60,6 +60,14 @@ def test_clean_tree_is_the_header_alone(tmp_path: Path) -> None:
     result = run_cli(["lint", str(POLICIES), "--format", "csv", "-o", "out.csv"], cwd=tmp_path)
     assert result.exit_code == 0
     assert (tmp_path / "out.csv").read_bytes() == (",".join(HEADER) + "\r\n").encode()
+
+
+def test_profile_findings_name_their_controls(tmp_path: Path) -> None:
+    args = ["lint", str(POLICIES), "--profile", "zta", "--format", "csv", "-o", "out.csv"]
+    assert run_cli(args, cwd=tmp_path).exit_code == 1
+    rows = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text("utf-8"), newline="")))
+    assert [(r[1], r[-1]) for r in rows[1:]] == [("BSL008", "ZTA.21790")]
+    assert rows[1][8].endswith("[ZTA.21790]")
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 RFC 4180: a header row, CRLF after every record, a field quoted (with ``"`` doubled) when it
 holds a comma, a quote or a line break. Columns: ``severity, rule, name, file, line, column,
-partner, path, message`` (``partner`` is the label of the partner the finding is about, empty
-for tenant-wide settings and files).
+partner, path, message, controls`` (``partner`` is the label of the partner the finding is
+about, empty for tenant-wide settings and files; ``controls`` the baseline control IDs the rule
+checks, separated by spaces, empty for rules outside the profiles).
 
 Every cell is untrusted text shown by a spreadsheet, so two more things are done to it:
 
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
     from b2blint.lint.engine import LintResult
     from b2blint.rules._rule import Rule
 
-HEADER = ("severity", "rule", "name", "file", "line", "column", "partner", "path", "message")
+HEADER = (
+    "severity", "rule", "name", "file", "line", "column", "partner", "path", "message", "controls",
+)  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -40,7 +43,7 @@ def cell(value: str) -> str:
 
 
 def render(result: LintResult, rules: Sequence[Rule]) -> str:
-    del rules  # every finding carries its rule's ID and name
+    controls = {rule.id: " ".join(rule.controls) for rule in rules if rule.controls}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)
@@ -57,6 +60,7 @@ def render(result: LintResult, rules: Sequence[Rule]) -> str:
                 cell(partner),
                 cell(d.location.json_path),
                 cell(d.message),
+                controls.get(d.rule_id, ""),
             )
         )
     return buffer.getvalue()
