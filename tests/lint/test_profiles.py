@@ -263,3 +263,10 @@ def test_zta_21790_and_xta002_conflict_is_reported_not_resolved(tmp_path: Path) 
     page = run_cli(["rules", "BSL008"]).stdout
     assert "Conflict with XTA002 (encrypted mail)" in page
     assert "BSL008" in run_cli(["rules", "XTA002"]).stdout
+
+
+def test_docs_profiles_md_has_the_controls_table_of_the_code() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "profiles.md").read_text("utf-8")
+    from b2blint.lint.profiles import controls_table
+
+    assert controls_table() in text

@@ -251,3 +251,28 @@ def test_unknown_profile_lists_the_available_ones_before_any_request(
         "cis-azure, eidsca, zta\n"
     )
     assert fake.log() == []
+
+
+def test_the_audit_use_case_cannot_reach_the_write_path() -> None:
+    """Read-only by construction: tenant/audit.py imports no plan, apply or deploy code and
+    calls no client method but through `read_live` (which sends GETs only)."""
+    import ast
+
+    from b2blint.tenant import audit
+
+    tree = ast.parse(Path(audit.__file__).read_text("utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert imported.isdisjoint(
+        {"b2blint.tenant.apply", "b2blint.tenant.deploy", "b2blint.tenant.plan"}
+    )
+    calls = {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "client"
+    }
+    assert calls == set()

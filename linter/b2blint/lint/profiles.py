@@ -219,3 +219,24 @@ def control_results(
                 continue
             verdicts.append(base._replace(status=PASSED))
     return tuple(verdicts)
+
+
+def controls_table() -> str:
+    """The Markdown table of every control (docs/profiles.md embeds it; a test compares)."""
+    lines = [
+        "| Control | Profile | Rule | Document, version | Requirement (quoted) | Graph property |",
+        "|---|---|---|---|---|---|",
+    ]
+    for profile in PROFILES.values():
+        for control in profile.controls:
+            rule = _RULE_OF[control.id]
+            cells = (
+                f"`{control.id}`",
+                f"`{profile.name}`",
+                f"[{rule.id}](rules/{rule.id}.md)",
+                f"[{control.document}]({control.url}), {control.version}",
+                f'"{control.requirement}"',
+                f"`{control.graph_property}`",
+            )
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

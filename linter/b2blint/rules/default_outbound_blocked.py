@@ -21,10 +21,12 @@ fails XTA002; allowing the app fails 21790.
 b2blint does not let either win silently. With `--profile zta` both rules run and both findings
 are reported (this rule's message names XTA002, XTA002's page names this rule); the control
 result says "failed" with this trade-off. Decide, then record the decision in the config:
-either accept the Zero Trust reading and break encrypted mail from other organizations (`ignore
-= ["XTA002"]`), or keep encrypted mail working and accept the failed control (`ignore =
-["BSL008"]`, reported as "not checked: rule disabled by the configuration"), or allow outbound
-per partner instead.
+
+- accept the Zero Trust reading and break encrypted mail from other organizations:
+  `ignore = ["XTA002"]` (or a suppression comment with the reason);
+- keep encrypted mail working and accept the failed control: `ignore = ["BSL008"]` (the
+  control is then "not checked: rule BSL008 is disabled by the config", never "passed");
+- or allow outbound per partner instead of by default.
 
 ## Why is this bad?
 An allowing default lets your users be invited into, and act in, any other organization: data

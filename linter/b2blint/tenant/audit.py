@@ -115,9 +115,10 @@ def audit_tenant(
         raise B2BLintError(
             f"the live tenant cannot be audited: {error.message}", exit_code=EXIT_FAILED
         ) from None
+    policy = without_unset(imported.policy)
     files = tuple(
         render_tree(
-            without_unset(imported.policy),
+            policy,
             tenant_id=tenant_id,
             cloud=FORMAT_CLOUD.get(cloud, cloud),
             origin=["Tenant-wide settings, read by `b2blint audit` from the live tenant."],
@@ -129,9 +130,10 @@ def audit_tenant(
     base = out_dir if out_dir is not None else Path(tenant_id)
     sources = [((base / file.relative).as_posix(), file.text) for file in files]
     result = lint_sources(sources, config)
-    absent = {}
-    if ResourceKind.B2B_MANAGEMENT_POLICY in live.kinds:  # read, and no domain list in it
-        absent[section_key(ResourceKind.B2B_MANAGEMENT_POLICY)] = (
+    absent: dict[str, str] = {}
+    domains = section_key(ResourceKind.B2B_MANAGEMENT_POLICY)
+    if ResourceKind.B2B_MANAGEMENT_POLICY in live.kinds and domains not in policy:
+        absent[domains] = (  # read, and the tenant has no domain list
             "the tenant has no invitation domain allow or block list (no b2bManagementPolicy "
             "domain list), so guests can be invited from any domain"
         )
