@@ -112,7 +112,7 @@ def test_f31_clicks_own_usage_errors_escape_the_value_they_quote(tmp_path: Path)
     assert run.exit_code == 2
     assert run.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--format': 'x\\x1b[2J\\r' is not one of "
-        "'github', 'json', 'sarif', 'text', 'auto'."
+        "'csv', 'github', 'html', 'json', 'junit', 'sarif', 'text', 'auto'."
     )
     assert not _raw_controls(run.stderr)
 

@@ -21,10 +21,11 @@ from b2blint.commands._emit import resolve_format
 from b2blint.commands._options import is_quiet, note, use_color
 from b2blint.lint.profiles import FAILED, NOT_CHECKED, ControlResult
 from b2blint.printable import json_document
-from b2blint.report import get_reporter
+from b2blint.report import accepts, get_reporter
 from b2blint.report.controls import render_text, to_json
 
 if TYPE_CHECKING:
+    from b2blint.lint.config import Config
     from b2blint.lint.engine import LintResult
     from b2blint.rules._rule import Rule
 
@@ -37,9 +38,15 @@ def render(
     extra: Mapping[str, Any] | None = None,
     *,
     color: bool = False,
+    config: Config | None = None,
 ) -> str:
     name = resolve_format(output_format)
-    report = get_reporter(name, color=color, quiet=is_quiet())(result, rules)
+    context = None
+    if accepts(name, "context"):  # html, junit: the verdicts go into the report itself
+        from b2blint.report.context import for_lint, with_controls
+
+        context = with_controls(for_lint(config, rules) if config else None, controls, extra)
+    report = get_reporter(name, color=color, quiet=is_quiet(), context=context)(result, rules)
     if name == "text":
         block = render_text(controls)
         return report + ("\n" + block if block and report else block)
@@ -60,18 +67,19 @@ def write_with_controls(
     controls: Sequence[ControlResult],
     *,
     extra: Mapping[str, Any] | None = None,
+    config: Config | None = None,
 ) -> None:
     """Render and send to ``output`` (atomically) or stdout, like `_emit.write_report`."""
     if output is None:
         color = use_color(sys.stdout)
-        text = render(result, rules, output_format, controls, extra, color=color)
+        text = render(result, rules, output_format, controls, extra, color=color, config=config)
         click.echo(text, nl=False, color=True)
         return
     from b2blint.errors import B2BLintError
     from b2blint.files.fsutil import atomic_write_text, check_output_target
 
     check_output_target(output)
-    text = render(result, rules, output_format, controls, extra)
+    text = render(result, rules, output_format, controls, extra, config=config)
     try:
         atomic_write_text(Path(output), text)
     except OSError as error:

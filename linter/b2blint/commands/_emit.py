@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 import click
 
 from b2blint.commands._options import detail, is_quiet, note, use_color
-from b2blint.report import get_reporter
+from b2blint.report import accepts, get_reporter
 from b2blint.report.text import summary
 
 if TYPE_CHECKING:
+    from b2blint.lint.config import Config
     from b2blint.lint.engine import LintResult
+    from b2blint.report.context import ReportContext
     from b2blint.rules._rule import Rule
 
 AUTO = "auto"
@@ -33,23 +35,37 @@ def resolve_format(name: str) -> str:
 
 
 def write_report(
-    result: LintResult, rules: Sequence[Rule], output_format: str, output: str | None = None
+    result: LintResult,
+    rules: Sequence[Rule],
+    output_format: str,
+    output: str | None = None,
+    *,
+    config: Config | None = None,
+    context: ReportContext | None = None,
 ) -> None:
-    """Render ``result`` and send it to ``output`` (atomically) or to stdout."""
+    """Render ``result`` and send it to ``output`` (atomically) or to stdout.
+
+    Formats that describe the run (html, junit) get ``context``; without one, a context is
+    built from ``config`` (`b2blint.report.context.for_lint`: its size limit, the rules run).
+    """
     name = resolve_format(output_format)
+    if context is None and config is not None and accepts(name, "context"):
+        from b2blint.report.context import for_lint
+
+        context = for_lint(config, rules)
     detail(f"linted {len(result.files)} files with {len(rules)} rules; format {name}")
     for file in result.files:
         detail(f"  {file}", level=2)
     if output is None:
         color = use_color(sys.stdout)
-        report = get_reporter(name, color=color, quiet=is_quiet())(result, rules)
+        report = get_reporter(name, color=color, quiet=is_quiet(), context=context)(result, rules)
         click.echo(report, nl=False, color=True)
         return
     # tempfile costs 3 ms: only for --output
     from b2blint.files.fsutil import atomic_write_text, check_output_target
 
     check_output_target(output)  # a device, FIFO or read-only file is refused, not replaced
-    report = get_reporter(name, quiet=is_quiet())(result, rules)
+    report = get_reporter(name, quiet=is_quiet(), context=context)(result, rules)
     try:
         atomic_write_text(Path(output), report)
     except OSError as error:

@@ -113,5 +113,7 @@ def audit_command(
             "notRead": dict(audit.unread),
         }
     }
-    write_with_controls(audit.result, ALL_RULES, output_format, output, audit.controls, extra=extra)
+    write_with_controls(
+        audit.result, ALL_RULES, output_format, output, audit.controls, extra=extra, config=config
+    )
     return exit_code(audit.result, audit.controls, strict)

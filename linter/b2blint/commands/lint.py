@@ -139,9 +139,9 @@ def lint_command(
         from b2blint.lint.profiles import control_results
 
         controls = control_results(result, config.profiles, config)
-        write_with_controls(result, ALL_RULES, output_format, output, controls)
+        write_with_controls(result, ALL_RULES, output_format, output, controls, config=config)
         return exit_code(result, controls, strict)
     from b2blint.commands._emit import write_report
 
-    write_report(result, ALL_RULES, output_format, output)
+    write_report(result, ALL_RULES, output_format, output, config=config)
     return result.exit_code(strict)
