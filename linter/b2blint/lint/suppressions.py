@@ -445,9 +445,17 @@ def _ran(rule_id: str, config: Config, active: Collection[str] | None) -> bool:
 
 
 def _all_ran(config: Config, active: Collection[str] | None) -> bool:
+    """Whether every rule a bare directive could cover ran. Opt-in rules (baseline profiles,
+    off unless a profile or config enables them) count only when this run enabled them: a
+    bare directive that nothing on by default uses is unused, whatever a profile might add."""
     from b2blint.rules import ALL_RULES
 
-    return all(_ran(rule.id, config, active) for rule in ALL_RULES if rule.id not in UNSUPPRESSIBLE)
+    default = Config()
+    return all(
+        _ran(rule.id, config, active)
+        for rule in ALL_RULES
+        if rule.id not in UNSUPPRESSIBLE and (default.enabled(rule.id) or config.enabled(rule.id))
+    )
 
 
 def _unused(
