@@ -27,12 +27,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
-from b2blint.graph.kinds import BETA, BETA_ONLY, POLICY_KEY, SINGLETONS, ResourceKind
+from b2blint.graph.kinds import BETA, BETA_ONLY, MTO_TENANTS, POLICY_KEY, SINGLETONS, ResourceKind
 from b2blint.graph.mapping import (
     GraphMappingError,
     GraphRequest,
     GraphResource,
     b2b_update_request,
+    mto_tenants,
     resources_from_policy,
     without_unset,
 )
@@ -209,6 +210,7 @@ class _Builder:
         self.touched: set[str] = set()
         self.unmanaged_properties: list[tuple[str, str]] = []
         self.index = 0
+        self.tenant_id = ""  # this tenant (an MTO owner may add tenants [S92])
 
     def op(
         self,
@@ -307,6 +309,7 @@ def build_plan(
             f"cannot read the live tenant: {error.message}", exit_code=EXIT_FAILED
         ) from None
     b = _Builder(live, live_resources)
+    b.tenant_id = tenant_id
     b.domains = (
         live_policy.get("invitationDomains"),
         without_unset(policy).get("invitationDomains"),
@@ -356,6 +359,7 @@ def _singleton(
         return
     # A tenant-wide section manages only the properties it names.
     changes = _changes(resource.body, live_body, ())
+    ops: list[Operation] = []
     if changes:
         op = b.op(
             key,
@@ -364,7 +368,57 @@ def _singleton(
             GraphRequest("PATCH", resource.path, resource.api_version, _body(changes, resource)),
             changes,
         )
-        b.add(key, kind, label, "update", [op])
+        ops.append(op)
+    if kind is ResourceKind.MULTI_TENANT_ORGANIZATION:
+        ops.extend(_mto_tenants(b, resource, live_res))
+    b.add(key, kind, label, "update", ops)
+
+
+def _mto_tenants(
+    b: _Builder, resource: GraphResource, live_res: GraphResource | None
+) -> list[Operation]:
+    """Add the tenants the YAML names and the MTO lacks; set a changed role. Nothing else.
+
+    b2blint neither creates nor joins an MTO (PUT, joinRequest: each needs the other
+    tenants' admins and up to 2 hours [S90][S92]) and never removes a tenant. Only an owner
+    tenant may add tenants or change a role [S92]: the plan refuses before any write if this
+    tenant is not one. A tenant's displayName "can't be changed once set" [S92]: it is sent
+    when the tenant is added and never compared afterwards.
+    """
+    key = resource.key
+    if live_res is None:
+        raise B2BLintError(
+            "multiTenantOrganization: this tenant is in no multitenant organization (Graph "
+            "reads state 'inactive'); create or join one first, b2blint only updates it",
+            exit_code=EXIT_FAILED,
+        )
+    try:
+        wanted, live = mto_tenants(resource), mto_tenants(live_res)
+    except GraphMappingError as error:
+        raise B2BLintError(f"cannot plan: {error.message}", exit_code=EXIT_FAILED) from None
+    ops: list[Operation] = []
+    for tenant, entry in wanted.items():
+        found = live.get(tenant)
+        if found is None:
+            names = ("tenantId", "displayName", "role")
+            body = {name: entry[name] for name in names if name in entry}
+            request = GraphRequest("POST", MTO_TENANTS, resource.api_version, body)
+            ops.append(b.op(key, key, "create", request, [Change("tenants", None, body)]))
+        elif "role" in entry and entry["role"] != found.get("role"):
+            path = f"{MTO_TENANTS}/{entry['tenantId']}"
+            request = GraphRequest("PATCH", path, resource.api_version, {"role": entry["role"]})
+            change = Change(f"tenants.{entry['tenantId']}.role", found.get("role"), entry["role"])
+            ops.append(b.op(key, key, "update", request, [change]))
+    if ops:
+        own = live.get(b.tenant_id.lower(), {})
+        if own.get("role") != "owner":
+            raise B2BLintError(
+                f"multiTenantOrganization: only an owner tenant can add tenants or change a "
+                f"role, and this tenant ({b.tenant_id}) is "
+                f"{'not in the tenant list' if not own else repr(own.get('role'))}",
+                exit_code=EXIT_FAILED,
+            )
+    return ops
 
 
 def _b2b(
