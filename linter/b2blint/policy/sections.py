@@ -44,6 +44,9 @@ class Resource(NamedTuple):
     kind: ResourceKind
     key: str
     merged: bool
+    #: Read by ``export`` only when ``--section`` names it: the MTO sections need their own
+    #: permission (MultiTenantOrganization.Read.All), and most tenants are in no MTO.
+    opt_in: bool = False
 
 
 #: Every top-level resource, in the order of a policy file, of reads and of ``export``.
@@ -59,21 +62,28 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(ResourceKind.EXTERNAL_IDENTITIES_POLICY, "externalIdentitiesPolicy", merged=True),
     # The multitenant organization (its tenants live inside the section, as partners' sync
     # does inside a partner entry) and the two templates applied when a tenant joins (docs/mto.md).
-    Resource(ResourceKind.MULTI_TENANT_ORGANIZATION, "multiTenantOrganization", merged=True),
+    Resource(
+        ResourceKind.MULTI_TENANT_ORGANIZATION, "multiTenantOrganization", merged=True, opt_in=True
+    ),
     Resource(
         ResourceKind.MTO_PARTNER_TEMPLATE,
         "multiTenantOrganizationPartnerConfiguration",
         merged=True,
+        opt_in=True,
     ),
     Resource(
         ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE,
         "multiTenantOrganizationIdentitySynchronization",
         merged=True,
+        opt_in=True,
     ),
 )
 
 #: The policy-file keys of the resources (the choices of ``export --section``).
 RESOURCE_KEYS: tuple[str, ...] = tuple(r.key for r in RESOURCES)
+
+#: The sections ``export`` reads when no ``--section`` is given.
+DEFAULT_EXPORT_KEYS: tuple[str, ...] = tuple(r.key for r in RESOURCES if not r.opt_in)
 
 #: The tenant-wide resources (one object each) and their keys.
 SINGLETON_RESOURCES: tuple[Resource, ...] = tuple(

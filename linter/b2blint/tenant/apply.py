@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from b2blint.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, B2BLintError
-from b2blint.graph.kinds import B2B_POLICIES, BETA, PARTNERS, ResourceKind
+from b2blint.graph.kinds import B2B_POLICIES, BETA, MTO_TENANTS, PARTNERS, ResourceKind
 from b2blint.redact import redact
 from b2blint.tenant.client import DUPLICATE_CODE, Exchange, GraphClient, GraphError
 from b2blint.tenant.live import LiveTenant
@@ -102,6 +102,16 @@ def _exists(client: GraphClient, path: str, version: str) -> Callable[[], bool]:
     return lambda: client.get_optional(path, version) is not None
 
 
+def _mto_member(client: GraphClient, tenant_id: str, version: str) -> Callable[[], bool]:
+    """Whether the MTO lists ``tenant_id`` (an added tenant is listed as pending [S92])."""
+
+    def check() -> bool:
+        listed = client.list(MTO_TENANTS, version)
+        return any(str(item.get("tenantId")).lower() == tenant_id.lower() for item in listed)
+
+    return check
+
+
 def perform(client: GraphClient, op: Operation) -> Exchange:
     """Send one operation the safe way for its method."""
     if op.method == "PATCH":
@@ -118,6 +128,8 @@ def perform(client: GraphClient, op: Operation) -> Exchange:
 
             def check() -> bool:
                 return bool(client.list(B2B_POLICIES, BETA))
+        elif op.path == MTO_TENANTS:
+            check = _mto_member(client, str(body.get("tenantId")), op.api_version)
         else:  # pragma: no cover - the planner makes no other creates
             raise ValueError(f"no way to re-read {op.path}")
         return client.create(op.method, op.path, body, check, op.api_version)
