@@ -15,7 +15,7 @@ Behaviour and its basis (docs/fakegraph.md labels each one documented, specified
   changed once set" [S92] (a 400 here, wording guessed).
 * Templates: GET 200, PATCH 204 and a merge [S93][S94]; ``templateApplicationLevel`` is a flags
   enum sent as a comma-joined string (``none``, ``newPartners``, ``existingPartners``); the
-  Entra how-to disables a template with ``""`` [S95], which the emulator accepts as ``none``.
+  Entra how-to disables a template with ``""`` [S99], which the emulator accepts as ``none``.
 """
 
 from __future__ import annotations
