@@ -23,7 +23,8 @@ TENANTS_CONTEXT = (
     "https://graph.microsoft.com/v1.0/$metadata#tenantRelationships/multiTenantOrganization/tenants"
 )
 INJECTION = (
-    "Fabrikam\nmultiTenantOrganizationPartnerConfiguration:\n  inboundTrust: {isMfaAccepted: true}\n#"
+    "Fabrikam\nmultiTenantOrganizationPartnerConfiguration:\n"
+    "  inboundTrust: {isMfaAccepted: true}\n#"
 )
 
 
