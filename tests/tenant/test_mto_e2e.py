@@ -96,7 +96,13 @@ def test_import_of_the_documented_responses_lints_clean(tmp_path: Path) -> None:
     }
     assert "multiTenantOrganizationMember.joinedDateTime" in run.stdout  # left out, and said so
     lint = run_cli(["lint", "out"], cwd=tmp_path)
-    assert (lint.exit_code, lint.stdout) == (0, "All checks passed (1 file).\n")
+    assert lint.exit_code == 0  # no schema error; the two members lack partner entries here:
+    assert [line.split(" has ")[0] for line in lint.stdout.splitlines()[:2]] == [
+        "out/tenant.yaml:16:17: MTO002 [warning] MTO tenant Fabrikam "
+        "(4a12efe6-aa14-4d03-8dff-88fc89e2e2ad)",
+        "out/tenant.yaml:19:17: MTO002 [warning] MTO tenant Woodgrove Bank "
+        "(5036a0a0-a7a4-4933-9086-5dd54535dd6e)",
+    ]
 
 
 def test_import_of_the_unconfigured_and_inactive_examples(tmp_path: Path) -> None:
@@ -257,18 +263,50 @@ def test_a_member_tenant_cannot_add_tenants_and_nothing_is_written(
     assert writes(fake) == []
 
 
-def test_a_tenant_in_no_mto_is_refused_before_any_write(fake: RunningFake, tmp_path: Path) -> None:
+def _new_mto(tmp_path: Path, section: str) -> Path:
     tree = tmp_path / "p"
     tree.mkdir()
     (tree / "tenant.yaml").write_text(
-        f"b2blint: 1\ntenant: {{id: {TENANT}}}\nmultiTenantOrganization:\n  displayName: X\n",
+        f"b2blint: 1\ntenant: {{id: {TENANT}}}\nmultiTenantOrganization:\n{section}",
         encoding="utf-8",
     )
+    return tree
+
+
+def test_a_tenant_in_no_mto_creates_it_and_adds_the_others(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    tree = _new_mto(
+        tmp_path,
+        "  displayName: Contoso group\n"
+        "  tenants:\n"
+        f"    - {{tenantId: {TENANT}, role: owner}}\n"
+        f"    - {{tenantId: {FABRIKAM}, displayName: Fabrikam}}\n",
+    )
+    plan = run_cli(["plan", str(tree), "--detailed-exitcode"])
+    assert plan.exit_code == 2, plan.stderr
+    assert (
+        "+ multiTenantOrganization (create)\n"
+        f"    1. PUT {MTO}\n"
+        '       + displayName: (unset) -> "Contoso group"\n'
+        f"    2. POST {MTO}/tenants\n"
+    ) in plan.stdout
+    applied = run_cli(["apply", str(tree), "--yes"])
+    assert applied.exit_code == 0, applied.stderr
+    assert "Verified: the live tenant matches the YAML." in applied.stdout
+    assert committed(fake) == [  # this tenant is the new MTO's owner: only Fabrikam is added
+        ("PUT", MTO, {"displayName": "Contoso group"}),
+        ("POST", MTO + "/tenants", {"tenantId": FABRIKAM, "displayName": "Fabrikam"}),
+    ]
+
+
+def test_creating_an_mto_needs_a_display_name(fake: RunningFake, tmp_path: Path) -> None:
+    tree = _new_mto(tmp_path, "  description: no name\n")
     run = run_cli(["plan", str(tree)])
     assert run.exit_code == 1
     assert run.stderr == (
-        "b2blint: error: multiTenantOrganization: this tenant is in no multitenant organization "
-        "(Graph reads state 'inactive'); create or join one first, b2blint only updates it\n"
+        "b2blint: error: multiTenantOrganization: this tenant is in no multitenant organization, "
+        "and creating one needs a displayName\n"
     )
     assert writes(fake) == []
 

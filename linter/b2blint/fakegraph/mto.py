@@ -2,6 +2,8 @@
 
 Behaviour and its basis (docs/fakegraph.md labels each one documented, specified or guessed):
 
+* Create (PUT ``{displayName, description}``): 201, the creator becomes its owner [S100]; a
+  tenant already in an MTO gets 400 (guessed).
 * GET the MTO: 200 with the object; a tenant in no MTO reads ``state: "inactive"`` and null
   names, as the docs' second example shows [S90]. PATCH: displayName and description only,
   204 [S91]; on a tenant in no MTO the emulator answers 404 (guessed: the docs are silent).
@@ -62,6 +64,45 @@ def mto_get(call: Call) -> Reply:
     return _entity(call, f"{MTO_CONTEXT}/$entity", MTO, call.state.mto)
 
 
+def mto_put(call: Call) -> Reply:
+    """PUT: create the MTO, 201; displayName is required; the creator becomes its owner [S100].
+
+    A tenant already in one gets 400 ``Request_BadRequest`` ("A tenant can be part of only one
+    multitenant organization" [S92]; the status and wording are guessed).
+    """
+    body = _checked(call, call.body(), MTO)
+    if call.state.mto.get("state") == "active":
+        raise bad_request("The tenant is already part of a multi-tenant organization.")
+    if not isinstance(body.get("displayName"), str):
+        raise bad_request("Property 'displayName' is required when creating the organization.")
+    now = _now()
+    call.state.mto = {
+        "id": call.new_id(),
+        "createdDateTime": now,
+        "displayName": body["displayName"],
+        "description": body.get("description"),
+        "state": "active",
+    }
+    own = call.options.tenant_id
+    call.state.mto_tenants = {
+        own.lower(): {
+            "tenantId": own,
+            "displayName": None,  # what Graph fills in is undocumented (guessed: null)
+            "addedDateTime": now,
+            "joinedDateTime": now,
+            "addedByTenantId": own,
+            "role": "owner",
+            "state": "active",
+            "transitionDetails": None,
+        }
+    }
+    return _entity(call, f"{MTO_CONTEXT}/$entity", MTO, call.state.mto, status=201)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def mto_patch(call: Call) -> Reply:
     """PATCH: displayName and description [S91]."""
     body = _checked(call, call.body(), MTO)
@@ -91,7 +132,7 @@ def tenants_post(call: Call) -> Reply:
         raise bad_request("Property 'tenantId' must be a tenant ID (a GUID).")
     if tenant.lower() in call.state.mto_tenants:
         raise bad_request(DUPLICATE)
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = _now()
     member = {
         "tenantId": tenant,
         "displayName": body.get("displayName"),
@@ -168,6 +209,7 @@ def sync_template_patch(call: Call) -> Reply:
 HANDLERS: dict[tuple[str, str], Handler] = {
     ("mto", "GET"): mto_get,
     ("mto", "PATCH"): mto_patch,
+    ("mto", "PUT"): mto_put,
     ("mto-tenants", "GET"): tenants_get,
     ("mto-tenants", "POST"): tenants_post,
     ("mto-tenant", "PATCH"): tenant_patch,

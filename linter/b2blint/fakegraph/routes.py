@@ -73,7 +73,7 @@ _ROUTES: dict[tuple[str, ...], Route] = {
     # ``GET /tenantRelationships/findTenantInformationByTenantId(tenantId='{id}')`` [S70].
     (*_TENANT_INFO, KEY): Route("tenant-info", auth.TENANT_INFO, frozenset({"GET"})),
     # The multitenant organization and its tenants [S90][S91][S92]; the templates [S93][S94].
-    _MTO: Route("mto", auth.MTO, frozenset({"GET", "PATCH"})),
+    _MTO: Route("mto", auth.MTO, frozenset({"GET", "PATCH", "PUT"})),
     (*_MTO, "tenants"): Route("mto-tenants", auth.MTO, frozenset({"GET", "POST"})),
     (*_MTO, "tenants", KEY): Route("mto-tenant", auth.MTO, frozenset({"PATCH"})),
     (*_XTAP, "templates", "multitenantorganizationpartnerconfiguration"): Route(

@@ -317,6 +317,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # reads "only the displayName and tenantId" of a tenant, not its role [S90][S92].
     Endpoint("GET", _MTO, _BOTH, _MTO_READ, _MTO_KEY, "multitenantorganization-get"),
     Endpoint("PATCH", _MTO, _BOTH, (MTO_WRITE,), _MTO_KEY, "multitenantorganization-update"),
+    Endpoint(  # create: the creator tenant becomes its owner [S100]
+        "PUT", _MTO, _BOTH, (MTO_WRITE,), _MTO_KEY, "tenantrelationship-put-multitenantorganization"
+    ),
     Endpoint(
         "GET", _MTO + "/tenants", _BOTH, _MTO_READ, _MTO_KEY, "multitenantorganization-list-tenants"
     ),

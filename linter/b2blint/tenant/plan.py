@@ -360,6 +360,9 @@ def _singleton(
     # A tenant-wide section manages only the properties it names.
     changes = _changes(resource.body, live_body, ())
     ops: list[Operation] = []
+    if kind is ResourceKind.MULTI_TENANT_ORGANIZATION and live_res is None:
+        ops.append(_mto_create(b, resource, changes))
+        changes = []
     if changes:
         op = b.op(
             key,
@@ -371,7 +374,23 @@ def _singleton(
         ops.append(op)
     if kind is ResourceKind.MULTI_TENANT_ORGANIZATION:
         ops.extend(_mto_tenants(b, resource, live_res))
-    b.add(key, kind, label, "update", ops)
+    created = bool(ops) and ops[0].method == "PUT"
+    action = "create" if created else "update"
+    b.add(key, kind, label, action, ops)
+
+
+def _mto_create(b: _Builder, resource: GraphResource, changes: Sequence[Change]) -> Operation:
+    """PUT the MTO this tenant is in none of: it becomes its owner [S100]."""
+    if not isinstance(resource.body.get("displayName"), str):
+        raise B2BLintError(
+            "multiTenantOrganization: this tenant is in no multitenant organization, and creating "
+            "one needs a displayName",
+            exit_code=EXIT_FAILED,
+        )
+    names = ("displayName", "description")
+    body = {name: resource.body[name] for name in names if name in resource.body}
+    request = GraphRequest("PUT", resource.path, resource.api_version, body)
+    return b.op(resource.key, resource.key, "create", request, changes)
 
 
 def _mto_tenants(
@@ -379,21 +398,20 @@ def _mto_tenants(
 ) -> list[Operation]:
     """Add the tenants the YAML names and the MTO lacks; set a changed role. Nothing else.
 
-    b2blint neither creates nor joins an MTO (PUT, joinRequest: each needs the other
-    tenants' admins and up to 2 hours [S90][S92]) and never removes a tenant. Only an owner
-    tenant may add tenants or change a role [S92]: the plan refuses before any write if this
-    tenant is not one. A tenant's displayName "can't be changed once set" [S92]: it is sent
-    when the tenant is added and never compared afterwards.
+    b2blint never joins another tenant's MTO (joinRequest: the owner adds this tenant first, and
+    joining takes up to 2 hours [S92]) and never removes a tenant. Only an owner tenant may add
+    tenants or change a role [S92]: the plan refuses before any write if this tenant is not one.
+    An MTO the plan creates has this tenant as its owner [S100]. A tenant's displayName "can't
+    be changed once set" [S92]: it is sent when the tenant is added and never compared after.
     """
     key = resource.key
-    if live_res is None:
-        raise B2BLintError(
-            "multiTenantOrganization: this tenant is in no multitenant organization (Graph "
-            "reads state 'inactive'); create or join one first, b2blint only updates it",
-            exit_code=EXIT_FAILED,
-        )
+    own_id = b.tenant_id.lower()
     try:
-        wanted, live = mto_tenants(resource), mto_tenants(live_res)
+        wanted = mto_tenants(resource)
+        if live_res is not None:
+            live = mto_tenants(live_res)
+        else:  # created by this plan: this tenant is its only, owner, tenant [S100]
+            live = {own_id: {"tenantId": b.tenant_id, "role": "owner"}}
     except GraphMappingError as error:
         raise B2BLintError(f"cannot plan: {error.message}", exit_code=EXIT_FAILED) from None
     ops: list[Operation] = []
@@ -410,7 +428,7 @@ def _mto_tenants(
             change = Change(f"tenants.{entry['tenantId']}.role", found.get("role"), entry["role"])
             ops.append(b.op(key, key, "update", request, [change]))
     if ops:
-        own = live.get(b.tenant_id.lower(), {})
+        own = live.get(own_id, {})
         if own.get("role") != "owner":
             raise B2BLintError(
                 f"multiTenantOrganization: only an owner tenant can add tenants or change a "
