@@ -127,3 +127,34 @@ def test_lint_positions_a_bad_tenant_id_and_level(tmp_path: Path) -> None:
         "tenant.yaml:7:29: SCH001 [error] 'everyone' is not one of: newPartners,existingPartners, "
         "existingPartners,newPartners, newPartners, existingPartners, none",
     ]
+
+
+def test_a_hostile_live_tenant_id_is_refused_before_any_path_is_built(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    """A tenants list from a broken or hostile server: nothing planned, nothing written."""
+    hostile_id = "../../policies/authorizationPolicy"
+    fake.set_state({"tenantId": TENANT, "multiTenantOrganization": {"displayName": "X"}})
+    fake.script_faults(
+        {
+            "kind": "respond",
+            "method": "GET",
+            "path": "*/multiTenantOrganization/tenants",
+            "status": 200,
+            "body": {"value": [{"tenantId": hostile_id, "role": "owner"}]},
+        }
+    )
+    tree = tmp_path / "p"
+    tree.mkdir()
+    (tree / "tenant.yaml").write_text(
+        f"b2blint: 1\ntenant: {{id: {TENANT}}}\nmultiTenantOrganization:\n  displayName: Y\n",
+        encoding="utf-8",
+    )
+    run = run_cli(["apply", str(tree), "--yes"])
+    assert run.exit_code == 1
+    assert run.stderr == (
+        "b2blint: error: cannot read the live tenant: multiTenantOrganization tenant tenantId "
+        "'../../policies/authorizationPolicy' is not a GUID (Graph's tenant IDs are) at "
+        "$.tenants[0].tenantId\n"
+    )
+    assert [e for e in fake.log() if e["method"] != "GET"] == []
