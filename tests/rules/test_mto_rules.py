@@ -93,3 +93,8 @@ def test_mto002_names_both_missing_flags_at_the_partner(tmp_path: Path) -> None:
         "not true: synchronization between MTO tenants needs automatic redemption both ways; "
         "set both to true."
     ]
+
+
+def test_without_tenant_id_no_tenant_is_taken_for_this_one(tmp_path: Path) -> None:
+    text = HEAD.replace("tenant: {id: 6babcaad-604b-40ac-a9d7-9fd97c0b779f}\n", "")
+    assert _lint(tmp_path, text + _template(None) + FABRIKAM, "MTO") == []

@@ -34,9 +34,12 @@ class MtoTenant(NamedTuple):
 
 
 def other_tenants(policy: Policy) -> Iterator[MtoTenant]:
-    """The MTO's tenants other than this one (``tenant.id``), each with its partner entry."""
+    """The MTO's tenants other than this one (``tenant.id``), each with its partner entry.
+
+    Nothing without ``tenant.id``: which listed tenant is this one would be a guess.
+    """
     section = policy.section(MTO_KEY)
-    if section is None or not isinstance(section.value, Mapping):
+    if section is None or not isinstance(section.value, Mapping) or policy.tenant_id is None:
         return
     tenants = section.value.get("tenants")
     own = (policy.tenant_id or "").lower()

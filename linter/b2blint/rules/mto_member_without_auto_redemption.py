@@ -3,7 +3,8 @@ For every other tenant of this tenant's multitenant organization (MTO) listed in
 `multiTenantOrganization.tenants`, checks that its partner entry turns automatic redemption on
 in both directions: `automaticUserConsentSettings: {inboundAllowed: true, outboundAllowed:
 true}`. It reports a tenant with no partner entry, and a partner entry where either flag is not
-`true` (unset inherits the default, which is always `false`).
+`true` (unset inherits the default, which is always `false`). It needs `tenant.id` to tell this
+tenant from the others in the list.
 
 ## Why is this bad?
 An MTO's users reach each other's tenants as synchronized B2B users, and cross-tenant

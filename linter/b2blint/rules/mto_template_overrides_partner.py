@@ -8,7 +8,8 @@ effective value differs: its own value, or the default's it inherits.
 It checks only partners the template applies to: `templateApplicationLevel` must include
 `existingPartners` (a partner entry in these files is a partner that already has settings);
 absent, it is Graph's default `newPartners,existingPartners`. A template with level `none`, and
-null template values, apply to nothing.
+null template values, apply to nothing. It needs `tenant.id` to tell this tenant from the
+others in the MTO's list.
 
 ## Why is this bad?
 The template's values are applied "at the time of your tenant joins a multitenant
