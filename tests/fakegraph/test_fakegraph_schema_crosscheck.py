@@ -36,6 +36,13 @@ KNOWN_DIFFERENCES = {
         "primaryIdentityProviderPrecedenceOrder",
         "enum",
     ),
+    # The policy file lists an MTO's tenants inside its section; Graph reads and writes them
+    # apart (.../multiTenantOrganization/tenants [S92]), never in the MTO's body.
+    ("multiTenantOrganization", "tenants", "only in schemas"),
+    # templateApplicationLevel is a flags enum sent as one comma-joined string [S93][S94]: the
+    # schemas list the documented spellings, the emulator parses the flags (fakegraph.mto).
+    ("multiTenantOrganizationPartnerConfigurationTemplate", "templateApplicationLevel", "enum"),
+    ("multiTenantOrganizationIdentitySyncPolicyTemplate", "templateApplicationLevel", "enum"),
 }
 
 

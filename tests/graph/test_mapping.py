@@ -734,6 +734,10 @@ _SCHEMA = {
     ResourceKind.AUTHORIZATION_POLICY: "authorizationPolicy",
     ResourceKind.EMAIL_OTP: "emailAuthenticationMethodConfiguration",
     ResourceKind.EXTERNAL_IDENTITIES_POLICY: "externalIdentitiesPolicy",
+    ResourceKind.MULTI_TENANT_ORGANIZATION: "multiTenantOrganization",
+    ResourceKind.MTO_MEMBER: "multiTenantOrganizationMember",
+    ResourceKind.MTO_PARTNER_TEMPLATE: "multiTenantOrganizationPartnerConfigurationTemplate",
+    ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE: "multiTenantOrganizationIdentitySyncPolicyTemplate",
 }
 _MOVED = {ResourceKind.PARTNER: {"tenantId"}, ResourceKind.IDENTITY_SYNCHRONIZATION: {"tenantId"}}
 

@@ -33,7 +33,7 @@ def test_the_schema_top_level_keys_are_the_metadata_and_the_table() -> None:
 
 def test_every_kind_but_the_partner_child_is_in_the_table() -> None:
     unlisted = set(ResourceKind) - {r.kind for r in RESOURCES}
-    assert unlisted == {ResourceKind.IDENTITY_SYNCHRONIZATION}
+    assert unlisted == {ResourceKind.IDENTITY_SYNCHRONIZATION, ResourceKind.MTO_MEMBER}
     assert tuple(r.kind for r in RESOURCES) == ALL_KINDS
     assert list(POLICY_KEY.values()) == [k for k in RESOURCE_KEYS if k != "partners"]
 
@@ -52,6 +52,9 @@ def test_plan_merges_the_patched_sections_and_replaces_the_domain_list() -> None
         "authorizationPolicy",
         "emailOtp",
         "externalIdentitiesPolicy",
+        "multiTenantOrganization",
+        "multiTenantOrganizationPartnerConfiguration",
+        "multiTenantOrganizationIdentitySynchronization",
     )
 
 
@@ -64,5 +67,7 @@ def test_export_offers_the_table_as_its_sections(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--section': 'partner' is not one of 'crossTenantAccessPolicy', "
         "'default', 'partners', 'authorizationPolicy', 'invitationDomains', 'emailOtp', "
-        "'externalIdentitiesPolicy'."
+        "'externalIdentitiesPolicy', 'multiTenantOrganization', "
+        "'multiTenantOrganizationPartnerConfiguration', "
+        "'multiTenantOrganizationIdentitySynchronization'."
     )

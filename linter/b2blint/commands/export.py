@@ -25,7 +25,7 @@ from b2blint.commands._options import common_options, detail, note
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.graph.treewriter import check_out_dir, render_tree, write_tree
 from b2blint.identifiers import is_guid
-from b2blint.policy.sections import RESOURCE_KEYS
+from b2blint.policy.sections import DEFAULT_EXPORT_KEYS, RESOURCE_KEYS
 
 if TYPE_CHECKING:
     from b2blint.tenant.live import TenantLookup
@@ -51,7 +51,8 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     "sections",
     multiple=True,
     type=click.Choice(SECTIONS),
-    help="Export only these sections (repeatable; default: all). Each needs its read permission.",
+    help="Export only these sections (repeatable; default: all but the multitenant-organization "
+    "ones, which are read only when named). Each needs its read permission.",
 )
 @click.option(
     "--no-resolve-names",
@@ -95,7 +96,7 @@ def export_command(
         tree = load_tree(out_dir, tenant_id)
     else:
         check_out_dir(out_dir, "export", EXIT_FAILED)
-    wanted = set(sections or SECTIONS)
+    wanted = set(sections or DEFAULT_EXPORT_KEYS)
     by_key = {key: kind for kind, key in POLICY_KEY.items()}
     kinds = {ResourceKind.PARTNER} if "partners" in wanted else set()
     kinds |= {by_key[name] for name in wanted if name in by_key}

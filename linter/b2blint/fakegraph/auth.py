@@ -76,6 +76,10 @@ EXTERNAL_IDENTITIES = _area((tokens.READ_ALL,), tokens.EXTERNAL_IDENTITIES_WRITE
 B2B_MANAGEMENT = _area((tokens.B2B_READ,), tokens.B2B_WRITE)
 # findTenantInformationByTenantId lists one permission and is a read-only function [S70].
 TENANT_INFO = Area(frozenset({tokens.TENANT_INFO_READ}), frozenset())
+# multitenantorganization-get, -update, -list-tenants, -post-tenants,
+# multitenantorganizationmember-update: reads MultiTenantOrganization.Read.All (ReadBasic.All
+# hides a tenant's role, b2blint never asks for it), writes ...ReadWrite.All [S90][S91][S92].
+MTO = _area((tokens.MTO_READ,), tokens.MTO_WRITE)
 
 
 def decode_claims(token: str) -> dict[str, Any] | None:

@@ -170,3 +170,52 @@ def external_identities_policy() -> dict[str, Any]:
         "allowExternalIdentitiesToLeave": True,
         "allowDeletedIdentitiesDataRemoval": False,
     }
+
+
+# ---- the multitenant organization [S90][S92][S93][S94] --------------------------------------
+
+#: The ids of the two templates: a GUID each in the docs' examples, fixed here (guessed).
+MTO_PARTNER_TEMPLATE_ID = "75b1889b-6f42-4cc5-8e62-e774b8db243c"
+MTO_SYNC_TEMPLATE_ID = "0e7aad84-cb46-4b8e-a881-522ef25939f1"
+
+
+def mto_inactive() -> dict[str, Any]:
+    """GET multiTenantOrganization of a tenant in none: the docs' second example [S90]."""
+    return {"createdDateTime": None, "displayName": None, "description": None, "state": "inactive"}
+
+
+def mto_member(tenant_id: str) -> dict[str, Any]:
+    """A tenant as the list returns it, before the state file's own values [S92]."""
+    return {
+        "tenantId": tenant_id,
+        "displayName": None,
+        "addedDateTime": None,
+        "joinedDateTime": None,
+        "addedByTenantId": None,
+        "role": "member",  # the default role [S92]
+        "state": "active",
+        "transitionDetails": None,
+    }
+
+
+def mto_partner_template() -> dict[str, Any]:
+    """The unconfigured (or reset) partner-configuration template: the docs' example [S93]."""
+    return {
+        "id": MTO_PARTNER_TEMPLATE_ID,
+        "templateApplicationLevel": "newPartners,existingPartners",
+        "inboundTrust": None,
+        "b2bCollaborationOutbound": None,
+        "b2bCollaborationInbound": None,
+        "b2bDirectConnectOutbound": None,
+        "b2bDirectConnectInbound": None,
+        "automaticUserConsentSettings": {"inboundAllowed": None, "outboundAllowed": None},
+    }
+
+
+def mto_sync_template() -> dict[str, Any]:
+    """The unconfigured (or reset) identity-sync template: the docs' example [S94]."""
+    return {
+        "id": MTO_SYNC_TEMPLATE_ID,
+        "templateApplicationLevel": "newPartners,existingPartners",
+        "userSyncInbound": {"isSyncAllowed": None},
+    }

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
-from . import auth, faults, handlers, odata, routes
+from . import auth, faults, handlers, mto, odata, routes
 from .errors import GraphError, envelope
 from .faults import Fault, FaultScript, RandomFaults, RetryAfterWatch
 from .options import Options
@@ -32,6 +32,8 @@ from .reply import Reply
 from .state import State
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+#: Every handler by (route name, method): the core APIs and the multitenant organization.
+HANDLERS = {**handlers.HANDLERS, **mto.HANDLERS}
 #: Request headers copied into the log (an allowlist: never Authorization or cookies).
 LOGGED_HEADERS = (
     "client-request-id",
@@ -265,7 +267,7 @@ class Emulator:
         match = routes.resolve(incoming.path, method)
         auth.authorize(claims, match.route.area, method in WRITES)
         parsed_query = odata.parse_query(incoming.query)
-        handler = handlers.HANDLERS[(match.route.name, method)]
+        handler = HANDLERS[(match.route.name, method)]
 
         def call(state: State) -> handlers.Call:
             return handlers.Call(

@@ -35,6 +35,7 @@ class Route:
 
 _XTAP = ("policies", "crosstenantaccesspolicy")
 _TENANT_INFO = ("tenantrelationships", "findtenantinformationbytenantid")
+_MTO = ("tenantrelationships", "multitenantorganization")
 _ROUTES: dict[tuple[str, ...], Route] = {
     _XTAP: Route("policy", auth.XTAP, frozenset({"GET", "PATCH"})),
     (*_XTAP, "default"): Route("default", auth.XTAP, frozenset({"GET", "PATCH"})),
@@ -71,9 +72,20 @@ _ROUTES: dict[tuple[str, ...], Route] = {
     ),
     # ``GET /tenantRelationships/findTenantInformationByTenantId(tenantId='{id}')`` [S70].
     (*_TENANT_INFO, KEY): Route("tenant-info", auth.TENANT_INFO, frozenset({"GET"})),
+    # The multitenant organization and its tenants [S90][S91][S92]; the templates [S93][S94].
+    _MTO: Route("mto", auth.MTO, frozenset({"GET", "PATCH", "PUT"})),
+    (*_MTO, "tenants"): Route("mto-tenants", auth.MTO, frozenset({"GET", "POST"})),
+    (*_MTO, "tenants", KEY): Route("mto-tenant", auth.MTO, frozenset({"PATCH"})),
+    (*_XTAP, "templates", "multitenantorganizationpartnerconfiguration"): Route(
+        "mto-partner-template", auth.XTAP, frozenset({"GET", "PATCH"})
+    ),
+    (*_XTAP, "templates", "multitenantorganizationidentitysynchronization"): Route(
+        "mto-sync-template", auth.XTAP, frozenset({"GET", "PATCH"})
+    ),
 }
 #: Segments after which the next one is a key.
 _KEYED = {(*_XTAP, "partners"), ("policies", "b2bmanagementpolicies"), _TENANT_INFO}
+_KEYED.add((*_MTO, "tenants"))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -58,6 +58,7 @@ def _p(kind: str, ref: str = "", **flags: bool) -> Prop:
 
 
 ENUM_VALUES: dict[str, tuple[str, ...]] = {
+    "multiTenantOrganizationMemberRole": ("owner", "member"),  # [S92]
     # [S7]; unknownFutureValue is an evolvable-enum sentinel a client never sends.
     "crossTenantAccessPolicyTargetConfigurationAccessType": ("allowed", "blocked"),
     "crossTenantAccessPolicyTargetType": ("user", "group", "application"),  # [S8]
@@ -85,6 +86,7 @@ ENUM_VALUES: dict[str, tuple[str, ...]] = {
 _TARGET_CONFIG = "crossTenantAccessPolicyTargetConfiguration"
 _IN_OUT = "inboundOutboundPolicyConfiguration"
 _B2B = "crossTenantAccessPolicyB2BSetting"
+_MTO_TRANSITION = "multiTenantOrganizationMemberTransitionDetails"
 
 #: Complex types and entities, by Graph type name (without ``microsoft.graph.``).
 TYPES: dict[str, dict[str, Prop]] = {
@@ -256,6 +258,47 @@ TYPES: dict[str, dict[str, Prop]] = {
         "description": _p(STRING),
         "definition": _p(STRINGS),
         "isOrganizationDefault": _p(BOOL),
+    },
+    # The multitenant organization [S90][S91][S92] and its templates [S93][S94]: v1.0 and beta.
+    # templateApplicationLevel is a flags enum serialized as a comma-joined string (checked by
+    # `fakegraph.mto`); tenants is a relationship, never in a body.
+    "multiTenantOrganization": {
+        "id": _p(STRING, read_only=True),
+        "createdDateTime": _p(STRING, read_only=True),
+        "state": _p(STRING, read_only=True),
+        "displayName": _p(STRING),
+        "description": _p(STRING),
+    },
+    "multiTenantOrganizationMember": {
+        "tenantId": _p(STRING, nullable=False),
+        "displayName": _p(STRING),
+        "role": _p(ENUM, "multiTenantOrganizationMemberRole"),
+        "state": _p(STRING, read_only=True),
+        "addedByTenantId": _p(STRING, read_only=True),
+        "addedDateTime": _p(STRING, read_only=True),
+        "joinedDateTime": _p(STRING, read_only=True),
+        "transitionDetails": _p(OBJECT, _MTO_TRANSITION, read_only=True),
+    },
+    "multiTenantOrganizationMemberTransitionDetails": {
+        "desiredRole": _p(STRING),
+        "desiredState": _p(STRING),
+        "details": _p(STRING),
+        "status": _p(STRING),
+    },
+    "multiTenantOrganizationPartnerConfigurationTemplate": {
+        "id": _p(STRING, read_only=True),
+        "templateApplicationLevel": _p(STRING, nullable=False),
+        "inboundTrust": _p(OBJECT, "crossTenantAccessPolicyInboundTrust"),
+        "automaticUserConsentSettings": _p(OBJECT, _IN_OUT),
+        "b2bCollaborationInbound": _p(OBJECT, _B2B),
+        "b2bCollaborationOutbound": _p(OBJECT, _B2B),
+        "b2bDirectConnectInbound": _p(OBJECT, _B2B),
+        "b2bDirectConnectOutbound": _p(OBJECT, _B2B),
+    },
+    "multiTenantOrganizationIdentitySyncPolicyTemplate": {
+        "id": _p(STRING, read_only=True),
+        "templateApplicationLevel": _p(STRING, nullable=False),
+        "userSyncInbound": _p(OBJECT, "crossTenantUserSyncInbound"),
     },
 }
 

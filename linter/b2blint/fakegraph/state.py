@@ -10,7 +10,10 @@ File form (every key optional; a missing key means "as a new tenant has it")::
      "emailAuthenticationMethodConfiguration": {...},
      "externalIdentitiesPolicy": {...},
      "b2bManagementPolicies": [{"id": "...", ...}],
-     "tenantInformation": [{"tenantId": "<guid>", "displayName": ..., "defaultDomainName": ...}]}
+     "tenantInformation": [{"tenantId": "<guid>", "displayName": ..., "defaultDomainName": ...}],
+     "multiTenantOrganization": {..., "tenants": [{"tenantId": "<guid>", "role": ...}]},
+     "multiTenantOrganizationPartnerConfigurationTemplate": {...},
+     "multiTenantOrganizationIdentitySyncPolicyTemplate": {...}}
 
 ``tenantInformation`` is the directory of other tenants that
 ``findTenantInformationByTenantId`` looks up [S70]: not part of this tenant, but Graph answers it.
@@ -62,6 +65,16 @@ class State:
     b2b_policies: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: Other tenants' public tenantInformation, by lower-case tenant ID (read-only to Graph).
     tenant_information: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: The multitenant organization (state "inactive": the tenant is in none), its tenants by
+    #: lower-case tenant ID, and its two templates [S90][S92][S93][S94] (`fakegraph.mto`).
+    mto: dict[str, Any] = dataclasses.field(default_factory=defaults.mto_inactive)
+    mto_tenants: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    mto_partner_template: dict[str, Any] = dataclasses.field(
+        default_factory=defaults.mto_partner_template
+    )
+    mto_sync_template: dict[str, Any] = dataclasses.field(
+        default_factory=defaults.mto_sync_template
+    )
     #: Measured partners for `policy_size`: key -> (the partner object measured, its bytes). An
     #: entry counts only while that very object is still stored under the key.
     _sizes: dict[str, tuple[dict[str, Any], int]] = dataclasses.field(
@@ -80,6 +93,10 @@ class State:
             external_identities=copy.deepcopy(self.external_identities),
             b2b_policies=copy.deepcopy(self.b2b_policies),
             tenant_information=copy.deepcopy(self.tenant_information),
+            mto=copy.deepcopy(self.mto),
+            mto_tenants=copy.deepcopy(self.mto_tenants),
+            mto_partner_template=copy.deepcopy(self.mto_partner_template),
+            mto_sync_template=copy.deepcopy(self.mto_sync_template),
         )
 
     def fork(self) -> State:
@@ -98,6 +115,10 @@ class State:
             external_identities=dict(self.external_identities),
             b2b_policies=dict(self.b2b_policies),
             tenant_information=self.tenant_information,  # never written through Graph
+            mto=dict(self.mto),
+            mto_tenants=dict(self.mto_tenants),  # a write stores a new member object
+            mto_partner_template=dict(self.mto_partner_template),
+            mto_sync_template=dict(self.mto_sync_template),
         )
         forked._sizes = dict(self._sizes)
         return forked
@@ -167,6 +188,16 @@ class State:
             "externalIdentitiesPolicy": copy.deepcopy(self.external_identities),
             "b2bManagementPolicies": list(copy.deepcopy(self.b2b_policies).values()),
             "tenantInformation": list(copy.deepcopy(self.tenant_information).values()),
+            "multiTenantOrganization": {
+                **copy.deepcopy(self.mto),
+                "tenants": list(copy.deepcopy(self.mto_tenants).values()),
+            },
+            "multiTenantOrganizationPartnerConfigurationTemplate": copy.deepcopy(
+                self.mto_partner_template
+            ),
+            "multiTenantOrganizationIdentitySyncPolicyTemplate": copy.deepcopy(
+                self.mto_sync_template
+            ),
         }
 
 
@@ -195,6 +226,9 @@ _KEYS = frozenset(
         "externalIdentitiesPolicy",
         "tenantInformation",
         "b2bManagementPolicies",
+        "multiTenantOrganization",
+        "multiTenantOrganizationPartnerConfigurationTemplate",
+        "multiTenantOrganizationIdentitySyncPolicyTemplate",
     }
 )
 
@@ -267,4 +301,37 @@ def load_state(data: Any) -> State:
         if tenant.lower() in state.tenant_information:
             raise StateError(f"tenantInformation {tenant} appears twice")
         state.tenant_information[tenant.lower()] = entry
+    _load_mto(data, state)
     return state
+
+
+def _load_mto(data: Mapping[str, Any], state: State) -> None:
+    """The MTO, its tenants and its templates (missing: a tenant in no MTO, default templates)."""
+    mto = _object(data, "multiTenantOrganization")
+    if mto is not None:
+        tenants = mto.pop("tenants", None) or []
+        if not isinstance(tenants, list) or not all(isinstance(t, dict) for t in tenants):
+            raise StateError("'multiTenantOrganization.tenants' must be a list of JSON objects")
+        state.mto = {**defaults.mto_inactive(), "state": "active", **mto}
+        for entry in tenants:
+            tenant = entry.get("tenantId")
+            if not isinstance(tenant, str) or not GUID_RE.match(tenant):
+                raise StateError(f"multiTenantOrganization tenantId {tenant!r} is not a GUID")
+            if tenant.lower() in state.mto_tenants:
+                raise StateError(f"multiTenantOrganization tenant {tenant} appears twice")
+            state.mto_tenants[tenant.lower()] = {**defaults.mto_member(tenant), **entry}
+    for key, factory, attribute in (
+        (
+            "multiTenantOrganizationPartnerConfigurationTemplate",
+            defaults.mto_partner_template,
+            "mto_partner_template",
+        ),
+        (
+            "multiTenantOrganizationIdentitySyncPolicyTemplate",
+            defaults.mto_sync_template,
+            "mto_sync_template",
+        ),
+    ):
+        value = _object(data, key)
+        if value is not None:
+            setattr(state, attribute, {**factory(), **value})

@@ -33,6 +33,9 @@ B2B_READ = "Policy.Read.B2BManagementPolicy"
 B2B_WRITE = "Policy.ReadWrite.B2BManagementPolicy"
 #: findTenantInformationByTenantId, delegated and application alike [S70].
 TENANT_INFO_READ = "CrossTenantInformation.ReadBasic.All"
+#: The multitenant organization and its tenants [S90][S92].
+MTO_READ = "MultiTenantOrganization.Read.All"
+MTO_WRITE = "MultiTenantOrganization.ReadWrite.All"
 
 #: Every permission an emulated endpoint asks for: the default of `mint`.
 ALL_ROLES: tuple[str, ...] = (
@@ -44,9 +47,11 @@ ALL_ROLES: tuple[str, ...] = (
     B2B_READ,
     B2B_WRITE,
     TENANT_INFO_READ,
+    MTO_READ,
+    MTO_WRITE,
 )
 #: What a read-only (plan) identity holds.
-READ_ONLY_ROLES: tuple[str, ...] = (READ_ALL, B2B_READ)
+READ_ONLY_ROLES: tuple[str, ...] = (READ_ALL, B2B_READ, MTO_READ)
 
 
 def _b64(data: dict[str, Any]) -> str:

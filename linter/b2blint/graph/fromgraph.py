@@ -112,6 +112,7 @@ class _Builder:
         self.dropped: set[str] = set()
         self.unmanaged: dict[str, Any] = {}
         self.response_only: dict[str, dict[str, Any]] = {}
+        self.members: dict[str, tuple[dict[str, Any], Recognized]] = {}  # MTO tenants, by id
 
     def add(self, found: Recognized) -> None:
         kind = found.kind
@@ -127,6 +128,8 @@ class _Builder:
             self.singletons[kind] = (found, self._convert(found))
         elif kind is ResourceKind.PARTNER:
             self._partner(found)
+        elif kind is ResourceKind.MTO_MEMBER:
+            self._member(found.data, found)
         else:
             tenant_id = found.data.get("tenantId", found.tenant_hint)
             if tenant_id is None:
@@ -144,7 +147,47 @@ class _Builder:
             _check_tenant(tenant_id, "identitySynchronization", found.origin, where)
             self._sync(tenant_id, found.data, found.origin, found.path)
 
+    def _member(self, data: Mapping[str, Any], found: Recognized, path: JsonPath = ()) -> None:
+        """One tenant of the multitenant organization: tenantId, displayName, role [S92]."""
+        where = path or found.path
+        tenant_id = data.get("tenantId")
+        what = "multiTenantOrganization tenant"
+        _check_tenant(tenant_id, what, found.origin, (*where, "tenantId"))
+        first = self.members.get(str(tenant_id).lower())
+        if first is not None:
+            raise GraphMappingError(
+                f"multiTenantOrganization tenant {tenant_id} appears twice",
+                found.origin,
+                (*where, "tenantId"),
+                (first[1].origin, (*first[1].path, "tenantId")),
+            )
+        entry = self._fields(ResourceKind.MTO_MEMBER, data, origin=found.origin, path=where)
+        self.members[str(tenant_id).lower()] = (entry, dataclasses.replace(found, path=where))
+
+    def _mto(self, found: Recognized) -> Any:
+        """The MTO section; a live read carries its tenants inline (`tenant.live`)."""
+        data = dict(found.data)
+        tenants = data.pop("tenants", None)
+        if isinstance(tenants, list):
+            for index, item in enumerate(tenants):
+                if not isinstance(item, Mapping):
+                    raise GraphMappingError(
+                        "a multiTenantOrganization tenant is not an object",
+                        found.origin,
+                        (*found.path, "tenants", index),
+                    )
+                self._member(item, found, (*found.path, "tenants", index))
+        elif tenants is not None:
+            where = (*found.path, "tenants")
+            raise GraphMappingError("'tenants' is not a list", found.origin, where)
+        if data.get("state") == "inactive":  # the tenant is in no multitenant organization [S90]
+            self.dropped.add(f"{ResourceKind.MULTI_TENANT_ORGANIZATION.value}.state")
+            return None
+        return self._fields(found.kind, data, origin=found.origin, path=found.path)
+
     def _convert(self, found: Recognized) -> Any:
+        if found.kind is ResourceKind.MULTI_TENANT_ORGANIZATION:
+            return self._mto(found)
         if found.kind is not ResourceKind.B2B_MANAGEMENT_POLICY:
             return self._fields(found.kind, found.data, origin=found.origin, path=found.path)
         data = found.data
@@ -275,6 +318,9 @@ class _Builder:
                     policy["partners"] = [_entry_in_order(e) for e in self.partners.values()]
             elif kind in self.singletons and self.singletons[kind][1] is not None:
                 policy[POLICY_KEY[kind]] = self.singletons[kind][1]
+            if kind is ResourceKind.MULTI_TENANT_ORGANIZATION and self.members:
+                section = policy.setdefault(POLICY_KEY[kind], {})
+                section["tenants"] = [entry for entry, _ in self.members.values()]
         return ImportedPolicy(
             policy, tuple(sorted(self.dropped)), self.unmanaged, self.response_only
         )

@@ -38,11 +38,22 @@ ODATA_TYPE: dict[ResourceKind, str] = {
     ResourceKind.B2B_MANAGEMENT_POLICY: "#microsoft.graph.b2bManagementPolicy",
     ResourceKind.EMAIL_OTP: "#microsoft.graph.emailAuthenticationMethodConfiguration",
     ResourceKind.EXTERNAL_IDENTITIES_POLICY: "#microsoft.graph.externalIdentitiesPolicy",
+    ResourceKind.MULTI_TENANT_ORGANIZATION: "#microsoft.graph.multiTenantOrganization",
+    ResourceKind.MTO_MEMBER: "#microsoft.graph.multiTenantOrganizationMember",
+    ResourceKind.MTO_PARTNER_TEMPLATE: (
+        "#microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate"
+    ),
+    ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE: (
+        "#microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate"
+    ),
 }
 
 CROSS_TENANT = "/policies/crossTenantAccessPolicy"
 PARTNERS = CROSS_TENANT + "/partners"
 B2B_POLICIES = "/policies/b2bManagementPolicies"
+MTO = "/tenantRelationships/multiTenantOrganization"
+MTO_TENANTS = MTO + "/tenants"
+MTO_TEMPLATES = CROSS_TENANT + "/templates"
 
 #: Entity URL (GET / PATCH / DELETE) and API version of each singleton [S16][S17][S20][S22][S23].
 #: authorizationPolicy is a collection in beta, so its beta entity URL names the one item [S20].
@@ -55,6 +66,16 @@ SINGLETON_PATH: dict[ResourceKind, tuple[str, str]] = {
         V1,
     ),
     ResourceKind.EXTERNAL_IDENTITIES_POLICY: ("/policies/externalIdentitiesPolicy", BETA),
+    # The MTO and its templates are in v1.0 and beta with the same properties [S90][S60][S61].
+    ResourceKind.MULTI_TENANT_ORGANIZATION: (MTO, V1),
+    ResourceKind.MTO_PARTNER_TEMPLATE: (
+        MTO_TEMPLATES + "/multiTenantOrganizationPartnerConfiguration",
+        V1,
+    ),
+    ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE: (
+        MTO_TEMPLATES + "/multiTenantOrganizationIdentitySynchronization",
+        V1,
+    ),
 }
 AUTHORIZATION_POLICY_BETA_PATH = "/policies/authorizationPolicy/authorizationPolicy"
 
@@ -106,6 +127,19 @@ NOT_IMPORTED: dict[ResourceKind, frozenset[str]] = {
     # the include/exclude targets decide which *members* may use email OTP, not guests.
     ResourceKind.EMAIL_OTP: frozenset({"id", "includeTargets", "excludeTargets"}),
     ResourceKind.EXTERNAL_IDENTITIES_POLICY: frozenset({"id", "deletedDateTime"}),
+    # Only displayName and description can be updated; createdDateTime and state are
+    # read-only; joinRequest is a relationship; tenants are read apart (MTO_MEMBER) [S90][S91].
+    ResourceKind.MULTI_TENANT_ORGANIZATION: frozenset(
+        {"id", "createdDateTime", "state", "joinRequest"}
+    ),
+    # addedByTenantId, addedDateTime, joinedDateTime and state are read-only; transitionDetails
+    # reports a role or state change in progress [S92].
+    ResourceKind.MTO_MEMBER: frozenset(
+        {"addedByTenantId", "addedDateTime", "joinedDateTime", "state", "transitionDetails"}
+    ),
+    # The id is the template's own, read-only [S93][S94].
+    ResourceKind.MTO_PARTNER_TEMPLATE: frozenset({"id"}),
+    ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE: frozenset({"id"}),
 }
 
 #: Members that exist only in the v1.0 API, by their path in the body: never sent to /beta
@@ -168,6 +202,12 @@ EXTERNAL_IDENTITIES_SETTINGS = frozenset(
     {"allowExternalIdentitiesToLeave", "allowDeletedIdentitiesDataRemoval"}
 )
 EMAIL_SETTINGS = frozenset({"allowExternalIdToUseEmailOtp"})
+#: Shape hints of the MTO objects [S90][S92][S93][S94]: a template has
+#: templateApplicationLevel, a member a role or addedByTenantId next to its tenantId, and the
+#: MTO itself (an example body without @odata.context [S90]) a state among these only.
+MTO_TEMPLATE_LEVEL = "templateApplicationLevel"
+MTO_MEMBER_SETTINGS = frozenset({"role", "addedByTenantId", "joinedDateTime", "addedDateTime"})
+MTO_SETTINGS = frozenset({"id", "createdDateTime", "displayName", "description", "state"})
 
 #: Default/partner properties whose null (or all-null object) means "not set, inherit"; import
 #: leaves such values out [S2][S17]. The last two are undocumented but in real responses [S39].

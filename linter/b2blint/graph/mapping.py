@@ -81,6 +81,7 @@ __all__ = [
     "classify",
     "compact_json",
     "identity_sync_key",
+    "mto_tenants",
     "parse_resource_key",
     "partner_key",
     "policy_from_graph",
@@ -178,6 +179,37 @@ def resources_from_policy(policy: Mapping[str, Any]) -> dict[ResourceKey, GraphR
     for kind in (ResourceKind.EMAIL_OTP, ResourceKind.EXTERNAL_IDENTITIES_POLICY):
         if POLICY_KEY[kind] in policy:
             out[kind.value] = _singleton(kind, _settings(policy, POLICY_KEY[kind]))
+    for kind in MTO_KINDS:
+        if POLICY_KEY[kind] in policy:
+            out[kind.value] = _singleton(kind, _settings(policy, POLICY_KEY[kind]))
+    return out
+
+
+#: The multitenant organization and its two templates, in apply order (docs/mto.md).
+MTO_KINDS = (
+    ResourceKind.MULTI_TENANT_ORGANIZATION,
+    ResourceKind.MTO_PARTNER_TEMPLATE,
+    ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE,
+)
+
+
+def mto_tenants(resource: GraphResource) -> dict[str, dict[str, Any]]:
+    """The MTO tenants a `GraphResource` of the MTO section names, by lower-cased tenantId.
+
+    They are never in the PATCH body (``tenants`` is a relationship, written one tenant at a
+    time [S92]); the entity carries them, as a live read does.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for index, entry in enumerate(resource.entity.get("tenants") or ()):
+        key = POLICY_KEY[ResourceKind.MULTI_TENANT_ORGANIZATION]
+        if not isinstance(entry, Mapping) or not is_guid(entry.get("tenantId")):
+            message = f"{key}.tenants[{index}] has no tenantId that is a GUID"
+            raise GraphMappingError(message, path=(key, "tenants", index))
+        tenant_id: str = entry["tenantId"]
+        if tenant_id.lower() in out:
+            message = f"{key}: tenant {tenant_id} is declared twice"
+            raise GraphMappingError(message, path=(key, "tenants", index))
+        out[tenant_id.lower()] = _writable(ResourceKind.MTO_MEMBER, plain(entry))
     return out
 
 
@@ -242,6 +274,8 @@ def _singleton(kind: ResourceKind, body: dict[str, Any]) -> GraphResource:
         # "@odata.type ... must be included in the body" of this PATCH [S23].
         body = {"@odata.type": ODATA_TYPE[kind], **body}
     entity = {"@odata.type": ODATA_TYPE[kind], **plain(body)}
+    if kind is ResourceKind.MULTI_TENANT_ORGANIZATION:
+        body.pop("tenants", None)
     return GraphResource(kind.value, kind, path, version, body, entity, None)
 
 

@@ -19,6 +19,9 @@ from b2blint.graph.kinds import (
     AUTHORIZATION_SETTINGS,
     EMAIL_SETTINGS,
     EXTERNAL_IDENTITIES_SETTINGS,
+    MTO_MEMBER_SETTINGS,
+    MTO_SETTINGS,
+    MTO_TEMPLATE_LEVEL,
     ODATA_TYPE,
     SYNC_SETTINGS,
     XTAP_SETTINGS,
@@ -50,6 +53,7 @@ class UnrecognizedBody(ValueError):
         self.path = path
 
 
+MTO_KIND = ResourceKind.MULTI_TENANT_ORGANIZATION
 _TYPE_TO_KIND = {odata.lstrip("#").lower(): kind for kind, odata in ODATA_TYPE.items()}
 _AUTH_METHOD_TYPE = re.compile(r"microsoft\.graph\.\w*authenticationmethodconfiguration")
 
@@ -81,6 +85,22 @@ _CONTEXTS: tuple[tuple[re.Pattern[str], ResourceKind], ...] = tuple(
             r"policies/externalidentitiespolicy" + _SELECT + _ENTITY,
             ResourceKind.EXTERNAL_IDENTITIES_POLICY,
         ),
+        (r"tenantrelationships/multitenantorganization" + _SELECT + _ENTITY, MTO_KIND),
+        (
+            r"tenantrelationships/multitenantorganization/tenants" + _SELECT + _ENTITY,
+            ResourceKind.MTO_MEMBER,
+        ),
+        (
+            r"policies/crosstenantaccesspolicy/templates/multitenantorganizationpartnerconfiguration"
+            + _SELECT
+            + _ENTITY,
+            ResourceKind.MTO_PARTNER_TEMPLATE,
+        ),
+        (
+            r"policies/crosstenantaccesspolicy/templates/"
+            r"multitenantorganizationidentitysynchronization" + _SELECT + _ENTITY,
+            ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE,
+        ),
     )
 )
 
@@ -89,7 +109,10 @@ SUPPORTED = (
     "$expand=identitySynchronization), .../partners/{id}/identitySynchronization, "
     "/policies/authorizationPolicy, /policies/b2bManagementPolicies, "
     "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email, "
-    "/policies/externalIdentitiesPolicy"
+    "/policies/externalIdentitiesPolicy, /tenantRelationships/multiTenantOrganization, "
+    ".../multiTenantOrganization/tenants, "
+    "/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration, "
+    ".../templates/multiTenantOrganizationIdentitySynchronization"
 )
 
 
@@ -126,6 +149,14 @@ def classify(obj: Mapping[str, Any]) -> ResourceKind | None:
             return None
     keys = {key for key in obj if "@" not in key}
     ident = obj.get("id")
+    if MTO_TEMPLATE_LEVEL in keys:
+        if "userSyncInbound" in keys:
+            return ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE
+        return ResourceKind.MTO_PARTNER_TEMPLATE
+    if "tenantId" in keys and keys & MTO_MEMBER_SETTINGS:
+        return ResourceKind.MTO_MEMBER
+    if "state" in keys and keys <= MTO_SETTINGS:
+        return MTO_KIND
     if "tenantId" in keys:
         if keys & SYNC_SETTINGS and not keys & XTAP_SETTINGS:
             return ResourceKind.IDENTITY_SYNCHRONIZATION

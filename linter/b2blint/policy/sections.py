@@ -26,6 +26,10 @@ class ResourceKind(str, enum.Enum):
     B2B_MANAGEMENT_POLICY = "b2bManagementPolicy"
     EMAIL_OTP = "emailOtp"
     EXTERNAL_IDENTITIES_POLICY = "externalIdentitiesPolicy"
+    MULTI_TENANT_ORGANIZATION = "multiTenantOrganization"
+    MTO_MEMBER = "multiTenantOrganizationMember"
+    MTO_PARTNER_TEMPLATE = "multiTenantOrganizationPartnerConfiguration"
+    MTO_IDENTITY_SYNC_TEMPLATE = "multiTenantOrganizationIdentitySynchronization"
 
 
 class Resource(NamedTuple):
@@ -40,10 +44,14 @@ class Resource(NamedTuple):
     kind: ResourceKind
     key: str
     merged: bool
+    #: Read by ``export`` only when ``--section`` names it: the MTO sections need their own
+    #: permission (MultiTenantOrganization.Read.All), and most tenants are in no MTO.
+    opt_in: bool = False
 
 
 #: Every top-level resource, in the order of a policy file, of reads and of ``export``.
-#: identitySynchronization is not here: it lives inside a partner entry.
+#: identitySynchronization is not here: it lives inside a partner entry; nor are the members of
+#: the multitenant organization (``multiTenantOrganization.tenants``).
 RESOURCES: tuple[Resource, ...] = (
     Resource(ResourceKind.CROSS_TENANT_ACCESS_POLICY, "crossTenantAccessPolicy", merged=True),
     Resource(ResourceKind.DEFAULT, "default", merged=True),
@@ -52,10 +60,30 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(ResourceKind.B2B_MANAGEMENT_POLICY, "invitationDomains", merged=False),
     Resource(ResourceKind.EMAIL_OTP, "emailOtp", merged=True),
     Resource(ResourceKind.EXTERNAL_IDENTITIES_POLICY, "externalIdentitiesPolicy", merged=True),
+    # The multitenant organization (its tenants live inside the section, as partners' sync
+    # does inside a partner entry) and the two templates applied when a tenant joins (docs/mto.md).
+    Resource(
+        ResourceKind.MULTI_TENANT_ORGANIZATION, "multiTenantOrganization", merged=True, opt_in=True
+    ),
+    Resource(
+        ResourceKind.MTO_PARTNER_TEMPLATE,
+        "multiTenantOrganizationPartnerConfiguration",
+        merged=True,
+        opt_in=True,
+    ),
+    Resource(
+        ResourceKind.MTO_IDENTITY_SYNC_TEMPLATE,
+        "multiTenantOrganizationIdentitySynchronization",
+        merged=True,
+        opt_in=True,
+    ),
 )
 
 #: The policy-file keys of the resources (the choices of ``export --section``).
 RESOURCE_KEYS: tuple[str, ...] = tuple(r.key for r in RESOURCES)
+
+#: The sections ``export`` reads when no ``--section`` is given.
+DEFAULT_EXPORT_KEYS: tuple[str, ...] = tuple(r.key for r in RESOURCES if not r.opt_in)
 
 #: The tenant-wide resources (one object each) and their keys.
 SINGLETON_RESOURCES: tuple[Resource, ...] = tuple(

@@ -265,6 +265,8 @@ RULE_PROPERTIES: dict[str, tuple[tuple[str, ...], float | None]] = {
     "EXT005": (("correctness", "external-collaboration"), None),
     "EXT006": ((SECURITY, "external-collaboration"), 7.5),  # guests read the directory
     "EXT007": (("reliability", "external-collaboration"), None),
+    "MTO001": (("reliability", "multitenant-organization"), None),
+    "MTO002": (("correctness", "multitenant-organization"), None),
     "TST001": ((SECURITY, "policy-test"), 6.0),  # an access expectation does not hold
     "B2B001": (("maintainability", "suppression"), None),
     "B2B002": (("correctness", "suppression"), None),

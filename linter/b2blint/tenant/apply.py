@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from b2blint.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, B2BLintError
-from b2blint.graph.kinds import B2B_POLICIES, BETA, PARTNERS, ResourceKind
+from b2blint.graph.kinds import B2B_POLICIES, BETA, MTO, MTO_TENANTS, PARTNERS, ResourceKind
 from b2blint.redact import redact
 from b2blint.tenant.client import DUPLICATE_CODE, Exchange, GraphClient, GraphError
 from b2blint.tenant.live import LiveTenant
@@ -102,6 +102,26 @@ def _exists(client: GraphClient, path: str, version: str) -> Callable[[], bool]:
     return lambda: client.get_optional(path, version) is not None
 
 
+def _mto_active(client: GraphClient, version: str) -> Callable[[], bool]:
+    """Whether the tenant is in an MTO: a tenant in none reads 200 ``state: inactive`` [S90]."""
+
+    def check() -> bool:
+        found = client.get_optional(MTO, version)
+        return found is not None and found.get("state") == "active"
+
+    return check
+
+
+def _mto_member(client: GraphClient, tenant_id: str, version: str) -> Callable[[], bool]:
+    """Whether the MTO lists ``tenant_id`` (an added tenant is listed as pending [S92])."""
+
+    def check() -> bool:
+        listed = client.list(MTO_TENANTS, version)
+        return any(str(item.get("tenantId")).lower() == tenant_id.lower() for item in listed)
+
+    return check
+
+
 def perform(client: GraphClient, op: Operation) -> Exchange:
     """Send one operation the safe way for its method."""
     if op.method == "PATCH":
@@ -110,7 +130,9 @@ def perform(client: GraphClient, op: Operation) -> Exchange:
         return client.delete(op.path, op.api_version)
     if op.method in ("POST", "PUT"):
         body = op.body or {}
-        if op.method == "PUT":
+        if op.method == "PUT" and op.path == MTO:
+            check = _mto_active(client, op.api_version)
+        elif op.method == "PUT":
             check = _exists(client, op.path, op.api_version)
         elif op.path == PARTNERS:
             check = _exists(client, f"{PARTNERS}/{body.get('tenantId')}", op.api_version)
@@ -118,6 +140,8 @@ def perform(client: GraphClient, op: Operation) -> Exchange:
 
             def check() -> bool:
                 return bool(client.list(B2B_POLICIES, BETA))
+        elif op.path == MTO_TENANTS:
+            check = _mto_member(client, str(body.get("tenantId")), op.api_version)
         else:  # pragma: no cover - the planner makes no other creates
             raise ValueError(f"no way to re-read {op.path}")
         return client.create(op.method, op.path, body, check, op.api_version)

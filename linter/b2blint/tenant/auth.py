@@ -84,6 +84,13 @@ _EMAIL = "/policies/authenticationMethodsPolicy/authenticationMethodConfiguratio
 _B2B = "/policies/b2bManagementPolicies"
 _BOTH = ("v1.0", "beta")
 _XTAP_READ = (READ_ALL, XTAP_WRITE)
+MTO_READ = "MultiTenantOrganization.Read.All"
+MTO_WRITE = "MultiTenantOrganization.ReadWrite.All"
+_MTO = "/tenantRelationships/multiTenantOrganization"
+_MTO_KEY = "multiTenantOrganization"
+_MTO_READ = (MTO_READ, MTO_WRITE)
+_MTO_PARTNER = _XTAP + "/templates/multiTenantOrganizationPartnerConfiguration"
+_MTO_SYNC = _XTAP + "/templates/multiTenantOrganizationIdentitySynchronization"
 
 #: Every endpoint b2blint calls, with its documented permissions [S16][S17][S18][S20][S22]
 #: [S23][S25]: the one table the client's messages, docs/graph.md and the emulator's own
@@ -305,6 +312,65 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         (B2B_WRITE,),
         "invitationDomains",
         "policyroot-delete-b2bmanagementpolicies",
+    ),
+    # The multitenant organization: MultiTenantOrganization.ReadBasic.All is left out, it
+    # reads "only the displayName and tenantId" of a tenant, not its role [S90][S92].
+    Endpoint("GET", _MTO, _BOTH, _MTO_READ, _MTO_KEY, "multitenantorganization-get"),
+    Endpoint("PATCH", _MTO, _BOTH, (MTO_WRITE,), _MTO_KEY, "multitenantorganization-update"),
+    Endpoint(  # create: the creator tenant becomes its owner [S100]
+        "PUT", _MTO, _BOTH, (MTO_WRITE,), _MTO_KEY, "tenantrelationship-put-multitenantorganization"
+    ),
+    Endpoint(
+        "GET", _MTO + "/tenants", _BOTH, _MTO_READ, _MTO_KEY, "multitenantorganization-list-tenants"
+    ),
+    Endpoint(
+        "POST",
+        _MTO + "/tenants",
+        _BOTH,
+        (MTO_WRITE,),
+        _MTO_KEY,
+        "multitenantorganization-post-tenants",
+    ),
+    Endpoint(
+        "PATCH",
+        _MTO + "/tenants/{id}",
+        _BOTH,
+        (MTO_WRITE,),
+        _MTO_KEY,
+        "multitenantorganizationmember-update",
+    ),
+    # The templates: read with Policy.Read.All, written with ...CrossTenantAccess [S93][S94].
+    Endpoint(
+        "GET",
+        _MTO_PARTNER,
+        _BOTH,
+        _XTAP_READ,
+        "multiTenantOrganizationPartnerConfiguration",
+        "multitenantorganizationpartnerconfigurationtemplate-get",
+    ),
+    Endpoint(
+        "PATCH",
+        _MTO_PARTNER,
+        _BOTH,
+        (XTAP_WRITE,),
+        "multiTenantOrganizationPartnerConfiguration",
+        "multitenantorganizationpartnerconfigurationtemplate-update",
+    ),
+    Endpoint(
+        "GET",
+        _MTO_SYNC,
+        _BOTH,
+        _XTAP_READ,
+        "multiTenantOrganizationIdentitySynchronization",
+        "multitenantorganizationidentitysyncpolicytemplate-get",
+    ),
+    Endpoint(
+        "PATCH",
+        _MTO_SYNC,
+        _BOTH,
+        (XTAP_WRITE,),
+        "multiTenantOrganizationIdentitySynchronization",
+        "multitenantorganizationidentitysyncpolicytemplate-update",
     ),
 )
 

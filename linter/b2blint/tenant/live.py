@@ -21,6 +21,7 @@ from b2blint.graph.kinds import (
     AUTHORIZATION_POLICY_BETA_PATH,
     B2B_POLICIES,
     BETA,
+    MTO_TENANTS,
     PARTNERS,
     SINGLETON_PATH,
     ResourceKind,
@@ -104,7 +105,13 @@ def _singleton(
         path, version = AUTHORIZATION_POLICY_BETA_PATH, BETA
     elif beta:
         version = BETA
-    return kind, client.get_optional(path, version)
+    found = client.get_optional(path, version)
+    # The MTO's tenants are a second request; a tenant in no MTO reads state "inactive" [S90].
+    mto = kind is ResourceKind.MULTI_TENANT_ORGANIZATION
+    if mto and found is not None and found.get("state") != "inactive":
+        tenants = [strip_annotations(item) for item in client.list(MTO_TENANTS, version)]
+        found = {**found, "tenants": tenants}
+    return kind, found
 
 
 def read_live(

@@ -27,12 +27,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
-from b2blint.graph.kinds import BETA, BETA_ONLY, POLICY_KEY, SINGLETONS, ResourceKind
+from b2blint.graph.kinds import BETA, BETA_ONLY, MTO_TENANTS, POLICY_KEY, SINGLETONS, ResourceKind
 from b2blint.graph.mapping import (
     GraphMappingError,
     GraphRequest,
     GraphResource,
     b2b_update_request,
+    mto_tenants,
     resources_from_policy,
     without_unset,
 )
@@ -209,6 +210,7 @@ class _Builder:
         self.touched: set[str] = set()
         self.unmanaged_properties: list[tuple[str, str]] = []
         self.index = 0
+        self.tenant_id = ""  # this tenant (an MTO owner may add tenants [S92])
 
     def op(
         self,
@@ -307,6 +309,7 @@ def build_plan(
             f"cannot read the live tenant: {error.message}", exit_code=EXIT_FAILED
         ) from None
     b = _Builder(live, live_resources)
+    b.tenant_id = tenant_id
     b.domains = (
         live_policy.get("invitationDomains"),
         without_unset(policy).get("invitationDomains"),
@@ -356,6 +359,10 @@ def _singleton(
         return
     # A tenant-wide section manages only the properties it names.
     changes = _changes(resource.body, live_body, ())
+    ops: list[Operation] = []
+    if kind is ResourceKind.MULTI_TENANT_ORGANIZATION and live_res is None:
+        ops.append(_mto_create(b, resource, changes))
+        changes = []
     if changes:
         op = b.op(
             key,
@@ -364,7 +371,72 @@ def _singleton(
             GraphRequest("PATCH", resource.path, resource.api_version, _body(changes, resource)),
             changes,
         )
-        b.add(key, kind, label, "update", [op])
+        ops.append(op)
+    if kind is ResourceKind.MULTI_TENANT_ORGANIZATION:
+        ops.extend(_mto_tenants(b, resource, live_res))
+    created = bool(ops) and ops[0].method == "PUT"
+    action = "create" if created else "update"
+    b.add(key, kind, label, action, ops)
+
+
+def _mto_create(b: _Builder, resource: GraphResource, changes: Sequence[Change]) -> Operation:
+    """PUT the MTO this tenant is in none of: it becomes its owner [S100]."""
+    if not isinstance(resource.body.get("displayName"), str):
+        raise B2BLintError(
+            "multiTenantOrganization: this tenant is in no multitenant organization, and creating "
+            "one needs a displayName",
+            exit_code=EXIT_FAILED,
+        )
+    names = ("displayName", "description")
+    body = {name: resource.body[name] for name in names if name in resource.body}
+    request = GraphRequest("PUT", resource.path, resource.api_version, body)
+    return b.op(resource.key, resource.key, "create", request, changes)
+
+
+def _mto_tenants(
+    b: _Builder, resource: GraphResource, live_res: GraphResource | None
+) -> list[Operation]:
+    """Add the tenants the YAML names and the MTO lacks; set a changed role. Nothing else.
+
+    b2blint never joins another tenant's MTO (joinRequest: the owner adds this tenant first, and
+    joining takes up to 2 hours [S92]) and never removes a tenant. Only an owner tenant may add
+    tenants or change a role [S92]: the plan refuses before any write if this tenant is not one.
+    An MTO the plan creates has this tenant as its owner [S100]. A tenant's displayName "can't
+    be changed once set" [S92]: it is sent when the tenant is added and never compared after.
+    """
+    key = resource.key
+    own_id = b.tenant_id.lower()
+    try:
+        wanted = mto_tenants(resource)
+        if live_res is not None:
+            live = mto_tenants(live_res)
+        else:  # created by this plan: this tenant is its only, owner, tenant [S100]
+            live = {own_id: {"tenantId": b.tenant_id, "role": "owner"}}
+    except GraphMappingError as error:
+        raise B2BLintError(f"cannot plan: {error.message}", exit_code=EXIT_FAILED) from None
+    ops: list[Operation] = []
+    for tenant, entry in wanted.items():
+        found = live.get(tenant)
+        if found is None:
+            names = ("tenantId", "displayName", "role")
+            body = {name: entry[name] for name in names if name in entry}
+            request = GraphRequest("POST", MTO_TENANTS, resource.api_version, body)
+            ops.append(b.op(key, key, "create", request, [Change("tenants", None, body)]))
+        elif "role" in entry and entry["role"] != found.get("role"):
+            path = f"{MTO_TENANTS}/{entry['tenantId']}"
+            request = GraphRequest("PATCH", path, resource.api_version, {"role": entry["role"]})
+            change = Change(f"tenants.{entry['tenantId']}.role", found.get("role"), entry["role"])
+            ops.append(b.op(key, key, "update", request, [change]))
+    if ops:
+        own = live.get(own_id, {})
+        if own.get("role") != "owner":
+            raise B2BLintError(
+                f"multiTenantOrganization: only an owner tenant can add tenants or change a "
+                f"role, and this tenant ({b.tenant_id}) is "
+                f"{'not in the tenant list' if not own else repr(own.get('role'))}",
+                exit_code=EXIT_FAILED,
+            )
+    return ops
 
 
 def _b2b(
