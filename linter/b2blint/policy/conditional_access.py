@@ -33,6 +33,7 @@ Microsoft's documentation, keys in docs/sources.md:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -169,12 +170,17 @@ def strings(value: Any) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def user_types(value: Any) -> tuple[frozenset[str], list[str]]:
+def user_types(value: Any) -> tuple[frozenset[str], tuple[str, ...]]:
     """The flags of ``guestOrExternalUserTypes`` and the members b2blint does not know."""
     if not isinstance(value, str):
-        return frozenset(), []
+        return frozenset(), ()
+    return _flags(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _flags(value: str) -> tuple[frozenset[str], tuple[str, ...]]:
     flags = [part.strip() for part in value.split(",") if part.strip()]
-    unknown = [flag for flag in flags if flag not in USER_TYPES and flag != "none"]
+    unknown = tuple(flag for flag in flags if flag not in USER_TYPES and flag != "none")
     return frozenset(flags), unknown
 
 
@@ -419,6 +425,15 @@ def _every_home_method_meets(combinations: Sequence[Sequence[str]]) -> bool:
 
 def _strength(value: Any, user_type: str, trust: Trust) -> Requirement:
     name, combinations = strength_of(value)
+    combos = None if combinations is None else tuple(tuple(c) for c in combinations)
+    return _strength_verdict(name, combos, user_type, trust)
+
+
+@functools.lru_cache(maxsize=1024)
+def _strength_verdict(
+    name: str, combinations: tuple[tuple[str, ...], ...] | None, user_type: str, trust: Trust
+) -> Requirement:
+    """`_strength` on hashable values: many policies share a strength (pure, so cached)."""
     head = f"requires the authentication strength '{name}'"
     if user_type not in CROSS_TENANT:
         return Requirement(
@@ -536,22 +551,27 @@ def requirement(grant: Any, user_type: str, trust: Trust) -> Requirement:
 # ---------------------------------------------------------------------------------------------
 
 
-def effect(
+class Scope(NamedTuple):
+    """Whether a policy covers a question's users and application (trust plays no part)."""
+
+    applies: bool | None  # None: a condition b2blint does not model decides
+    condition: str
+    note: str
+
+
+def scope(
     ca: ConditionalAccessPolicy,
     tenant: str | None,
     user_type: str,
     app: str | None,
-    trust: Trust,
     *,
     user: str | None = None,
     partners: frozenset[str] = frozenset(),
-) -> Effect | None:
-    """What one policy does to the question; None when it is off or cannot apply."""
-    state = ca.state
-    if state not in (ENABLED, REPORT_ONLY):
+) -> Scope | None:
+    """Whether one policy can apply to the question; None when it is off or cannot apply."""
+    if ca.state not in (ENABLED, REPORT_ONLY):
         return None
-    body = ca.body
-    conditions = body.get("conditions")
+    conditions = ca.body.get("conditions")
     if not isinstance(conditions, Mapping):
         conditions = {}
     in_users, users_why, note = users_scope(
@@ -563,15 +583,47 @@ def effect(
     if in_apps is False:
         return None
     reasons = [why for why in (users_why, apps_why) if why] + unmodelled(conditions)
-    applies = None if reasons else True
-    return Effect(
-        ca,
-        state == REPORT_ONLY,
-        applies,
-        "; ".join(reasons),
-        requirement(body.get("grantControls"), user_type, trust),
-        note,
-    )
+    return Scope(None if reasons else True, "; ".join(reasons), note)
+
+
+def effect_of(
+    ca: ConditionalAccessPolicy,
+    found: Scope,
+    user_type: str,
+    trust: Trust,
+    memo: dict[tuple[int, str, Trust], Requirement] | None = None,
+) -> Effect:
+    """A policy in scope, with what its grant controls mean for this user and trust.
+
+    ``memo``: requirements already worked out, by (id of the grantControls, user type, trust),
+    for a caller that asks about many owners of the same policies (the CAX rules); it must not
+    outlive the policy.
+    """
+    grant = ca.body.get("grantControls")
+    if memo is None:
+        needed = requirement(grant, user_type, trust)
+    else:
+        key = (id(grant), user_type, trust)
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = requirement(grant, user_type, trust)
+        needed = known
+    return Effect(ca, ca.state == REPORT_ONLY, found.applies, found.condition, needed, found.note)
+
+
+def effect(
+    ca: ConditionalAccessPolicy,
+    tenant: str | None,
+    user_type: str,
+    app: str | None,
+    trust: Trust,
+    *,
+    user: str | None = None,
+    partners: frozenset[str] = frozenset(),
+) -> Effect | None:
+    """What one policy does to the question; None when it is off or cannot apply."""
+    found = scope(ca, tenant, user_type, app, user=user, partners=partners)
+    return None if found is None else effect_of(ca, found, user_type, trust)
 
 
 def evaluate(

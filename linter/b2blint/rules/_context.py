@@ -38,9 +38,22 @@ class Owners(NamedTuple):
     by_tenant: dict[str, tuple[Partner, ca.Trust]]
     partner_ids: frozenset[str]
     order: dict[str, int]
+    memo: dict[tuple[int, str, ca.Trust], ca.Requirement]
+
+
+#: The last policy's owners: each CAX rule asks for them in the same rule pass.
+_LAST: list[tuple[Policy, Owners]] = []
 
 
 def owners(policy: Policy) -> Owners:
+    if _LAST and _LAST[0][0] is policy:
+        return _LAST[0][1]
+    found = _owners(policy)
+    _LAST[:] = [(policy, found)]
+    return found
+
+
+def _owners(policy: Policy) -> Owners:
     by_trust: dict[ca.Trust, list[Partner]] = {}
     by_tenant: dict[str, tuple[Partner, ca.Trust]] = {}
     order: dict[str, int] = {}
@@ -58,6 +71,7 @@ def owners(policy: Policy) -> Owners:
         by_tenant,
         frozenset(p.tenant_id.lower() for p in policy.partners),
         order,
+        {},
     )
 
 
@@ -113,30 +127,35 @@ def reaches(
     """Every group of owners x kind the policy certainly applies to."""
     app = any_app(item)
     listed = listed_tenants(item)
+    memo = found.memo
     for kind in kinds:
         # The default: organizations without a partner entry (none of the partners).
-        effect = ca.effect(item, None, kind, app, found.default_trust, partners=found.partner_ids)
-        if effect is not None and effect.applies:
-            yield Reach((None,), kind, effect, found.default_trust)
-        for trust, partners in found.by_trust.items():
-            generic = next((p for p in partners if p.tenant_id.lower() not in listed), None)
-            if generic is None:
-                continue
-            effect = ca.effect(item, generic.tenant_id, kind, app, trust)
-            if effect is not None and effect.applies:
+        default = ca.scope(item, None, kind, app, partners=found.partner_ids)
+        if default is not None and default.applies:
+            trust = found.default_trust
+            yield Reach((None,), kind, ca.effect_of(item, default, kind, trust, memo), trust)
+        # Every partner the policy does not list: one scope, one requirement per trust.
+        other = next((t for t in found.by_tenant if t not in listed), None)
+        generic = ca.scope(item, other, kind, app) if other is not None else None
+        if generic is not None and generic.applies:
+            for trust, partners in found.by_trust.items():
                 chosen = (
                     [p for p in partners if p.tenant_id.lower() not in listed]
                     if listed
                     else partners
                 )
-                yield Reach(tuple(chosen), kind, effect, trust)
+                if chosen:
+                    effect = ca.effect_of(item, generic, kind, trust, memo)
+                    yield Reach(tuple(chosen), kind, effect, trust)
         for tenant in sorted(listed, key=lambda t: found.order.get(t, -1)):
             owner = found.by_tenant.get(tenant)
             if owner is None:
                 continue
-            effect = ca.effect(item, tenant, kind, app, owner[1])
-            if effect is not None and effect.applies:
-                yield Reach((owner[0],), kind, effect, owner[1])
+            one = ca.scope(item, tenant, kind, app)
+            if one is not None and one.applies:
+                yield Reach(
+                    (owner[0],), kind, ca.effect_of(item, one, kind, owner[1], memo), owner[1]
+                )
 
 
 def _sorted_owners(found: Owners, reached: Sequence[Reach]) -> list[Partner | None]:
