@@ -157,7 +157,11 @@ class Trust(NamedTuple):
 
 def trust_for(policy: Policy, partner: Partner | None) -> Trust:
     """The inbound trust that applies to ``partner`` (None: the default)."""
-    value = resolve(policy, partner, "inboundTrust").value
+    return trust_of(resolve(policy, partner, "inboundTrust").value)
+
+
+def trust_of(value: Any) -> Trust:
+    """The claims an effective ``inboundTrust`` value accepts."""
     value = value if isinstance(value, Mapping) else {}
     return Trust(
         value.get("isMfaAccepted") is True,

@@ -57,16 +57,20 @@ def _owners(policy: Policy) -> Owners:
     by_trust: dict[ca.Trust, list[Partner]] = {}
     by_tenant: dict[str, tuple[Partner, ca.Trust]] = {}
     order: dict[str, int] = {}
+    default_trust = ca.trust_for(policy, None)
     for index, partner in enumerate(policy.partners):
         if partner.cloud != policy.tenant_cloud:
             continue
-        trust = ca.trust_for(policy, partner)
+        # As `b2blint.policy.effective.resolve`: the partner's own inboundTrust (a whole
+        # object), else the default's; without building a `Resolved` per partner.
+        own = partner.settings.get("inboundTrust")
+        trust = ca.trust_of(own) if own is not None else default_trust
         by_trust.setdefault(trust, []).append(partner)
         key = partner.tenant_id.lower()
         by_tenant[key] = (partner, trust)
         order[key] = index
     return Owners(
-        ca.trust_for(policy, None),
+        default_trust,
         by_trust,
         by_tenant,
         frozenset(p.tenant_id.lower() for p in policy.partners),
