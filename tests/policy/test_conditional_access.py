@@ -14,11 +14,13 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from b2blint.files.document import parse_text
 from b2blint.files.yamlio import dump_yaml
 from b2blint.policy import conditional_access as ca
-from b2blint.policy.model import Policy, build_policy
+from b2blint.policy.model import ConditionalAccessPolicy, Policy, Ref, build_policy
 
 TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
 FABRIKAM = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"
@@ -376,3 +378,47 @@ def test_applications(applications: dict[str, Any], app: str | None, applies: bo
     policy = _policy(_with(GUEST_MFA, ("conditions", "applications"), applications))
     effects = _ask(policy, "Northwind", ca.DIRECT_CONNECT, app).effects
     assert (effects[0].applies if effects else False) is applies
+
+
+# Hostile or malformed context never raises: every answer is one of the three verdicts (the
+# simulator may read a tree whose schema pass failed).
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+    | st.sampled_from(["All", "GuestsOrExternalUsers", "mfa", "block", "compliantDevice",
+                       "enumerated", "all", ALL_TYPES, NORTHWIND, "Office365", "OR", "AND"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["includeUsers", "excludeUsers", "includeGuestsOrExternalUsers",
+                         "guestOrExternalUserTypes", "externalTenants", "membershipKind",
+                         "members", "includeApplications", "builtInControls", "operator",
+                         "authenticationStrength", "allowedCombinations", "id", "users",
+                         "applications", "locations"]),
+        inner, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    state=st.sampled_from(["enabled", "enabledForReportingButNotEnforced", "disabled", 3]),
+    conditions=_JSON,
+    grant=_JSON,
+    user_type=st.sampled_from(ca.USER_TYPES),
+    app=st.sampled_from([None, "Office365", "AllApplications", NORTHWIND]),
+)
+def test_malformed_policies_never_raise(
+    state: Any, conditions: Any, grant: Any, user_type: str, app: str | None
+) -> None:
+    body = {"state": state, "conditions": conditions, "grantControls": grant}
+    policy = _policy()
+    item = ConditionalAccessPolicy(body, Ref(policy.documents[0], ()))
+    policy = policy._replace(conditional_access=(item,))
+    for partner in (None, *policy.partners):
+        answer = ca.evaluate(policy, partner, user_type, app)
+        assert answer is not None and answer.verdict in ("allowed", "blocked", "depends")
+    # The rules that read the context run on it too (findings or not, never an exception).
+    from b2blint.lint.config import Config
+    from b2blint.lint.engine import rule_pass
+    from b2blint.rules import ALL_RULES
+
+    reading = [r for r in ALL_RULES if r.id.startswith("CAX") or r.id == "XTA003"]
+    rule_pass(policy, reading, Config())
