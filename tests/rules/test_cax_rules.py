@@ -233,3 +233,24 @@ def test_the_same_policy_id_twice_is_sch005(tmp_path: Path) -> None:
     code, findings = _lint(tmp_path)
     assert (code, _brief(findings)) == (1, [("SCH005", "b.yaml", 3, 9, "error")])
     assert findings[0]["message"] == "Conditional Access policy x1 is already declared at a.yaml:3"
+
+
+def test_xta003_partner_that_inherits_both_but_is_named_by_the_context(tmp_path: Path) -> None:
+    # Only Northwind's direct connect users must do MFA; Northwind inherits direct connect and
+    # the (untrusting) default trust. Organizations without an entry are not concerned, so the
+    # finding is on Northwind's entry.
+    types = (
+        "b2bDirectConnectUser\n          externalTenants: {membershipKind: enumerated, members: ["
+    )
+    context = _context(types="b2bDirectConnectUser").replace(
+        "b2bDirectConnectUser\n          externalTenants: {membershipKind: all}",
+        types + NORTHWIND + "]}",
+    )
+    code, findings = _lint(_tree(tmp_path, context), "--select", "XTA003")
+    assert (code, _brief(findings)) == (1, [("XTA003", "p.yaml", 13, 15, "error")])
+    assert findings[0]["message"].startswith(f"partner Northwind ({NORTHWIND}): inbound B2B direct")
+    assert [(r["line"], r["message"]) for r in findings[0]["related"]] == [
+        (5, "b2bDirectConnectInbound inherited from the default here"),
+        (4, "inboundTrust inherited from the default here"),
+        (3, "Conditional Access policy: requires MFA of direct connect users"),
+    ]

@@ -191,10 +191,11 @@ def _without_context(owner: str, trust: str) -> str:
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    finding = _check_owner(policy, None)
-    if finding is not None:
-        yield finding
+    default_finding = _check_owner(policy, None)
+    if default_finding is not None:
+        yield default_finding
     default_allows = _allows(resolve(policy, None, SETTING))
+    listed = _listed_tenants(policy) if default_allows and default_finding is None else set()
     for partner in policy.partners:
         if partner.cloud != policy.tenant_cloud:
             continue  # no direct connect across clouds at all (XTA006 reports allowing it)
@@ -203,10 +204,38 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         # default direct connect can't be affected (the resolver would say the same, slower).
         settings = partner.settings
         if settings.get(SETTING) is None and (settings.get(TRUST) is None or not default_allows):
+            if partner.tenant_id.lower() in listed and settings.get(TRUST) is None:
+                yield from _inherited_but_listed(policy, partner)
             continue
         finding = _check_owner(policy, partner)
         if finding is not None:
             yield finding
+
+
+def _listed_tenants(policy: Policy) -> set[str]:
+    """Tenants a context policy names in externalTenants: the only partners whose answer can
+    differ from the default's (organizations without a partner entry)."""
+    found: set[str] = set()
+    for item in policy.conditional_access or ():
+        conditions = item.body.get("conditions")
+        users = conditions.get("users") if isinstance(conditions, Mapping) else None
+        if isinstance(users, Mapping):
+            for clause in ("includeGuestsOrExternalUsers", "excludeGuestsOrExternalUsers"):
+                found.update(ca.external_tenant_ids(users.get(clause)) or ())
+    return found
+
+
+def _inherited_but_listed(policy: Policy, partner: Partner) -> Iterator[Finding]:
+    """A partner that inherits both settings, named by a context policy that requires MFA of
+    its direct connect users while the default's answer had no finding: reported on its entry."""
+    trust = resolve(policy, partner, TRUST)
+    exact = _with_context(policy, partner, f"partner {partner.label}", _trust_text(trust))
+    if exact is None:
+        return
+    message, severity, context = exact
+    related = _inherited(resolve(policy, partner, SETTING), SETTING)
+    related += _inherited(trust, "inboundTrust") + context
+    yield Finding(partner.ref.child("tenantId"), message, related, severity=severity)
 
 
 RULE = Rule(
