@@ -142,6 +142,7 @@ def main(argv: list[str]) -> int:
         commands = {
             "lint without context": [b2blint, "lint", str(plain)],
             "lint with 200 CA policies": [b2blint, "lint", str(with_context)],
+            "simulate without context": [b2blint, *direct[:1], str(plain), *direct[2:]],
             "simulate with context": [b2blint, *direct],
         }
         for command in commands.values():
