@@ -271,12 +271,25 @@ def test_unmodelled_conditions_make_it_depend_and_are_named(
 def test_device_requirement_needs_the_device_trust_for_both_kinds() -> None:
     # [S130] "If device compliance is required but can't be evaluated, access is blocked for
     # both B2B collaboration and B2B direct connect users."
-    policy = _policy(DEVICE)
+    guests = _with(DEVICE, ("conditions", "users"), {"includeUsers": ["GuestsOrExternalUsers"]})
+    policy = _policy(guests)
     for user_type in (ca.GUEST, ca.DIRECT_CONNECT):
         answer = _ask(policy, "Northwind", user_type)
         assert (answer.verdict, answer.error) == ("blocked", None)
         assert "isCompliantDeviceAccepted is not true" in answer.reason
         assert _ask(policy, "Fabrikam", user_type).verdict == "allowed"  # compliant trusted
+
+
+def test_all_users_reaches_guests_but_direct_connect_users_only_maybe() -> None:
+    # [S131] "All users that exist in the directory including B2B guests": direct connect users
+    # have no object in the directory [S130], and Microsoft does not say: depends, named.
+    policy = _policy(DEVICE)
+    assert _ask(policy, "Northwind", ca.GUEST).verdict == "blocked"
+    answer = _ask(policy, "Northwind", ca.DIRECT_CONNECT)
+    assert (answer.verdict, answer.effects[0].applies) == ("depends", None)
+    assert answer.effects[0].condition.startswith(
+        "whether 'All users' (users.includeUsers) covers B2B direct connect users"
+    )
 
 
 def test_operator_or_and_and() -> None:

@@ -155,8 +155,8 @@ def test_cax001_error_when_enabled_warning_when_report_only(tmp_path: Path) -> N
     assert (code, _brief(findings)) == (1, [("CAX001", "ca.yaml", 11, 25, "error")])
     assert findings[0]["message"] == (
         "Conditional Access policy 'Require compliant or hybrid joined device' requires a hybrid "
-        "joined device or a compliant device of B2B collaboration guests, B2B collaboration "
-        f"members and B2B direct connect users of organizations without a partner entry, "
+        "joined device or a compliant device of B2B collaboration guests and B2B collaboration "
+        f"members of organizations without a partner entry, "
         f"Fabrikam ({FABRIKAM}) and Northwind ({NORTHWIND}), whose inbound trust does not accept "
         "that device claim (isHybridAzureADJoinedDeviceAccepted / isCompliantDeviceAccepted): "
         "access is blocked for them; trust the partner's device claims or exclude external "

@@ -257,28 +257,35 @@ def users_scope(
             if strings(users.get(key)):
                 depends.append(f"membership of an excluded {what} (users.{key})")
     included: bool | None = False
-    if "All" in include_users or "GuestsOrExternalUsers" in include_users:
+    matched, clause_why = _clause_matches(
+        users.get("includeGuestsOrExternalUsers"), tenant, user_type, partners
+    )
+    if "GuestsOrExternalUsers" in include_users or matched:
         included = True
+    elif "All" in include_users and not direct:
+        included = True  # "All users that exist in the directory including B2B guests" [S131]
     else:
-        matched, clause_why = _clause_matches(
-            users.get("includeGuestsOrExternalUsers"), tenant, user_type, partners
-        )
-        if matched:
-            included = True
-        else:
-            if matched is None:
-                depends.append(clause_why)
-            named = [u for u in include_users if u not in ("None", "All", "GuestsOrExternalUsers")]
-            if not direct:
-                if user is not None and user.lower() in (u.lower() for u in named):
-                    included = True
-                elif named and user is None:
-                    depends.append("whether the user is one of users.includeUsers")
-                for key, what in (("includeGroups", "group"), ("includeRoles", "directory role")):
-                    if strings(users.get(key)):
-                        depends.append(f"membership of an included {what} (users.{key})")
-            if included is not True and not depends:
-                return False, "", ""
+        if "All" in include_users:
+            # Direct connect users do not exist in the directory [S130]; Microsoft does not
+            # say whether "All users" reaches them: name the assumption, never guess.
+            depends.append(
+                "whether 'All users' (users.includeUsers) covers B2B direct connect users, who "
+                'have no object in this directory (Microsoft: "All users that exist in the '
+                'directory including B2B guests"); target them with includeGuestsOrExternalUsers'
+            )
+        if matched is None:
+            depends.append(clause_why)
+        named = [u for u in include_users if u not in ("None", "All", "GuestsOrExternalUsers")]
+        if not direct:
+            if user is not None and user.lower() in (u.lower() for u in named):
+                included = True
+            elif named and user is None:
+                depends.append("whether the user is one of users.includeUsers")
+            for key, what in (("includeGroups", "group"), ("includeRoles", "directory role")):
+                if strings(users.get(key)):
+                    depends.append(f"membership of an included {what} (users.{key})")
+        if included is not True and not depends:
+            return False, "", ""
     if included is not True and depends:
         return None, "; ".join(depends), ""
     note = ""
