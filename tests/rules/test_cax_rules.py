@@ -254,3 +254,15 @@ def test_xta003_partner_that_inherits_both_but_is_named_by_the_context(tmp_path:
         (4, "inboundTrust inherited from the default here"),
         (3, "Conditional Access policy: requires MFA of direct connect users"),
     ]
+
+
+def test_graph_documented_get_response_is_valid_context_and_excludes_guests(
+    tmp_path: Path,
+) -> None:
+    # "Get conditionalAccessPolicy" (docs/sources.md [S134]): valid as it is, annotations,
+    # timestamps and session controls included; enabled, it still concerns no external user
+    # (excludeUsers: GuestsOrExternalUsers), so XTA003 is not reported.
+    body = json.loads((FIXTURES / "ca" / "graph-get-policy.json").read_text("utf-8"))
+    body["state"] = "enabled"
+    _tree(tmp_path, dump_yaml({"b2blint": 1, "conditionalAccessPolicies": [body]}), TREE)
+    assert _lint(tmp_path) == (0, [])
