@@ -60,5 +60,7 @@ def json_document(document: str) -> str:
         document.encode("utf-8")
     except UnicodeEncodeError:
         table = _table(False)
-        return "".join("\\" + table[ord(c)] if 0xD800 <= ord(c) < 0xE000 else c for c in document)
+        return "".join(
+            "\\" + table[ord(c)] if 0xD800 <= ord(c) < 0xE000 else c for c in document
+        )
     return document

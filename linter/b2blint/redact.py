@@ -25,9 +25,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     # JWT-shaped: three base64url segments, the first starting with eyJ ('{"').
     re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),
-    re.compile(
-        r"(?i)((?:client_secret|client_assertion|access_token|refresh_token)[\"']?\s*[=:]\s*[\"']?)[^\s&\"',}]+"
-    ),
+    re.compile(r"(?i)((?:client_secret|client_assertion|access_token|refresh_token)[\"']?\s*[=:]\s*[\"']?)[^\s&\"',}]+"),
 )
 
 

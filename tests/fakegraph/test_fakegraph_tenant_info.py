@@ -57,7 +57,9 @@ def test_needs_cross_tenant_information_permission(directory: Api) -> None:
     )
     reader = directory.with_token(directory.fake.token(roles=[tokens.TENANT_INFO_READ]))
     assert reader.get(FIND.format(PARTNER)).json()["displayName"] == "Contoso, Ltd"
-    delegated = directory.with_token(directory.fake.token(roles=None, scp=tokens.TENANT_INFO_READ))
+    delegated = directory.with_token(
+        directory.fake.token(roles=None, scp=tokens.TENANT_INFO_READ)
+    )
     assert delegated.get(FIND.format(PARTNER)).status_code == 200
 
 

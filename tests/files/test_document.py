@@ -127,7 +127,9 @@ def test_billion_laughs_fails_at_the_first_anchor() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i, name in enumerate("bcdefghi"):
         prev = "abcdefghi"[i]
-        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+        lines.append(
+            f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]"
+        )
     [(rule, line, column, _)] = _problems("\n".join(lines) + "\n")
     assert (rule, line, column) == ("SYN002", 1, 4)
 

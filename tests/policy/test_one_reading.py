@@ -129,10 +129,8 @@ def _in(half: _Half, who: Subject | str) -> bool:
         return True
     if isinstance(who, str):
         return who in half.users or (half.microsoft and who in MICROSOFT)
-    return (
-        who.user in half.users
-        or bool(who.groups & half.groups)
-        or (half.any_group and bool(who.groups))
+    return who.user in half.users or bool(who.groups & half.groups) or (
+        half.any_group and bool(who.groups)
     )
 
 
@@ -302,30 +300,17 @@ def test_every_fixture_setting_reads_as_the_table_says(where: str, users: Any, a
 
 
 _target_values = st.sampled_from(
-    [
-        "AllUsers",
-        "AllGroups",
-        "AllApplications",
-        "AllMicrosoftApps",
-        "Office365",
-        G1,
-        G1.upper(),
-        U1,
-        A1,
-        A2,
-    ]
+    ["AllUsers", "AllGroups", "AllApplications", "AllMicrosoftApps", "Office365", G1, G1.upper(),
+     U1, A1, A2]
 )
 _target = st.fixed_dictionaries(
     {"target": _target_values | st.none() | st.integers(0, 3)},
     optional={"targetType": st.sampled_from(["user", "group", "application", "bogus"])},
 )
-_half_config = (
-    st.fixed_dictionaries(
-        {"accessType": st.sampled_from(["allowed", "blocked", "unknownFutureValue"]) | st.none()},
-        optional={"targets": st.lists(_target | st.just("not a mapping"), max_size=4) | st.none()},
-    )
-    | st.none()
-)
+_half_config = st.fixed_dictionaries(
+    {"accessType": st.sampled_from(["allowed", "blocked", "unknownFutureValue"]) | st.none()},
+    optional={"targets": st.lists(_target | st.just("not a mapping"), max_size=4) | st.none()},
+) | st.none()
 
 
 @settings(max_examples=600, deadline=None)

@@ -72,7 +72,8 @@ def test_f22_a_body_over_the_size_limit_is_refused_while_it_streams(
     monkeypatch.setenv("B2BLINT_MAX_RESPONSE_BYTES", "1000")
     chunk = b"400\r\n" + b" " * 1024 + b"\r\n"
     head = (
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
     )
     proxy.reset(lambda _r, _u: [head, *([chunk] * 1000)])  # 1 MiB, no Content-Length
     run = run_cli(["plan", str(tree)])
@@ -88,7 +89,8 @@ def test_f22_a_declared_length_over_the_limit_is_refused_before_reading(
     proxy: HostileProxy, tree: Path
 ) -> None:
     head = (
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000000000\r\n\r\n"
     )
     proxy.reset(lambda _r, _u: [head, b"[" * 1000, 30.0])
     run = run_cli(["plan", str(tree)])
@@ -129,12 +131,15 @@ def test_a_text_plain_success_body_is_refused(proxy: HostileProxy, tree: Path) -
     run = run_cli(["plan", str(tree)])
     assert run.exit_code == 1
     assert _error(run.stderr) == (
-        "200 with a body that is not JSON (a proxy or a wrong --graph-url?): not application/json"
+        "200 with a body that is not JSON (a proxy or a wrong --graph-url?): "
+        "not application/json"
     )
 
 
 def test_an_unrequested_content_encoding_is_refused(proxy: HostileProxy, tree: Path) -> None:
-    proxy.reset(lambda _r, _u: [response(200, b"\x1f\x8b", [("Content-Encoding", "gzip")])])
+    proxy.reset(
+        lambda _r, _u: [response(200, b"\x1f\x8b", [("Content-Encoding", "gzip")])]
+    )
     run = run_cli(["plan", str(tree)])
     assert run.exit_code == 1
     assert _error(run.stderr) == (

@@ -35,37 +35,21 @@ nasty_text = st.lists(
 ).map("".join)
 
 header_names = st.sampled_from(
-    [
-        "request-id",
-        "client-request-id",
-        "date",
-        "retry-after",
-        "x-ms-throttle-scope",
-        "x-ms-throttle-information",
-        "www-authenticate",
-        "content-type",
-    ]
+    ["request-id", "client-request-id", "date", "retry-after", "x-ms-throttle-scope",
+     "x-ms-throttle-information", "www-authenticate", "content-type"]
 )
 content_types = st.sampled_from(
-    [
-        "application/json",
-        "application/json; charset=utf-8",
-        "text/plain",
-        "text/html",
-        "application/json;odata.metadata=minimal",
-        "",
-    ]
+    ["application/json", "application/json; charset=utf-8", "text/plain", "text/html",
+     "application/json;odata.metadata=minimal", ""]
 )
 
 
 @st.composite
 def bodies(draw: st.DrawFn) -> tuple[str, Any]:
     """A body recipe, drawn up front: the proxy's threads only apply it to Graph's answer."""
-    kind = draw(
-        st.sampled_from(
-            ["same", "truncated", "random", "error", "deep", "number", "names", "empty", "nonobj"]
-        )
-    )
+    kind = draw(st.sampled_from(
+        ["same", "truncated", "random", "error", "deep", "number", "names", "empty", "nonobj"]
+    ))
     if kind == "truncated":
         return kind, draw(st.floats(0, 0.99))
     if kind == "random":
@@ -106,11 +90,9 @@ def _body(recipe: tuple[str, Any], upstream: bytes) -> bytes:
 def mutations(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "which": draw(st.sampled_from(["first", "second", "last-ish", "every"])),
-        "status": draw(
-            st.sampled_from(
-                [200, 200, 201, 204, 302, 400, 401, 403, 404, 409, 429, 500, 503, 504, 599]
-            )
-        ),
+        "status": draw(st.sampled_from(
+            [200, 200, 201, 204, 302, 400, 401, 403, 404, 409, 429, 500, 503, 504, 599]
+        )),
         "headers": draw(st.lists(st.tuples(header_names, nasty_text), max_size=4)),
         "content_type": draw(content_types),
         "body": draw(bodies()),
@@ -133,7 +115,9 @@ def _mutator(mutation: dict[str, Any]) -> Any:
         if not hit:
             return None
         body = _body(mutation["body"], upstream.body)
-        headers = [(k, v.replace("\r", "").replace("\n", "")) for k, v in mutation["headers"]]
+        headers = [
+            (k, v.replace("\r", "").replace("\n", "")) for k, v in mutation["headers"]
+        ]
         if mutation["content_type"]:
             headers.append(("Content-Type", mutation["content_type"]))
         return [response(mutation["status"], body, headers)]

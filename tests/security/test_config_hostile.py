@@ -91,23 +91,14 @@ def test_f30_four_thousand_digit_limit_is_out_of_range_not_an_overflow(tmp_path:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        (
-            "limit = -1",
-            "2:9: option 'limit' of XTA001 must be greater than 0 and at most "
-            "2,147,483,647, got -1",
-        ),
-        (
-            "limit = 0",
-            "2:9: option 'limit' of XTA001 must be greater than 0 and at most 2,147,483,647, got 0",
-        ),
-        (
-            "warn-ratio = 5.0",
-            "2:14: option 'warn-ratio' of XTA001 must be greater than 0 and at most 1, got 5.0",
-        ),
-        (
-            "warn-ratio = 0",
-            "2:14: option 'warn-ratio' of XTA001 must be greater than 0 and at most 1, got 0",
-        ),
+        ("limit = -1", "2:9: option 'limit' of XTA001 must be greater than 0 and at most "
+         "2,147,483,647, got -1"),
+        ("limit = 0", "2:9: option 'limit' of XTA001 must be greater than 0 and at most "
+         "2,147,483,647, got 0"),
+        ("warn-ratio = 5.0", "2:14: option 'warn-ratio' of XTA001 must be greater than 0 and "
+         "at most 1, got 5.0"),
+        ("warn-ratio = 0", "2:14: option 'warn-ratio' of XTA001 must be greater than 0 and "
+         "at most 1, got 0"),
     ],
 )
 def test_xta001_limit_and_warn_ratio_out_of_range_are_config_errors(

@@ -61,7 +61,9 @@ def test_f20_graph_error_text_cannot_drive_the_terminal(proxy: HostileProxy, tre
     )
 
 
-def test_f20_a_valid_date_header_is_shown_as_we_render_it(proxy: HostileProxy, tree: Path) -> None:
+def test_f20_a_valid_date_header_is_shown_as_we_render_it(
+    proxy: HostileProxy, tree: Path
+) -> None:
     headers = [("Content-Type", "application/json"), ("date", "Tue, 01 Dec 2026 10:00:00 +0000")]
     body = json.dumps({"error": {"code": "Request_BadRequest", "message": "no"}}).encode()
     proxy.reset(lambda _r, _u: [response(400, body, headers)])

@@ -53,7 +53,8 @@ def test_f5_github_annotations_escape_esc_as_well_as_githubs_own_characters(
     run = run_cli(["lint", "--format", "github", "."], cwd=evil_tree)
     assert run.exit_code == 1
     assert run.stdout.splitlines()[0] == (
-        f"::error file={SHOWN},line=3,col=1,title=SYN001 yaml-syntax::{MESSAGE}"
+        f"::error file={SHOWN},line=3,col=1,"
+        f"title=SYN001 yaml-syntax::{MESSAGE}"
     )
     assert not _raw_controls(run.stdout + run.stderr)
 

@@ -63,7 +63,9 @@ def _lookups(fake: RunningFake) -> list[tuple[str, int]]:
     ]
 
 
-def test_export_names_partners_and_plan_shows_no_changes(fake: RunningFake, tmp_path: Path) -> None:
+def test_export_names_partners_and_plan_shows_no_changes(
+    fake: RunningFake, tmp_path: Path
+) -> None:
     _tenant(fake)
     out = tmp_path / "live"
     run = run_cli(["export", "--tenant-id", TENANT, "--out", str(out)])
@@ -77,7 +79,9 @@ def test_export_names_partners_and_plan_shows_no_changes(fake: RunningFake, tmp_
     assert f"  - tenantId: {FABRIKAM}\n    name: 'Fabrikam, Inc.'\n" in fabrikam
     assert "    domains:\n      - fabrikam.onmicrosoft.com\n" in fabrikam
     adatum = (out / "partners" / "adatum-default-inboundtrust-ismfaaccepted-true.yaml").read_text()
-    assert '    name: "Adatum\\ndefault:\\n  inboundTrust: {isMfaAccepted: true}\\n#"\n' in adatum
+    assert (
+        '    name: "Adatum\\ndefault:\\n  inboundTrust: {isMfaAccepted: true}\\n#"\n' in adatum
+    )
     assert "    domains:" not in adatum
     assert (
         f"b2blint: warning: partner {ADATUM}: defaultDomainName '../../etc/passwd' is a URL "

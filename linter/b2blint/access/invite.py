@@ -192,7 +192,8 @@ def simulate_invite(policy: Policy, question: InviteQuestion) -> Verdict:
     result = SettingResult(found.value, found, found, (USERS,))
     deciders = (*on_allow_list, *half_deciders(resolved, result))
     phrase = (
-        f"{SETTING}.usersAndGroups ({source_of(users, partner)}: {half_phrase(users.value, USERS)})"
+        f"{SETTING}.usersAndGroups ({source_of(users, partner)}: "
+        f"{half_phrase(users.value, USERS)})"
     )
     if access_type(users.value) is None:
         reason = f"{phrase} has no accessType 'allowed' or 'blocked'"

@@ -109,7 +109,11 @@ class Progress:
             return
         now = time.monotonic()
         finished = self.total is not None and self.done >= self.total
-        if self._last_draw is not None and not finished and now - self._last_draw < self._interval:
+        if (
+            self._last_draw is not None
+            and not finished
+            and now - self._last_draw < self._interval
+        ):
             return
         self._last_draw = now
         self._last_line = _CLEAR + self.line(item)

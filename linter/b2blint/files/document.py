@@ -424,7 +424,8 @@ class _Builder:
                 if nodes > MAX_NODES:
                     raise self._refuse(
                         event,
-                        f"more than {MAX_NODES:,} values in one file; split it into several files",
+                        f"more than {MAX_NODES:,} values in one file; split it into several "
+                        "files",
                     )
                 if event.anchor is not None:
                     raise self._refuse(

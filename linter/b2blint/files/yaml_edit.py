@@ -469,7 +469,9 @@ def node_data(node: _Node) -> Any:
     """The plain value of a node, resolved as `b2blint.files.document` resolves it."""
     if isinstance(node, yaml.ScalarNode):
         return (
-            resolve_plain(node.value) if node.style is None and node.tag != _STR_TAG else node.value
+            resolve_plain(node.value)
+            if node.style is None and node.tag != _STR_TAG
+            else node.value
         )
     if isinstance(node, yaml.SequenceNode):
         return [node_data(item) for item in node.value]

@@ -228,6 +228,8 @@ def target_key(item: Mapping[str, Any]) -> str | None:
     return target if target in APP_KEYWORDS or target in USER_KEYWORDS else target.lower()
 
 
+
+
 def _combine(found: Sequence[tuple[int, Tri, str | None]]) -> Match:
     """OR over targets: the first True decides; else unknown if any is unknown."""
     for index, value, _ in found:

@@ -38,9 +38,7 @@ if TYPE_CHECKING:
     from b2blint.lint.engine import LintResult
     from b2blint.rules._rule import Rule
 
-SCHEMA_URI = (
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-)
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/b2blint/b2blint"
 RULE_DOCS_URI = "https://github.com/b2blint/b2blint/blob/main/docs/rules/{id}.md"
 SRCROOT = "%SRCROOT%"
@@ -100,9 +98,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 
 def _error_link(code: str) -> str:
     if code.startswith("AADSTS"):
-        return (
-            f"[{code}](https://login.microsoftonline.com/error?code={code.removeprefix('AADSTS')})"
-        )
+        return f"[{code}](https://login.microsoftonline.com/error?code={code.removeprefix('AADSTS')})"
     return code
 
 

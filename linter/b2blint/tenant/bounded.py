@@ -231,7 +231,9 @@ class DeadlineTransport(httpx.BaseTransport):
     connection bounded by the same deadline.
     """
 
-    def __init__(self, deadline: Deadline, limits: httpx.Limits, proxy: str | None = None) -> None:
+    def __init__(
+        self, deadline: Deadline, limits: httpx.Limits, proxy: str | None = None
+    ) -> None:
         backend = _Backend(deadline)
         common: dict[str, Any] = {
             "ssl_context": httpx.create_ssl_context(),
