@@ -571,12 +571,8 @@ def test_default_whose_only_field_is_dropped_is_valid_yaml(tmp_path: Path) -> No
     YAML. The empty mapping stays on the key's line, before the comment, and lints clean."""
     names = _save(
         tmp_path,
-        {
-            "default.json": {
-                "@odata.context": RESPONSES["default.json"]["@odata.context"],
-                "isServiceDefault": False,
-            }
-        },
+        {"default.json": {"@odata.context": RESPONSES["default.json"]["@odata.context"],
+                          "isServiceDefault": False}},
     )
     run = _import(tmp_path, "--out", "out", *names)
     assert run.exit_code == 0, run.stderr
