@@ -215,6 +215,16 @@ def test_user_types_and_enumerated_tenants() -> None:
         None,
         "externalTenants lists tenants, and the organization is not named",
     )
+    future = _with(
+        only_guests,
+        ("conditions", "users", "includeGuestsOrExternalUsers", "externalTenants"),
+        {"membershipKind": "unknownFutureValue"},
+    )
+    [unknown] = _ask(_policy(future), "Fabrikam", ca.GUEST).effects
+    assert (unknown.applies, unknown.condition) == (
+        None,
+        "externalTenants membershipKind 'unknownFutureValue', which b2blint does not know",
+    )
 
 
 @pytest.mark.parametrize(

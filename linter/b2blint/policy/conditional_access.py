@@ -217,6 +217,10 @@ def _clause_matches(
             names = ", ".join(unknown)
             return None, f"guestOrExternalUserTypes member {names}, which b2blint does not know"
         return False, ""
+    tenants = clause.get("externalTenants")
+    kind = tenants.get("membershipKind") if isinstance(tenants, Mapping) else None
+    if kind not in (None, "all", "enumerated"):
+        return None, f"externalTenants membershipKind {kind!r}, which b2blint does not know"
     members = external_tenant_ids(clause)
     if members is None:
         return True, ""
