@@ -183,3 +183,14 @@ def test_diff_shows_the_access_a_context_change_takes_away(tree: Path) -> None:
         "MFA trust: yes → users: all; apps: only Office365; MFA trust: yes; Conditional Access: "
         "blocked by 'Require compliant device for guests'"
     ) in lines
+
+
+def test_user_type_is_not_used_outbound_and_says_so(tree: Path) -> None:
+    data = _json(
+        tree, "simulate", "--partner", "Northwind Traders", "--kind", "b2b-direct-connect",
+        "--direction", "outbound", "--user-type", "b2bDirectConnectUser", "--app", "Office365",
+    )  # fmt: skip
+    assert data["notes"][-1] == (
+        "the user type is used only for inbound sign-ins with Conditional Access context"
+    )
+    assert all(d.get("displayName") is None for d in data["decidedBy"])  # no context outbound

@@ -449,6 +449,12 @@ def simulate(policy: Policy, question: Question) -> Verdict:
         f"{subject_text(question.subject)} · {app_text(question.app)}"
     )
     notes = _notes(policy, partner, kind, direction)
+    if question.user_type is not None and (
+        direction is not Direction.INBOUND or policy.conditional_access is None
+    ):
+        notes += (
+            "the user type is used only for inbound sign-ins with Conditional Access context",
+        )
     by_cloud = cloud_block(policy, partner, kind)
     if by_cloud is not None:
         reason = by_cloud.reason + " (no error code is documented)"

@@ -10,10 +10,12 @@ condition it does not know) makes the answer ``depends`` and names it, never a g
 
 Microsoft's documentation, keys in docs/sources.md:
 
-* Which users [S131][S134]: ``includeUsers`` "All" is every user including B2B guests;
-  ``GuestsOrExternalUsers`` (legacy) and ``includeGuestsOrExternalUsers`` (user types as a
-  comma-separated flags string, ``externalTenants`` all or enumerated) name external users;
-  "The exclude action overrides the include action".
+* Which users [S131][S134]: ``includeUsers`` "All" is "All users that exist in the directory
+  including B2B guests" (B2B direct connect users have no object in the directory [S130], so
+  for them it is ``depends``); ``GuestsOrExternalUsers`` (legacy) and
+  ``includeGuestsOrExternalUsers`` (user types as a comma-separated flags string,
+  ``externalTenants`` all or enumerated) name external users; "The exclude action overrides the
+  include action". Groups, roles and named users are memberships b2blint does not know.
 * What each control means for an external user [S130] ("Conditional Access for external
   users", the support table): MFA is satisfied in the home tenant when MFA is trusted, else in
   the resource tenant for B2B collaboration, and "Access is blocked for B2B direct connect
