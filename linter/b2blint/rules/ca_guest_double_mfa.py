@@ -1,5 +1,7 @@
 """## What it does
-Off by default (enable it with `enabled = true` in the rule's options). Reports an enabled
+Off by default: enable it with the rule's `enabled` option (`.b2blint.yaml`:
+`rules: {CAX003: {enabled: true}}`; `pyproject.toml`: `[tool.b2blint.rules.CAX003]`
+`enabled = true`). Reports an enabled
 Conditional Access policy of the context that requires MFA (or an authentication strength) of
 B2B collaboration guests or members of a partner (or of organizations without a partner entry)
 whose MFA is not trusted (`inboundTrust.isMfaAccepted` not `true`, as it applies). The finding
