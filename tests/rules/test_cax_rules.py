@@ -266,3 +266,39 @@ def test_graph_documented_get_response_is_valid_context_and_excludes_guests(
     body["state"] = "enabled"
     _tree(tmp_path, dump_yaml({"b2blint": 1, "conditionalAccessPolicies": [body]}), TREE)
     assert _lint(tmp_path) == (0, [])
+
+
+def test_cax002_with_mfa_trust_judges_the_home_methods(tmp_path: Path) -> None:
+    # A custom strength of email OTP only: no home-tenant method of Microsoft's table meets it
+    # (Fabrikam trusts MFA), and guests can't register it here either (Northwind, default).
+    context = _context(types="b2bCollaborationGuest").replace(
+        "    grantControls: {operator: OR, builtInControls: [mfa]}\n",
+        "    grantControls:\n      authenticationStrength:\n        id: custom-1\n"
+        "        displayName: Email only\n        allowedCombinations: [email]\n",
+    )
+    code, findings = _lint(_tree(tmp_path, context), "--select", "CAX002")
+    assert (code, _brief(findings)) == (1, [("CAX002", "ca.yaml", 13, 7, "error")])
+    assert findings[0]["message"] == (
+        "Conditional Access policy 'Require multifactor authentication for guest access' "
+        "requires the authentication strength 'Email only' of B2B collaboration guests of "
+        f"organizations without a partner entry, Fabrikam ({FABRIKAM}) and Northwind "
+        f"({NORTHWIND}): neither the methods honoured from a trusted home tenant nor those they "
+        "can register in this tenant (SMS, voice, Authenticator push, OATH software token) meet "
+        "it, so they are blocked; trust their MFA (inboundTrust.isMfaAccepted) or require a "
+        "strength they can meet"
+    )
+
+
+def test_cax005_is_silent_when_the_default_lets_organizations_in(tmp_path: Path) -> None:
+    bad = (FIXTURES / "rules" / "CAX005" / "bad.yaml").read_text("utf-8")
+    assert _brief(_lint(_tree(tmp_path, None, bad), "--select", "CAX005")[1]) == [
+        ("CAX005", "p.yaml", 29, 17, "warning")
+    ]
+    # The default of TREE allows inbound B2B collaboration (service default): not dead.
+    context = bad.split("conditionalAccessPolicies:\n", 1)[1]
+    _tree(tmp_path, "b2blint: 1\nconditionalAccessPolicies:\n" + context, TREE)
+    (tmp_path / "ca.yaml").write_text(
+        "b2blint: 1\nconditionalAccessPolicies:\n" + context.replace("  # expect: CAX005", ""),
+        "utf-8",
+    )
+    assert _lint(tmp_path, "--select", "CAX005") == (0, [])

@@ -75,13 +75,20 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
             continue
         name, _ = ca.strength_of(strength)
         report_only = item.state == ca.REPORT_ONLY
-        trusted = [r for r in blocked if r.trust.mfa]
-        why = (
-            "no method honoured from their home tenant meets it"
-            if trusted
-            else "without MFA trust they can only register SMS, voice, Authenticator push or an "
-            "OATH software token in this tenant, and none of them meets it"
-        )
+        trusted = {r.trust.mfa for r in blocked}
+        if trusted == {True}:
+            why = "no method honoured from their home tenant meets it"
+        elif trusted == {False}:
+            why = (
+                "without MFA trust they can only register SMS, voice, Authenticator push or an "
+                "OATH software token in this tenant, and none of them meets it"
+            )
+        else:
+            why = (
+                "neither the methods honoured from a trusted home tenant nor those they can "
+                "register in this tenant (SMS, voice, Authenticator push, OATH software token) "
+                "meet it"
+            )
         message = (
             f"{'report-only ' if report_only else ''}Conditional Access policy "
             f"'{item.display_name}' requires the authentication strength '{name}' of "
