@@ -41,7 +41,7 @@ def test_bundled_policy_tests_pass() -> None:
     result = run_cli(["test", str(POLICIES), "--format", "json"])
     assert result.exit_code == 0, result.stdout
     data = json.loads(result.stdout)
-    assert len(data) == 14
+    assert len(data) == 16
     assert all(item["passed"] for item in data)
 
 
@@ -115,7 +115,7 @@ def test_test_files_are_never_validated_as_policy_files(tree: Path) -> None:
         "depends",
         "policies/tests/bad.yaml:7:5: SCH002 [error] unknown property 'usr' in a policy-test file "
         "(expected one of: name, partner, kind, direction, user, group, groups, app, invite, "
-        "mfaRequired, expect, error)",
+        "mfaRequired, userType, expect, error)",
     ]
 
 
