@@ -76,6 +76,10 @@ EXTERNAL_IDENTITIES = _area((tokens.READ_ALL,), tokens.EXTERNAL_IDENTITIES_WRITE
 B2B_MANAGEMENT = _area((tokens.B2B_READ,), tokens.B2B_WRITE)
 # findTenantInformationByTenantId lists one permission and is a read-only function [S70].
 TENANT_INFO = Area(frozenset({tokens.TENANT_INFO_READ}), frozenset())
+# conditionalaccessroot-list-policies, conditionalaccesspolicy-get: Policy.Read.All only, "higher
+# privileged: Not available" (https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies).
+# The emulator serves reads only: b2blint never writes Conditional Access, so writes are 405.
+CONDITIONAL_ACCESS = Area(frozenset({tokens.READ_ALL}), frozenset())
 
 
 def decode_claims(token: str) -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ class Route:
 
 _XTAP = ("policies", "crosstenantaccesspolicy")
 _TENANT_INFO = ("tenantrelationships", "findtenantinformationbytenantid")
+_CA = ("identity", "conditionalaccess", "policies")
 _ROUTES: dict[tuple[str, ...], Route] = {
     _XTAP: Route("policy", auth.XTAP, frozenset({"GET", "PATCH"})),
     (*_XTAP, "default"): Route("default", auth.XTAP, frozenset({"GET", "PATCH"})),
@@ -71,9 +72,13 @@ _ROUTES: dict[tuple[str, ...], Route] = {
     ),
     # ``GET /tenantRelationships/findTenantInformationByTenantId(tenantId='{id}')`` [S70].
     (*_TENANT_INFO, KEY): Route("tenant-info", auth.TENANT_INFO, frozenset({"GET"})),
+    # Conditional Access policies: read-only context for b2blint, so GET only; any write is the
+    # 405 of a verb the route lacks (the emulator's choice: b2blint must never send one).
+    _CA: Route("ca-policies", auth.CONDITIONAL_ACCESS, frozenset({"GET"})),
+    (*_CA, KEY): Route("ca-policy", auth.CONDITIONAL_ACCESS, frozenset({"GET"})),
 }
 #: Segments after which the next one is a key.
-_KEYED = {(*_XTAP, "partners"), ("policies", "b2bmanagementpolicies"), _TENANT_INFO}
+_KEYED = {(*_XTAP, "partners"), ("policies", "b2bmanagementpolicies"), _TENANT_INFO, _CA}
 
 
 @dataclasses.dataclass(frozen=True)

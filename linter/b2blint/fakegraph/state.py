@@ -10,10 +10,14 @@ File form (every key optional; a missing key means "as a new tenant has it")::
      "emailAuthenticationMethodConfiguration": {...},
      "externalIdentitiesPolicy": {...},
      "b2bManagementPolicies": [{"id": "...", ...}],
-     "tenantInformation": [{"tenantId": "<guid>", "displayName": ..., "defaultDomainName": ...}]}
+     "tenantInformation": [{"tenantId": "<guid>", "displayName": ..., "defaultDomainName": ...}],
+     "conditionalAccessPolicies": [{"id": "<guid>", "displayName": ..., "conditions": ...}]}
 
 ``tenantInformation`` is the directory of other tenants that
 ``findTenantInformationByTenantId`` looks up [S70]: not part of this tenant, but Graph answers it.
+``conditionalAccessPolicies`` are returned as stored, nested ``@odata.type`` included (Graph
+writes it on a derived type such as ``conditionalAccessAllExternalTenants``); the emulator never
+changes them (it serves Conditional Access read-only).
 
 Objects are Graph JSON as a GET returns it. A state file may hold properties the emulator does
 not know (to play a service that grew new fields, apply-guarantees §1.7 item 7): they are
@@ -62,6 +66,8 @@ class State:
     b2b_policies: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: Other tenants' public tenantInformation, by lower-case tenant ID (read-only to Graph).
     tenant_information: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: Conditional Access policies by id, in state-file order (read-only to the emulator).
+    conditional_access: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: Measured partners for `policy_size`: key -> (the partner object measured, its bytes). An
     #: entry counts only while that very object is still stored under the key.
     _sizes: dict[str, tuple[dict[str, Any], int]] = dataclasses.field(
@@ -80,6 +86,7 @@ class State:
             external_identities=copy.deepcopy(self.external_identities),
             b2b_policies=copy.deepcopy(self.b2b_policies),
             tenant_information=copy.deepcopy(self.tenant_information),
+            conditional_access=copy.deepcopy(self.conditional_access),
         )
 
     def fork(self) -> State:
@@ -98,6 +105,7 @@ class State:
             external_identities=dict(self.external_identities),
             b2b_policies=dict(self.b2b_policies),
             tenant_information=self.tenant_information,  # never written through Graph
+            conditional_access=self.conditional_access,  # never written through the emulator
         )
         forked._sizes = dict(self._sizes)
         return forked
@@ -167,6 +175,7 @@ class State:
             "externalIdentitiesPolicy": copy.deepcopy(self.external_identities),
             "b2bManagementPolicies": list(copy.deepcopy(self.b2b_policies).values()),
             "tenantInformation": list(copy.deepcopy(self.tenant_information).values()),
+            "conditionalAccessPolicies": list(copy.deepcopy(self.conditional_access).values()),
         }
 
 
@@ -195,6 +204,7 @@ _KEYS = frozenset(
         "externalIdentitiesPolicy",
         "tenantInformation",
         "b2bManagementPolicies",
+        "conditionalAccessPolicies",
     }
 )
 
@@ -267,4 +277,11 @@ def load_state(data: Any) -> State:
         if tenant.lower() in state.tenant_information:
             raise StateError(f"tenantInformation {tenant} appears twice")
         state.tenant_information[tenant.lower()] = entry
+    for entry in _list(data, "conditionalAccessPolicies"):
+        identifier = entry.get("id")
+        if not isinstance(identifier, str) or not GUID_RE.match(identifier):
+            raise StateError(f"conditionalAccessPolicy id {identifier!r} is not a GUID")
+        if identifier.lower() in state.conditional_access:
+            raise StateError(f"conditionalAccessPolicy {identifier} appears twice")
+        state.conditional_access[identifier.lower()] = entry
     return state

@@ -89,7 +89,8 @@ SUPPORTED = (
     "$expand=identitySynchronization), .../partners/{id}/identitySynchronization, "
     "/policies/authorizationPolicy, /policies/b2bManagementPolicies, "
     "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email, "
-    "/policies/externalIdentitiesPolicy"
+    "/policies/externalIdentitiesPolicy, /identity/conditionalAccess/policies (and one "
+    "policy, as read-only context)"
 )
 
 
