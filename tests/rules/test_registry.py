@@ -20,7 +20,7 @@ NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 PREVENTS = re.compile(r"^AADSTS\d+$")
 HEADINGS = ("## What it does", "## Why is this bad?", "## How to fix", "## References")
 #: The catalog order of the ID prefixes (docs/rules/README.md lists rules in this order).
-PREFIX_ORDER = ("SYN", "SCH", "XTA", "EXT", "TST", "B2B")
+PREFIX_ORDER = ("SYN", "SCH", "XTA", "EXT", "CAX", "TST", "B2B")
 
 
 def _rule_modules() -> dict[str, object]:

@@ -35,7 +35,7 @@ from b2blint.policy.targets import Subject
 from b2blint.schema.check import SchemaFinding, compiled_accepts, suggest_property
 
 SCHEMA_NAME = "b2blint-tests.json"
-SIGN_IN_ONLY = ("kind", "direction", "app", "mfaRequired")
+SIGN_IN_ONLY = ("kind", "direction", "app", "mfaRequired", "userType")
 
 
 def is_test_data(data: Any) -> bool:
@@ -188,6 +188,18 @@ def _combinations(index: int, test: Mapping[str, Any]) -> Iterator[SchemaFinding
         and direction is None
     ):
         yield SchemaFinding("SCH001", at, f"a {kind} test needs 'direction' (inbound or outbound)")
+    user_type = test.get("userType")
+    if isinstance(user_type, str) and isinstance(kind, str):
+        from b2blint.access.simulate import USER_TYPES_FOR
+
+        allowed = next((v for k, v in USER_TYPES_FOR.items() if k.value == kind), ())
+        if user_type not in allowed:
+            yield SchemaFinding(
+                "SCH001",
+                (*at, "userType"),
+                f"userType {user_type} does not make a {kind} sign-in across tenants "
+                f"(for {kind}: {', '.join(allowed) or 'none'})",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +311,7 @@ def question(spec: Mapping[str, Any]) -> Question | InviteQuestion:
         _subject(spec),
         parse_app(app, "app") if isinstance(app, str) else None,
         spec["mfaRequired"] if isinstance(spec.get("mfaRequired"), bool) else None,
+        spec["userType"] if isinstance(spec.get("userType"), str) else None,
     )
 
 

@@ -24,6 +24,17 @@ Order of the checks for a sign-in (the first that blocks decides):
    see Conditional Access, so without MFA trust the verdict is ``depends`` unless the question
    says whether MFA is required (``mfa_required``, ``--mfa-required``/``--no-mfa-required``).
 
+4. Inbound B2B collaboration and direct connect, when the tree holds Conditional Access
+   context (docs/conditional-access.md): the context's answer for the kind of external user
+   (``user_type``, default: B2B collaboration guest, or B2B direct connect user) and the
+   application, from `b2blint.policy.conditional_access` (the one reading the rules use too)
+   [S130][S131][S132]. It replaces step 3's ``depends``: a policy that requires MFA of direct
+   connect users without MFA trust blocks them with AADSTS90071; a device requirement the
+   inbound trust does not accept blocks (no error code is documented); a block control gives
+   AADSTS53003 [S136]. The policy (file:line and displayName) is in ``decidedBy``; report-only
+   policies [S135] are listed in the notes, never enforced. Outbound questions are not about
+   this tenant's Conditional Access (the partner's applies): the context is not used.
+
 Where Microsoft documents no reading, the verdict is ``depends`` and names the assumption:
 
 * a B2B setting that sets one half (``usersAndGroups`` or ``applications``) and leaves out the
@@ -50,6 +61,7 @@ from typing import Any, NamedTuple
 from b2blint.access.words import EVERYONE_BLOCKED, setting_phrase
 from b2blint.errors import B2BLintError
 from b2blint.identifiers import is_guid
+from b2blint.policy import conditional_access as ca
 from b2blint.policy import partners
 from b2blint.policy.clouds import ENDPOINTS, LABELS, allowed_endpoints, supported
 from b2blint.policy.effective import Resolved, Source, missing_half, resolve
@@ -86,6 +98,8 @@ ERROR_TEXT: Mapping[str, str] = {
     "inbound multifactor authentication.",
     TENANT_RESTRICTIONS_ERROR: "A tenant restrictions policy added to this request by a device "
     "or network administrator does not allow access to '<tenant>'.",
+    ca.BLOCK_ERROR: "BlockedByConditionalAccess - Access has been blocked by Conditional Access "
+    "policies.",
 }
 
 
@@ -139,6 +153,7 @@ class Question(NamedTuple):
     subject: Subject = ANYONE
     app: str | None = None  # lower-case app ID, Office365 or AllApplications; None: not given
     mfa_required: bool | None = None  # does Conditional Access require MFA? None: unknown
+    user_type: str | None = None  # a conditional_access.USER_TYPES member; None: the kind's own
 
 
 class Decider(NamedTuple):
@@ -146,18 +161,27 @@ class Decider(NamedTuple):
 
     ref: Ref | None
     service_default: str = ""  # e.g. "b2bDirectConnectInbound.usersAndGroups"
+    display_name: str | None = None  # a Conditional Access policy's displayName
 
     def to_json(self) -> dict[str, Any]:
         if self.ref is None:
             return {"file": None, "line": None, "path": f"service default: {self.service_default}"}
         location = self.ref.location()
-        return {"file": location.file, "line": location.position.line, "path": location.json_path}
+        found: dict[str, Any] = {
+            "file": location.file,
+            "line": location.position.line,
+            "path": location.json_path,
+        }
+        if self.display_name is not None:
+            found["displayName"] = self.display_name
+        return found
 
     def text(self) -> str:
         if self.ref is None:
             return f"(service default) {self.service_default}"
         location = self.ref.location()
-        return f"{location.file}:{location.position.line}  {location.json_path}"
+        shown = f"{location.file}:{location.position.line}  {location.json_path}"
+        return shown + (f"  '{self.display_name}'" if self.display_name is not None else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -452,6 +476,24 @@ def simulate(policy: Policy, question: Question) -> Verdict:
         elif not sentence.endswith("blocks everyone"):
             sentence += f"; not {subject_text(question.subject)} with {app_text(question.app)}"
         return Verdict(BLOCKED, error, sentence, deciders, line, notes)
+    user_type = question_user_type(question)
+    if direction is Direction.INBOUND and policy.conditional_access is not None:
+        return _with_context(
+            policy,
+            partner,
+            question,
+            user_type,
+            Verdict(
+                DEPENDS if result.passes is None else ALLOWED,
+                error if result.passes is None else None,
+                f"{sentence}; the verdict depends on {depends_on(result)}"
+                if result.passes is None
+                else sentence,
+                deciders,
+                line,
+                notes,
+            ),
+        )
     if kind is AccessKind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND:
         untrusted = _mfa_trust(
             policy, partner, question=question, result=result, deciders=deciders, sentence=sentence
@@ -513,3 +555,95 @@ def _mfa_trust(
     if result.passes is None:
         reason += f"; users the setting does not let through meet {INBOUND_ERROR} instead"
     return Verdict(BLOCKED, MFA_ERROR, reason, (trust_decider, *deciders))
+
+
+#: The external user kinds each kind of access may be asked about (``--user-type``).
+USER_TYPES_FOR: Mapping[AccessKind, tuple[str, ...]] = {
+    AccessKind.B2B_COLLABORATION: (ca.GUEST, "b2bCollaborationMember", "serviceProvider"),
+    AccessKind.B2B_DIRECT_CONNECT: (ca.DIRECT_CONNECT,),
+    AccessKind.TENANT_RESTRICTIONS: (),
+}
+
+
+def question_user_type(question: Question) -> str | None:
+    """The kind of external user asked about; a kind that can't make this sign-in is an error."""
+    allowed = USER_TYPES_FOR[question.kind]
+    if question.user_type is None:
+        return allowed[0] if allowed else None
+    if question.user_type not in allowed:
+        if question.user_type not in ca.USER_TYPES:
+            raise B2BLintError(
+                f"--user-type: '{question.user_type}' is not one of {', '.join(ca.USER_TYPES)}"
+            )
+        choices = ", ".join(allowed) if allowed else "none"
+        raise B2BLintError(
+            f"--user-type {question.user_type} does not make a {question.kind.value} sign-in "
+            f"across tenants (for {question.kind.value}: {choices})"
+        )
+    return question.user_type
+
+
+def _ca_deciders(effects: tuple[ca.Effect, ...]) -> tuple[Decider, ...]:
+    return tuple(Decider(e.ca.ref, display_name=e.ca.display_name) for e in effects)
+
+
+def _with_context(
+    policy: Policy,
+    partner: Partner | None,
+    question: Question,
+    user_type: str | None,
+    base: Verdict,
+) -> Verdict:
+    """The sign-in got through the cross-tenant setting (or depends on it): what does the
+    Conditional Access context say for this kind of user? [S130]"""
+    assert user_type is not None
+    app = question.app
+    notes = list(base.notes)
+    if app is None and user_type == ca.DIRECT_CONNECT:
+        app = OFFICE_365  # Teams shared channels, the one B2B direct connect app [S30]
+        notes.append("B2B direct connect is asked about as Office 365 (Teams shared channels)")
+    answer = ca.evaluate(policy, partner, user_type, app, user=question.subject.user)
+    assert answer is not None
+    if question.mfa_required is not None:
+        notes.append("the MFA assumption of the question is not used: the context decides")
+    for effect in answer.report_only:
+        words = (
+            f"report-only Conditional Access policy {effect.ca.label} {effect.requirement.reason}"
+        )
+        if effect.requirement.verdict != ALLOWED:
+            words += f" (when enabled: {effect.requirement.verdict})"
+        notes.append(words)
+    words = {
+        ca.GUEST: "B2B collaboration guests",
+        "b2bCollaborationMember": "B2B collaboration members",
+        "serviceProvider": "service provider users",
+        ca.DIRECT_CONNECT: "B2B direct connect users",
+    }[user_type]
+    ca_reason = f"Conditional Access for {words}: {answer.reason}"
+    deciding = _ca_deciders(answer.deciding)
+    if answer.verdict == ca.BLOCKED:
+        return Verdict(
+            BLOCKED,
+            answer.error,
+            f"{base.reason}; but {ca_reason}",
+            (*deciding, *base.decided_by),
+            base.question,
+            tuple(notes),
+        )
+    if answer.verdict == ca.DEPENDS:
+        return Verdict(
+            DEPENDS,
+            answer.error or base.error,
+            f"{base.reason}; {ca_reason}",
+            (*deciding, *base.decided_by),
+            base.question,
+            tuple(notes),
+        )
+    return Verdict(
+        base.verdict,
+        base.error,
+        f"{base.reason}; {ca_reason}",
+        (*base.decided_by, *deciding),
+        base.question,
+        tuple(notes),
+    )

@@ -45,6 +45,20 @@ KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
     help="Whether Conditional Access requires MFA (then inbound direct connect needs MFA "
     "trust); unknown by default, so that case is 'depends'.",
 )
+@click.option(
+    "--user-type",
+    type=click.Choice(
+        [
+            "b2bCollaborationGuest",
+            "b2bCollaborationMember",
+            "serviceProvider",
+            "b2bDirectConnectUser",
+        ]
+    ),
+    help="The kind of external user, as Conditional Access names it (default: "
+    "b2bCollaborationGuest for B2B collaboration, b2bDirectConnectUser for direct connect); "
+    "used with Conditional Access context (docs/conditional-access.md).",
+)
 @format_option("text", "json")
 def simulate_command(
     *,
@@ -57,6 +71,7 @@ def simulate_command(
     app: str | None,
     invite: str | None,
     mfa_required: bool | None,
+    user_type: str | None,
     output_format: str,
 ) -> int:
     """Predict whether a cross-tenant access attempt is allowed (default PATH: policies/).
@@ -84,7 +99,12 @@ def simulate_command(
         frozenset(parse_guid(group, "--group") for group in groups),
     )
     if invite is not None:
-        for name, value in (("--kind", kind), ("--direction", direction), ("--app", app)):
+        for name, value in (
+            ("--kind", kind),
+            ("--direction", direction),
+            ("--app", app),
+            ("--user-type", user_type),
+        ):
             if value is not None:
                 raise B2BLintError(f"{name} does not apply to --invite")
         asked: Question | InviteQuestion = InviteQuestion(invite, partner, subject)
@@ -103,6 +123,7 @@ def simulate_command(
             subject,
             parse_app(app) if app else None,
             mfa_required,
+            user_type,
         )
     tree = read_tree(paths, lint=True)
     if tree.lint_errors:

@@ -45,6 +45,10 @@ B2B_SETTINGS = (
 
 MICROSOFT_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
+#: The top-level key of the Conditional Access context (docs/conditional-access.md): Graph
+#: conditionalAccessPolicy bodies that b2blint reads and never writes.
+CONTEXT_KEY = "conditionalAccessPolicies"
+
 #: The top-level key that makes a file a policy-test file (docs/policy-tests.md), not policy.
 TESTS_KEY = "b2blint-tests"
 
@@ -129,6 +133,32 @@ class Partner(NamedTuple):
         return sync if isinstance(sync, dict) else None
 
 
+class ConditionalAccessPolicy(NamedTuple):
+    """One Conditional Access policy of the context: its Graph body as written, and where."""
+
+    body: Mapping[str, Any]
+    ref: Ref
+
+    @property
+    def display_name(self) -> str:
+        name = self.body.get("displayName")
+        policy_id = self.body.get("id")
+        if isinstance(name, str) and name:
+            return name
+        return policy_id if isinstance(policy_id, str) and policy_id else "(no displayName)"
+
+    @property
+    def state(self) -> str | None:
+        state = self.body.get("state")
+        return state if isinstance(state, str) else None
+
+    @property
+    def label(self) -> str:
+        """How findings and verdicts name it: ``'Require MFA for guests' (context/ca.yaml:4)``."""
+        location = self.ref.location()
+        return f"'{self.display_name}' ({location.file}:{location.position.line})"
+
+
 class Conflict(NamedTuple):
     """Something declared twice (SCH005): the second declaration and the first."""
 
@@ -144,6 +174,9 @@ class Policy(NamedTuple):
     sections: Mapping[str, Section]
     partners: tuple[Partner, ...]
     conflicts: tuple[Conflict, ...] = ()
+    #: The Conditional Access context in file order; None when no file declares the key (b2blint
+    #: then knows nothing about Conditional Access), () when the context holds no policy.
+    conditional_access: tuple[ConditionalAccessPolicy, ...] | None = None
 
     def section(self, name: str) -> Section | None:
         return self.sections.get(name)
@@ -181,17 +214,29 @@ class Policy(NamedTuple):
         data["partners"] = [dict(partner.entry) for partner in self.partners]
         return data
 
+    def context_data(self) -> list[dict[str, Any]] | None:
+        """The Conditional Access context as a list of Graph bodies (None: no context). Kept out
+        of `to_data`: plan and apply never manage it."""
+        if self.conditional_access is None:
+            return None
+        return [dict(ca.body) for ca in self.conditional_access]
+
 
 def build_policy(documents: Sequence[Document]) -> Policy:
     """Merge documents (in the given order) into one `Policy`, noting duplicates."""
     sections: dict[str, Section] = {}
     partners: dict[str, Partner] = {}
     conflicts: list[Conflict] = []
+    context: list[ConditionalAccessPolicy] | None = None
+    context_ids: dict[str, Ref] = {}
     for document in documents:
         data = document.data
         if not isinstance(data, dict):
             continue
         root = Ref(document, ())
+        if CONTEXT_KEY in data:
+            context = context if context is not None else []
+            _add_context(data[CONTEXT_KEY], root, context, context_ids, conflicts)
         for name in SINGLETON_SECTIONS:
             if name not in data:
                 continue
@@ -228,7 +273,39 @@ def build_policy(documents: Sequence[Document]) -> Policy:
                 settings if isinstance(settings, dict) else {},
                 Ref(document, ("partners", index, "settings")),
             )
-    return Policy(tuple(documents), sections, tuple(partners.values()), tuple(conflicts))
+    return Policy(
+        tuple(documents),
+        sections,
+        tuple(partners.values()),
+        tuple(conflicts),
+        tuple(context) if context is not None else None,
+    )
+
+
+def _add_context(
+    entries: Any,
+    root: Ref,
+    context: list[ConditionalAccessPolicy],
+    ids: dict[str, Ref],
+    conflicts: list[Conflict],
+) -> None:
+    """The Conditional Access policies of one file; the same policy ID twice is a conflict."""
+    if not isinstance(entries, list):
+        return
+    for index, body in enumerate(entries):
+        if not isinstance(body, dict):
+            continue
+        ref = root.child(CONTEXT_KEY, index)
+        policy_id = body.get("id")
+        if isinstance(policy_id, str) and policy_id:
+            key = policy_id.lower()
+            if key in ids:
+                conflicts.append(
+                    Conflict(f"Conditional Access policy {policy_id}", ref.child("id"), ids[key])
+                )
+                continue
+            ids[key] = ref.child("id")
+        context.append(ConditionalAccessPolicy(body, ref))
 
 
 def domain_index(values: Any) -> dict[str, int]:

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from b2blint.rules import (
     beta_only_property,
+    ca_custom_control_external,
+    ca_dead_external_tenant,
+    ca_device_not_trusted,
+    ca_guest_double_mfa,
+    ca_strength_unsatisfiable,
     cloud_endpoint_missing,
     cloud_endpoint_unused,
     cross_cloud_direct_connect,
@@ -72,6 +77,11 @@ ALL_RULES: tuple[Rule, ...] = (
     invalid_domain.RULE,
     guest_role_member.RULE,
     guest_otp_disabled.RULE,
+    ca_device_not_trusted.RULE,
+    ca_strength_unsatisfiable.RULE,
+    ca_guest_double_mfa.RULE,
+    ca_custom_control_external.RULE,
+    ca_dead_external_tenant.RULE,
     policy_test_failed.RULE,
     unused_suppression.RULE,
     unknown_rule_in_suppression.RULE,

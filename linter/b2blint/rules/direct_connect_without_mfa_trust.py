@@ -14,6 +14,12 @@ The finding points at the partner's `b2bDirectConnectInbound` when the partner s
 the inherited default trust as a related location), otherwise at the partner's
 `inboundTrust`.
 
+With Conditional Access context (`conditionalAccessPolicies`, docs/conditional-access.md) the
+rule is exact: an error when an enabled policy that requires MFA or an authentication strength
+applies to B2B direct connect users of that partner (Teams shared channels, part of Office 365);
+a warning when such a policy only might apply (a condition b2blint does not model decides) or
+is report-only; nothing when no policy can apply. The finding names the policy (file:line).
+
 ## Why is this bad?
 B2B direct connect users are never challenged for MFA in your tenant: if your Conditional
 Access requires MFA and you don't trust the MFA of their home tenant, they are blocked. The
@@ -49,6 +55,10 @@ works without the trust; suppress the finding and say so in the comment.
 - Authentication and Conditional Access for external users:
   https://learn.microsoft.com/entra/external-id/authentication-conditional-access
 - Error code lookup: https://login.microsoftonline.com/error?code=90071
+- Conditional Access for external users, "B2B direct connect" rows of the support table:
+  https://learn.microsoft.com/entra/external-id/authentication-conditional-access
+- Authentication strength for external users ("MFA trust ... is *required* for B2B direct
+  connect"): https://learn.microsoft.com/entra/identity/authentication/concept-authentication-strength-external-users
 - Cross-tenant access overview, "Microsoft cloud settings" (no B2B direct connect across
   clouds): https://learn.microsoft.com/entra/external-id/cross-tenant-access-overview
 """
@@ -58,6 +68,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from b2blint.diagnostics import Severity
+from b2blint.policy import conditional_access as ca
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import Partner, Policy, Ref
 from b2blint.policy.targets import APPS, USERS, allows_any
@@ -97,20 +108,86 @@ def _check_owner(policy: Policy, partner: Partner | None) -> Finding | None:
     if partner is not None and not (direct.explicit or trust.explicit):
         return None  # both inherited: reported once, on the default
     owner = f"partner {partner.label}" if partner is not None else "the default"
-    message = (
-        f"{owner}: inbound B2B direct connect is allowed but inboundTrust.isMfaAccepted is "
-        f"{_trust_text(trust)}; whether these users get in depends on your Conditional Access, "
-        "which b2blint cannot see: if it requires MFA for them they are blocked with "
-        "AADSTS90071, if not they get in; set isMfaAccepted: true, or suppress this finding "
-        "saying no policy requires MFA"
-    )
+    severity: Severity | None = None
+    context: tuple[Related, ...] = ()
+    if policy.conditional_access is not None:
+        exact = _with_context(policy, partner, owner, _trust_text(trust))
+        if exact is None:
+            return None
+        message, severity, context = exact
+    else:
+        message = _without_context(owner, _trust_text(trust))
     if direct.explicit and direct.ref is not None:
-        return Finding(direct.ref.at_key(), message, _inherited(trust, "inboundTrust"))
+        related = _inherited(trust, "inboundTrust") + context
+        return Finding(direct.ref.at_key(), message, related, severity=severity)
     assert trust.ref is not None  # explicit
     target: Ref = trust.ref.child("isMfaAccepted", key=True)
     if not (isinstance(trust.value, Mapping) and "isMfaAccepted" in trust.value):
         target = trust.ref.at_key()
-    return Finding(target, message, _inherited(direct, SETTING))
+    return Finding(target, message, _inherited(direct, SETTING) + context, severity=severity)
+
+
+def _requires_mfa(effect: ca.Effect) -> bool:
+    """Whether the policy blocks for want of MFA (not a block control or a device claim)."""
+    grant = effect.ca.body.get("grantControls")
+    if not isinstance(grant, Mapping) or effect.requirement.verdict == ca.ALLOWED:
+        return False
+    return "mfa" in ca.strings(grant.get("builtInControls")) or isinstance(
+        grant.get("authenticationStrength"), Mapping
+    )
+
+
+def _with_context(
+    policy: Policy, partner: Partner | None, owner: str, trust: str
+) -> tuple[str, Severity, tuple[Related, ...]] | None:
+    """The exact finding from the Conditional Access context; None when no policy can apply."""
+    answer = ca.evaluate(policy, partner, ca.DIRECT_CONNECT, ca.OFFICE_365)
+    assert answer is not None
+    head = (
+        f"{owner}: inbound B2B direct connect is allowed but inboundTrust.isMfaAccepted is {trust}"
+    )
+    certain = [e for e in answer.effects if e.applies and _requires_mfa(e)]
+    if certain:
+        effect = certain[0]
+        message = (
+            f"{head}, and Conditional Access policy {effect.ca.label} requires MFA of these "
+            "users, which they can only do in their home tenant: they are blocked with "
+            "AADSTS90071; set isMfaAccepted: true, or stop allowing direct connect"
+        )
+        return message, Severity.ERROR, _related(certain, "requires MFA of direct connect users")
+    maybe = [e for e in answer.effects if e.applies is None and _requires_mfa(e)]
+    if maybe:
+        effect = maybe[0]
+        message = (
+            f"{head}; Conditional Access policy {effect.ca.label} requires MFA and applies to "
+            f"these users depending on {effect.condition}: if it does they are blocked with "
+            "AADSTS90071; set isMfaAccepted: true"
+        )
+        return message, Severity.WARNING, _related(maybe, "may require MFA of these users")
+    report = [e for e in answer.report_only if _requires_mfa(e)]
+    if report:
+        effect = report[0]
+        message = (
+            f"{head}; report-only Conditional Access policy {effect.ca.label} requires MFA of "
+            "these users: enabling it blocks them with AADSTS90071; set isMfaAccepted: true "
+            "before you enable it"
+        )
+        return message, Severity.WARNING, _related(report, "report-only, requires MFA")
+    return None
+
+
+def _related(effects: list[ca.Effect], what: str) -> tuple[Related, ...]:
+    return tuple(Related(e.ca.ref, f"Conditional Access policy: {what}") for e in effects[:3])
+
+
+def _without_context(owner: str, trust: str) -> str:
+    return (
+        f"{owner}: inbound B2B direct connect is allowed but inboundTrust.isMfaAccepted is "
+        f"{trust}; whether these users get in depends on your Conditional Access, "
+        "which b2blint cannot see: if it requires MFA for them they are blocked with "
+        "AADSTS90071, if not they get in; set isMfaAccepted: true, or suppress this finding "
+        "saying no policy requires MFA"
+    )
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
