@@ -452,14 +452,6 @@ DOC_ERRORS: dict[str, list[tuple[str, str, int, int, str]]] = {
     "beta-authorizationpolicy-get.json": [
         ("SCH001", "tenant.yaml", 12, 24, "$.authorizationPolicy.blockMsolPowerShell"),
     ],
-    # Until the Conditional Access context schema (issue 13 item 1, branch ca-core) is merged,
-    # the context key is unknown to the schema; with it, these two expect no finding at all.
-    "v1.0-conditionalaccessroot-list-policies.json": [
-        ("SCH002", "conditional-access.yaml", 7, 1, "$.conditionalAccessPolicies"),
-    ],
-    "v1.0-conditionalaccesspolicy-get.json": [
-        ("SCH002", "conditional-access.yaml", 7, 1, "$.conditionalAccessPolicies"),
-    ],
 }
 
 
@@ -530,8 +522,13 @@ def test_bundled_policies_survive_graph_and_import(tmp_path: Path) -> None:
             continue
         policy["partners"].extend(data.pop("partners", []))
         policy.update(data)
+    context = policy.pop("conditionalAccessPolicies", None)
     for index, resource in enumerate(resources_from_policy(policy).values()):
         (tmp_path / f"{index:02}.json").write_text(json.dumps(resource.entity), encoding="utf-8")
+    if context is not None:  # the read-only context, as GET .../conditionalAccess/policies
+        listed = {"@odata.context": V1 + "identity/conditionalAccess/policies", "value": context}
+        (tmp_path / "ca.json").write_text(json.dumps(listed), encoding="utf-8")
+        policy["conditionalAccessPolicies"] = context
     names = sorted(path.name for path in tmp_path.glob("*.json"))
     run = _import(tmp_path, "--out", "out", *names)
     assert run.exit_code == 0, run.stderr

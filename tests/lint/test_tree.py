@@ -15,7 +15,7 @@ from tests.conftest import POLICIES, run_cli
 
 SIMULATE = ["simulate", "--partner", "Fabrikam", "--kind", "b2b-collaboration"]
 COMMANDS = {
-    "lint": (["lint"], "All checks passed (7 files)."),
+    "lint": (["lint"], "All checks passed (8 files)."),
     "size": (["size"], "policies/partners/adatum.yaml:8"),
     "test": (["test"], "14 passed, 0 failed."),
     "effective": (["effective", "--partner", "Fabrikam"], "blockServiceProviderOutboundAccess"),

@@ -16,8 +16,17 @@ from typing import Any
 from b2blint.fakegraph import tokens
 from b2blint.fakegraph.server import RunningFake
 from b2blint.files.document import parse_text
+from b2blint.files.yamlio import dump_yaml
 from tests.conftest import FIXTURES, run_cli
-from tests.tenant.conftest import TENANT
+from tests.tenant.conftest import (
+    FABRIKAM,
+    MFA_TRUST,
+    TENANT,
+    live_partner,
+    partner,
+    write_tree,
+    writes,
+)
 
 DOCS = FIXTURES / "graph-docs"
 CONTEXT = "context/conditional-access.yaml"
@@ -178,3 +187,212 @@ def test_merge_into_a_tree_without_context_writes_the_file(
     )
     assert _context(out)["conditionalAccessPolicies"] == [GUESTS]
     assert (out / "tenant.yaml").read_bytes() == before
+
+
+# --------------------------------------------------------------------------- plan and apply
+
+PARTNERS_PATH = "/v1.0/policies/crossTenantAccessPolicy/partners"
+
+
+def _tree_with_context(root: Path, policies: list[dict[str, Any]]) -> Path:
+    write_tree(root, [partner(FABRIKAM, "Fabrikam", {"inboundTrust": MFA_TRUST})])
+    (root / "context").mkdir()
+    (root / CONTEXT).write_text(
+        dump_yaml({"b2blint": 1, "conditionalAccessPolicies": policies}), encoding="utf-8"
+    )
+    return root
+
+
+def _stale_tenant(fake: RunningFake) -> list[dict[str, Any]]:
+    """The tenant against a repository holding documented() + GUESTS: SimplePolicy1 deleted,
+    the guests policy report-only, a new policy, and SimplePolicy2 saved again unchanged
+    (a new modifiedDateTime only, which is ignored)."""
+    _simple1, simple2, demo = documented()
+    resaved = {**simple2, "modifiedDateTime": "2026-12-01T10:00:00Z"}
+    changed = {**copy.deepcopy(GUESTS), "state": "enabledForReportingButNotEnforced"}
+    changed["grantControls"]["builtInControls"] = ["mfa", "compliantDevice"]
+    new = {**copy.deepcopy(GUESTS), "id": NEW_ID, "displayName": "Block legacy auth"}
+    live = [resaved, demo, changed, new]
+    fake.set_state(
+        {
+            "partners": [live_partner(FABRIKAM, inboundTrust=MFA_TRUST)],
+            "conditionalAccessPolicies": live,
+        }
+    )
+    return live
+
+
+NEW_ID = "5e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+
+
+def _plan(tree: Path, *extra: str) -> Any:
+    return run_cli(["plan", str(tree), *extra])
+
+
+def test_plan_warns_naming_the_policies_that_differ_in_one_more_list_read(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    plain = write_tree(
+        tmp_path / "plain", [partner(FABRIKAM, "Fabrikam", {"inboundTrust": MFA_TRUST})]
+    )
+    tree = _tree_with_context(tmp_path / "tree", [*documented(), GUESTS])
+    _stale_tenant(fake)
+    fake.configure(page_size=3)
+    assert _plan(plain).exit_code == 0
+    baseline = _requests(fake)
+    fake.clear_log()
+    run = _plan(tree)
+    assert run.exit_code == 0, run.stderr
+    # Exactly the plan's own reads, then one list read of CA policies (4 policies: 2 pages).
+    assert _requests(fake) == [*baseline, ("GET", CA), ("GET", CA)]
+    context = tree / CONTEXT
+    expected = [
+        "",
+        "Conditional Access context (read-only):",
+        "  ! the Conditional Access context in the repository is stale against the tenant "
+        "(1 added, 1 removed, 1 changed); lint and simulate verdicts used the repository's "
+        "copy: refresh it with `b2blint export --section conditionalAccess --merge --out "
+        "<tree>` (or a new export)",
+        f"    + 'Block legacy auth' ({NEW_ID}) is in the tenant, not in the repository",
+        "    - 'SimplePolicy1' (ad8d2b4a-8d30-413f-88b8-144c6c8d98d9) at "
+        f"{context}:3 is no longer in the tenant",
+        f"    ~ 'Require MFA for guests' ({GUESTS['id']}) at {context}:"
+        f"{_line_of(context, GUESTS['id'])} differs: grantControls.builtInControls, state",
+    ]
+    lines = run.stdout.splitlines()
+    start = lines.index("Conditional Access context (read-only):") - 1
+    assert lines[start : start + len(expected)] == expected
+    assert "warning: the Conditional Access context in the repository is stale" in run.stderr
+
+
+def _line_of(path: Path, ident: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.endswith(f"id: {ident}"):
+            return number
+    raise AssertionError(ident)
+
+
+def test_plan_json_and_markdown_carry_the_warning(fake: RunningFake, tmp_path: Path) -> None:
+    tree = _tree_with_context(tmp_path / "tree", [*documented(), GUESTS])
+    _stale_tenant(fake)
+    run = _plan(tree, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    check = json.loads(run.stdout)["context"]["conditionalAccess"]
+    assert check == {
+        "checked": True,
+        "reason": None,
+        "requests": 1,
+        "policies": {"repository": 4, "tenant": 4},
+        "ignored": ["createdDateTime", "deletedDateTime", "modifiedDateTime"],
+        "stale": True,
+        "differences": [
+            {
+                "change": "added",
+                "id": NEW_ID,
+                "displayName": "Block legacy auth",
+                "where": None,
+                "properties": [],
+            },
+            {
+                "change": "removed",
+                "id": "ad8d2b4a-8d30-413f-88b8-144c6c8d98d9",
+                "displayName": "SimplePolicy1",
+                "where": f"{tree / CONTEXT}:3",
+                "properties": [],
+            },
+            {
+                "change": "changed",
+                "id": GUESTS["id"],
+                "displayName": "Require MFA for guests",
+                "where": f"{tree / CONTEXT}:{_line_of(tree / CONTEXT, GUESTS['id'])}",
+                "properties": ["grantControls.builtInControls", "state"],
+            },
+        ],
+    }
+    markdown = _plan(tree, "--format", "markdown").stdout
+    assert (
+        "> [!WARNING]\n> the Conditional Access context in the repository is stale against "
+        "the tenant (1 added, 1 removed, 1 changed)"
+    ) in markdown
+    assert f"> - 'Block legacy auth' ({NEW_ID}) is in the tenant, not in the repository\n" in (
+        markdown
+    )
+
+
+def test_plan_saved_with_out_keeps_the_check_and_apply_still_loads_it(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    tree = _tree_with_context(tmp_path / "tree", [*documented(), GUESTS])
+    _stale_tenant(fake)
+    saved = tmp_path / "plan.json"
+    assert _plan(tree, "--out", str(saved)).exit_code == 0
+    assert json.loads(saved.read_text())["context"]["conditionalAccess"]["stale"] is True
+    run = run_cli(["apply", str(tree), "--plan", str(saved), "--yes"])
+    assert run.exit_code == 0, run.stderr
+
+
+def test_context_matching_the_tenant_says_so(fake: RunningFake, tmp_path: Path) -> None:
+    # A hand-written context may leave out what Graph writes as null or []; the tenant's
+    # timestamps are ignored.
+    sparse = {k: v for k, v in documented()[2].items() if v not in (None, [])}
+    sparse.pop("createdDateTime")
+    tree = _tree_with_context(tmp_path / "tree", [sparse])
+    fake.set_state(
+        {
+            "partners": [live_partner(FABRIKAM, inboundTrust=MFA_TRUST)],
+            "conditionalAccessPolicies": [documented()[2]],
+        }
+    )
+    run = _plan(tree)
+    assert run.exit_code == 0, run.stderr
+    assert (
+        "\nConditional Access context (read-only):\n"
+        "    the Conditional Access context matches the tenant (1 policy)\n"
+    ) in run.stdout
+    assert "warning" not in run.stderr
+
+
+def test_without_policy_read_all_the_plan_says_context_not_checked(
+    fake: RunningFake, tmp_path: Path, monkeypatch: Any
+) -> None:
+    tree = _tree_with_context(tmp_path / "tree", [GUESTS])
+    _stale_tenant(fake)
+    # Cross-tenant reads accept Policy.ReadWrite.CrossTenantAccess; CA needs Policy.Read.All.
+    monkeypatch.setenv("B2BLINT_ACCESS_TOKEN", fake.token([tokens.XTAP_WRITE]))
+    run = _plan(tree, "--detailed-exitcode")
+    assert run.exit_code == 0, run.stderr
+    assert (
+        "  ! context not checked: GET /v1.0/identity/conditionalAccess/policies: 403 "
+        "Authorization_RequestDenied: Insufficient privileges to complete the operation."
+    ) in run.stdout
+    assert "the app needs the Graph permission Policy.Read.All" in run.stdout
+    assert "b2blint: warning: context not checked: " in run.stderr
+    check = json.loads(_plan(tree, "--format", "json").stdout)["context"]["conditionalAccess"]
+    assert (check["checked"], check["requests"]) == (False, 1)
+
+
+def test_hostile_live_names_are_escaped_in_the_warning(fake: RunningFake, tmp_path: Path) -> None:
+    tree = _tree_with_context(tmp_path / "tree", [])
+    evil = {**copy.deepcopy(GUESTS), "displayName": "x\n\x1b[2J| <img src=x>\u202e"}
+    fake.set_state(
+        {
+            "partners": [live_partner(FABRIKAM, inboundTrust=MFA_TRUST)],
+            "conditionalAccessPolicies": [evil],
+        }
+    )
+    text = _plan(tree).stdout
+    assert "\x1b" not in text and "\u202e" not in text
+    [line] = [line for line in text.splitlines() if GUESTS["id"] in line]
+    assert line.startswith("    + 'x\\n")
+    markdown = _plan(tree, "--format", "markdown").stdout
+    assert "<img" not in markdown and "\x1b" not in markdown
+
+
+def test_apply_never_sends_a_conditional_access_request(fake: RunningFake, tmp_path: Path) -> None:
+    tree = _tree_with_context(tmp_path / "tree", [*documented(), GUESTS])
+    fake.set_state({"conditionalAccessPolicies": [*documented()[1:]]})  # stale, Fabrikam absent
+    run = run_cli(["apply", str(tree), "--yes"])
+    assert run.exit_code == 0, run.stderr
+    assert writes(fake) == [("POST", PARTNERS_PATH)]
+    assert not [path for _, path in _requests(fake) if "conditionalaccess" in path.lower()]
+    assert fake.state()["conditionalAccessPolicies"] == documented()[1:]
