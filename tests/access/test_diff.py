@@ -77,7 +77,8 @@ def test_default_change_lists_partners_whose_access_differs(trees: Path) -> None
     assert lines[:4] == [
         "Access changes (base → head):",
         "  Other organizations (default) · inbound B2B direct connect · blocked for everyone → "
-        "users: all; apps: only Office365; MFA trust: no",
+        "users: all; apps: only Office365; MFA trust: no; Conditional Access: blocked by "
+        "'Require MFA for guests and external users'",
         "  Adatum · inbound B2B direct connect · blocked for everyone → users: all; apps: only "
         "Office365; MFA trust: yes",
         "  Fabrikam · inbound B2B direct connect · blocked for everyone → users: all; apps: only "

@@ -115,7 +115,7 @@ def test_test_files_are_never_validated_as_policy_files(tree: Path) -> None:
         "depends",
         "policies/tests/bad.yaml:7:5: SCH002 [error] unknown property 'usr' in a policy-test file "
         "(expected one of: name, partner, kind, direction, user, group, groups, app, invite, "
-        "mfaRequired, expect, error)",
+        "mfaRequired, userType, expect, error)",
     ]
 
 

@@ -88,11 +88,18 @@ def test_json_contract(tree: Path) -> None:
             "line": 27,
             "path": "$.partners[0].settings.b2bDirectConnectInbound.applications.targets[0]",
         },
+        {  # the Conditional Access context (policies/context/): MFA required, and trusted
+            "file": "policies/context/conditional-access.yaml",
+            "line": 11,
+            "path": "$.conditionalAccessPolicies[0]",
+            "displayName": "Require MFA for guests and external users",
+        },
     ]
     assert set(data) == {"verdict", "error", "reason", "decidedBy", "question", "notes"}
 
 
 def test_missing_mfa_trust_is_aadsts90071(tree: Path) -> None:
+    shutil.rmtree(tree / "policies" / "context")  # without context (with it: test_ca_simulate)
     trust = tree / "policies" / "partners" / "northwind-traders.yaml"
     trust.write_text(
         trust.read_text("utf-8").replace("isMfaAccepted: true", "isMfaAccepted: false")

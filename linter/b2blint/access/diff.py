@@ -7,7 +7,9 @@ half, `b2blint.policy.effective.resolve`) before and after, so a change to the d
 the default ("Other organizations") and, folded into that line, for the partners that inherit
 it; a partner whose own entry keeps its access unchanged is not listed. Microsoft cloud
 settings, MFA trust for inbound direct connect, the invitation domain list and who may invite
-are compared too, because they change verdicts (`b2blint.access.simulate`).
+are compared too, because they change verdicts (`b2blint.access.simulate`); so is, for inbound
+B2B collaboration and direct connect, what the Conditional Access context says for guests and
+direct connect users (`b2blint.policy.conditional_access`), when the tree holds context.
 `access_diff_section` is the entry point for ``b2blint plan``; ``b2blint diff`` adds the policy
 tests whose verdict changed.
 """
@@ -28,6 +30,7 @@ from b2blint.access.simulate import (
 )
 from b2blint.access.words import EVERYONE_BLOCKED, facets
 from b2blint.files.document import Document
+from b2blint.policy import conditional_access as ca
 from b2blint.policy.clouds import LABELS
 from b2blint.policy.effective import Source, resolve
 from b2blint.policy.model import Partner, Policy, build_policy
@@ -86,7 +89,27 @@ def access_facets(
     inbound_direct = kind is AccessKind.B2B_DIRECT_CONNECT and direction is Direction.INBOUND
     if inbound_direct and found.get("access") != EVERYONE_BLOCKED:
         found["MFA trust"] = _mfa(policy, partner)
+    if (
+        direction is Direction.INBOUND
+        and policy.conditional_access is not None
+        and found.get("access") != EVERYONE_BLOCKED
+    ):
+        verdict = _conditional_access(policy, partner, inbound_direct)
+        if verdict != ca.ALLOWED:  # shown when it stands in the way (or may)
+            found["Conditional Access"] = verdict
     return found
+
+
+def _conditional_access(policy: Policy, partner: Partner | None, direct: bool) -> str:
+    """What the context says for guests (or direct connect users, in Office 365) [S130]."""
+    user_type, app = (ca.DIRECT_CONNECT, ca.OFFICE_365) if direct else (ca.GUEST, None)
+    answer = ca.evaluate(policy, partner, user_type, app)
+    if answer is None:
+        return "none"
+    if answer.verdict == ca.ALLOWED:
+        return "allowed"
+    names = ", ".join(f"'{e.ca.display_name}'" for e in answer.deciding[:2])
+    return f"{answer.verdict} by {names}" if names else answer.verdict
 
 
 def _without_entry(
@@ -109,7 +132,16 @@ def _context(policy: Policy, kind: AccessKind, direction: Direction | None) -> t
     default = policy.section_value("default")
     trust = default.get("inboundTrust") if kind is AccessKind.B2B_DIRECT_CONNECT else None
     endpoints = policy.section_value("crossTenantAccessPolicy").get("allowedCloudEndpoints")
-    return (default.get(SETTINGS[(kind, direction)]), trust, policy.tenant_cloud, endpoints)
+    if direction is Direction.INBOUND:
+        trust = default.get("inboundTrust")  # device and MFA claims decide CA verdicts
+    context = policy.context_data() if direction is Direction.INBOUND else None
+    return (
+        default.get(SETTINGS[(kind, direction)]),
+        trust,
+        policy.tenant_cloud,
+        endpoints,
+        context,
+    )
 
 
 def _inherits(

@@ -111,7 +111,9 @@ def plan_command(
     tenant_name = policy.section_value("tenant").get("name")
     access = ""
     if output_format != "json":
-        access = access_section(data, live.policy(), prune=prune, fmt=output_format)
+        access = access_section(
+            data, live.policy(), prune=prune, fmt=output_format, context=policy.context_data()
+        )
     name = tenant_name if isinstance(tenant_name, str) else None
     shown = render(plan, output_format, name, access)
     if output_format != "json":  # live names come from Graph: no terminal escapes (F18/F20)

@@ -8,7 +8,11 @@ writes it, so that the section describes what `apply` would do and nothing else:
   (`b2bdefinition.merge_definition`);
 * a live partner the YAML does not declare is left alone unless ``--prune``;
 * what Graph does not hold is taken from the YAML on both sides: the tenant (id, cloud) and each
-  partner's ``cloud`` and ``domains`` (metadata, never sent; docs/format.md).
+  partner's ``cloud`` and ``domains`` (metadata, never sent; docs/format.md);
+* the Conditional Access context (never written by apply): "after" has the repository's, and
+  "before" the live policies when the live read holds them (``conditionalAccessPolicies`` in the
+  live data), else the repository's too, so that a context change shows as the access change
+  it causes, and a plan that does not read them shows none.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from b2blint.access.diff import access_diff_section, policy_from_data
+from b2blint.policy.model import CONTEXT_KEY
 from b2blint.policy.sections import MERGED_SECTIONS
 
 #: Partner metadata the YAML knows and Graph does not.
@@ -63,13 +68,25 @@ def planned_after(
 
 
 def access_section(
-    policy: Mapping[str, Any], live: Mapping[str, Any], *, prune: bool, fmt: str
+    policy: Mapping[str, Any],
+    live: Mapping[str, Any],
+    *,
+    prune: bool,
+    fmt: str,
+    context: list[dict[str, Any]] | None = None,
 ) -> str:
     """The "Access changes" section for a plan (``fmt``: text or markdown); "" if none.
 
     ``policy`` is the merged YAML tree (``Policy.to_data()``), ``live`` the live tenant as
-    policy data (``LiveTenant.policy()``).
+    policy data (``LiveTenant.policy()``), ``context`` the repository's Conditional Access
+    context (``Policy.context_data()``; None: none).
     """
-    before = policy_from_data(live_before(live, policy), "live tenant")
-    after = policy_from_data(planned_after(policy, live, prune=prune), "policy after apply")
+    before_data = live_before(live, policy)
+    after_data = planned_after(policy, live, prune=prune)
+    if context is not None:
+        after_data[CONTEXT_KEY] = context
+        live_context = live.get(CONTEXT_KEY)
+        before_data[CONTEXT_KEY] = live_context if isinstance(live_context, list) else context
+    before = policy_from_data(before_data, "live tenant")
+    after = policy_from_data(after_data, "policy after apply")
     return access_diff_section(before, after, fmt)
