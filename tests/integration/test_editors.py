@@ -167,7 +167,7 @@ def test_a_modeline_is_a_comment_to_b2blint_and_names_the_schema(
     for path in files:
         path.write_text(f"# yaml-language-server: $schema={schema_path}\n" + path.read_text())
     lint = _b2blint("lint", cwd=tmp_path)
-    assert (lint.returncode, lint.stdout) == (0, b"All checks passed (7 files).\n")
+    assert (lint.returncode, lint.stdout) == (0, b"All checks passed (8 files).\n")
     for path in files:
         first = path.read_text("utf-8").splitlines()[0]
         named = Path(first.removeprefix("# yaml-language-server: $schema="))

@@ -324,7 +324,7 @@ def test_quick_start_runs_in_a_clone(snippet: Snippet, tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert done.stdout.splitlines()[-1] == "All checks passed (7 files).", done.stdout[-2000:]
+    assert done.stdout.splitlines()[-1] == "All checks passed (8 files).", done.stdout[-2000:]
 
 
 @pytest.mark.parametrize("snippet", _of("parsed: the CI test command"), ids=_id)
@@ -515,7 +515,7 @@ def test_config_snippet_is_loaded_by_a_real_lint(snippet: Snippet, tree: Path) -
     (tree / name).write_text(snippet.text, "utf-8")
     result = run_cli(["lint", "-v", "policies"], cwd=tree)
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert result.stdout.endswith("All checks passed (7 files).\n"), result.stdout
+    assert result.stdout.endswith("All checks passed (8 files).\n"), result.stdout
     from b2blint.lint.config import find_config_file
 
     assert find_config_file(tree) == tree / name
