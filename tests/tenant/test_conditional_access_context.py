@@ -90,6 +90,9 @@ def test_export_section_writes_the_context_in_one_paged_read(
         f"b2blint: exported tenant {TENANT} (0 partner files and the Conditional Access "
         f"context) in 2 requests; next: b2blint plan {out}\n"
     )
+    lint = run_cli(["lint", "--format", "json", str(out)])
+    findings = json.loads(lint.stdout)["findings"]
+    assert [f["rule"] for f in findings if f["rule"].startswith(("SYN", "SCH"))] == []
 
 
 def test_plain_export_does_not_read_conditional_access(fake: RunningFake, tmp_path: Path) -> None:
