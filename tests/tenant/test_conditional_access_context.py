@@ -176,6 +176,24 @@ def test_merge_splices_changed_new_and_gone_policies_keeping_comments(
     assert path.read_text(encoding="utf-8") == merged
 
 
+def test_merge_when_every_policy_was_replaced(fake: RunningFake, tmp_path: Path) -> None:
+    fake.set_state({"conditionalAccessPolicies": documented()[:2]})
+    out = tmp_path / "out"
+    assert _export("--section", "conditionalAccess", out=out).exit_code == 0
+    fake.set_state({"conditionalAccessPolicies": []})
+    run = _export("--section", "conditionalAccess", "--merge", out=out)
+    assert run.exit_code == 0, run.stderr
+    assert _context(out)["conditionalAccessPolicies"] == []
+    fake.set_state({"conditionalAccessPolicies": [GUESTS]})
+    run = _export("--section", "conditionalAccess", "--merge", out=out)
+    assert run.exit_code == 0, run.stderr
+    assert _context(out)["conditionalAccessPolicies"] == [GUESTS]
+    fake.set_state({"conditionalAccessPolicies": documented()})  # all gone, all new at once
+    run = _export("--section", "conditionalAccess", "--merge", out=out)
+    assert run.exit_code == 0, run.stderr
+    assert _context(out)["conditionalAccessPolicies"] == documented()
+
+
 def test_merge_into_a_tree_without_context_writes_the_file(
     fake: RunningFake, tmp_path: Path
 ) -> None:

@@ -64,6 +64,11 @@ def merge_context(
             plan.documents[document.path] = document
             if key is not None:
                 seen.add(key)
+        edits = plan.edits.get(document.path, [])
+        if data[CONTEXT_KEY] and sum(e.op == "delete" for e in edits) == len(data[CONTEXT_KEY]):
+            # Every policy of the file is gone: one `[]` instead of deletions that would each
+            # leave the list to the others (the splice cannot empty a list item by item).
+            plan.edits[document.path] = [Edit("set", (CONTEXT_KEY,), [])]
     new = [p for key, p in live_by_id.items() if key not in seen]
     new_file: list[TreeFile] = []
     if first_document is None:
