@@ -41,7 +41,7 @@ def test_bundled_policy_tests_pass() -> None:
     result = run_cli(["test", str(POLICIES), "--format", "json"])
     assert result.exit_code == 0, result.stdout
     data = json.loads(result.stdout)
-    assert len(data) == 14
+    assert len(data) == 16
     assert all(item["passed"] for item in data)
 
 

@@ -77,9 +77,9 @@ def test_findings_are_at_the_stdin_filename_and_the_disk_copy_is_replaced(repo: 
     assert run.returncode == 1, run.stderr
     assert run.stdout.decode().splitlines() == [
         TYPO_FINDING,
-        f"{FABRIKAM}:13:7: TST001 [error] 14 policy tests not run: the policy cannot be "
+        f"{FABRIKAM}:13:7: TST001 [error] 16 policy tests not run: the policy cannot be "
         "simulated while this file has SCH002 errors; fix it and the tests run again",
-        "Found 2 errors and 0 warnings in 7 files.",
+        "Found 2 errors and 0 warnings in 8 files.",
     ]
     assert run.stderr == b""
 
@@ -88,7 +88,7 @@ def test_a_clean_buffer_passes_although_the_saved_file_is_broken(repo: Path) -> 
     saved = (repo / FABRIKAM).read_text("utf-8")
     (repo / FABRIKAM).write_text(_typo(saved), "utf-8")
     run = lint(repo, saved, "-", "--stdin-filename", FABRIKAM)
-    assert (run.returncode, run.stdout) == (0, b"All checks passed (7 files).\n"), run.stderr
+    assert (run.returncode, run.stdout) == (0, b"All checks passed (8 files).\n"), run.stderr
 
 
 def test_stdin_filename_alone_reads_stdin_too(repo: Path) -> None:
@@ -155,7 +155,7 @@ def test_fix_prints_the_fixed_buffer_and_reports_on_stderr(repo: Path) -> None:
     run = lint(repo, FIXABLE, "-", "--stdin-filename", name, "--fix")
     assert run.returncode == 0, run.stderr
     assert run.stdout == FIXABLE.replace(DUPLICATE, "").encode()
-    assert run.stderr.decode().splitlines() == ["All checks passed (8 files)."]
+    assert run.stderr.decode().splitlines() == ["All checks passed (9 files)."]
 
 
 def test_fix_with_nothing_to_fix_echoes_the_buffer_unchanged(repo: Path) -> None:

@@ -540,7 +540,9 @@ def test_bundled_policies_survive_graph_and_import(tmp_path: Path) -> None:
         imported.update(data)
 
     def managed(tree: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in tree.items() if k not in {"b2blint", "tenant", "partners"}}
+        # conditionalAccessPolicies: context, never sent to Graph (docs/conditional-access.md).
+        skip = {"b2blint", "tenant", "partners", "conditionalAccessPolicies"}
+        out = {k: v for k, v in tree.items() if k not in skip}
         out["partners"] = sorted(
             (
                 {k: v for k, v in entry.items() if k not in {"name", "cloud", "domains"}}

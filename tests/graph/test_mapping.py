@@ -639,6 +639,10 @@ def test_bundled_policies_round_trip() -> None:
         data.pop("conditionalAccessPolicies", None)  # read-only context: never sent to Graph
         policy.update(data)
     entities = [resource.entity for resource in resources_from_policy(policy).values()]
+    # The Conditional Access context is read, never written: no Graph body carries it.
+    assert not any("conditionalAccess" in json.dumps(entity) for entity in entities)
+    context = policy.pop("conditionalAccessPolicies")
+    assert len(context) == 3
     assert _managed(policy_from_graph(entities)) == _managed(policy)
     assert len(policy["partners"]) >= 4
 

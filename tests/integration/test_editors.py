@@ -123,7 +123,7 @@ def test_check_jsonschema_accepts_every_file_of_the_example_tree_offline(
     schema_path: Path, closed_port: int
 ) -> None:
     files = _tree_files(ROOT)
-    assert len(files) == 7 and any("tests" in f.parts for f in files)  # policy and test files
+    assert len(files) == 8 and any("tests" in f.parts for f in files)  # policy and test files
     run = check_jsonschema(schema_path, files, closed_port, ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout == "ok -- validation done\n"

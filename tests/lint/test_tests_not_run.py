@@ -25,13 +25,13 @@ TYPO_FINDING = (
     "did you mean 'inboundTrust'?"
 )
 NOT_RUN = (
-    "policies/partners/fabrikam.yaml:13:7: TST001 [error] 14 policy tests not run: the policy "
+    "policies/partners/fabrikam.yaml:13:7: TST001 [error] 16 policy tests not run: the policy "
     "cannot be simulated while this file has SCH002 errors; fix it and the tests run again"
 )
 
 
 def _tree(tmp_path: Path) -> Path:
-    """A copy of the example tree (4 partners, 14 policy tests in 2 files) under tmp_path."""
+    """A copy of the example tree (4 partners, 16 policy tests in 2 files) under tmp_path."""
     shutil.copytree(POLICIES, tmp_path / "policies")
     return tmp_path / "policies"
 
@@ -46,10 +46,10 @@ def _typo(policies: Path) -> None:
     _edit(policies / "partners/fabrikam.yaml", "      inboundTrust:\n", "      inboundTrusts:\n")
 
 
-def test_the_example_tree_runs_its_14_tests_and_passes(tmp_path: Path) -> None:
+def test_the_example_tree_runs_its_16_tests_and_passes(tmp_path: Path) -> None:
     _tree(tmp_path)
     run = run_cli(["lint"], cwd=tmp_path)
-    assert (run.exit_code, run.stdout) == (0, "All checks passed (7 files).\n")
+    assert (run.exit_code, run.stdout) == (0, "All checks passed (8 files).\n")
 
 
 def test_one_typo_gives_one_sch002_and_one_not_run_finding(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_one_typo_gives_one_sch002_and_one_not_run_finding(tmp_path: Path) -> No
     assert run.stdout.splitlines() == [
         TYPO_FINDING,
         NOT_RUN,
-        "Found 2 errors and 0 warnings in 7 files.",
+        "Found 2 errors and 0 warnings in 8 files.",
     ]
 
 
@@ -90,7 +90,7 @@ def test_a_policy_file_that_does_not_parse_stops_the_tests_too(tmp_path: Path) -
         "policies/partners/fabrikam.yaml:13:7: SCH002",
     ]
     assert lines[1].endswith(
-        "14 policy tests not run: the policy cannot be simulated while this file (and 1 more "
+        "16 policy tests not run: the policy cannot be simulated while this file (and 1 more "
         "file) does not parse; fix them and the tests run again"
     )
     # The typo'd file is a related location: a commit touching only it still hears about it.
@@ -136,7 +136,7 @@ def test_a_misspelled_required_key_is_one_finding(tmp_path: Path) -> None:
     assert run.stdout.splitlines() == [
         "policies/partners/fabrikam.yaml:6:5: SCH002 [error] unknown property 'tenantID': "
         "Graph property names are case-sensitive; write 'tenantId'",
-        "Found 1 error and 0 warnings in 7 files.",
+        "Found 1 error and 0 warnings in 8 files.",
     ]
 
 
@@ -151,7 +151,7 @@ def test_a_misspelled_required_key_of_a_policy_test_is_one_finding(tmp_path: Pat
     run = run_cli(["lint"], cwd=tmp_path)
     assert [line.split(" [")[0] for line in run.stdout.splitlines()] == [
         "policies/tests/partners.yaml:10:5: SCH002",
-        "Found 1 error and 0 warnings in 7 files.",
+        "Found 1 error and 0 warnings in 8 files.",
     ]
 
 
@@ -171,14 +171,14 @@ def test_a_missing_required_key_without_a_misspelling_is_still_reported(tmp_path
     assert [line.split(" [")[0] for line in run.stdout.splitlines()] == [
         "policies/partners/fabrikam.yaml:6:5: SCH001",
         "policies/partners/fabrikam.yaml:7:5: SCH002",
-        "Found 2 errors and 0 warnings in 7 files.",
+        "Found 2 errors and 0 warnings in 8 files.",
     ]
 
 
 def test_without_tst001_only_the_typo_is_reported(tmp_path: Path) -> None:
     _typo(_tree(tmp_path))
     run = run_cli(["lint", "--ignore", "TST001"], cwd=tmp_path)
-    assert run.stdout.splitlines() == [TYPO_FINDING, "Found 1 error and 0 warnings in 7 files."]
+    assert run.stdout.splitlines() == [TYPO_FINDING, "Found 1 error and 0 warnings in 8 files."]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,4 +222,4 @@ def test_precommit_changed_file_and_all_files_report_the_same(tmp_path: Path) ->
     for run in (changed, everything):
         assert run.returncode == 1, run.stdout + run.stderr
         assert _findings(run.stdout) == [TYPO_FINDING, NOT_RUN], run.stdout
-        assert "Found 2 errors and 0 warnings in 7 files." in run.stdout.splitlines()
+        assert "Found 2 errors and 0 warnings in 8 files." in run.stdout.splitlines()

@@ -17,7 +17,7 @@ SIMULATE = ["simulate", "--partner", "Fabrikam", "--kind", "b2b-collaboration"]
 COMMANDS = {
     "lint": (["lint"], "All checks passed (8 files)."),
     "size": (["size"], "policies/partners/adatum.yaml:8"),
-    "test": (["test"], "14 passed, 0 failed."),
+    "test": (["test"], "16 passed, 0 failed."),
     "effective": (["effective", "--partner", "Fabrikam"], "blockServiceProviderOutboundAccess"),
     "simulate": ([*SIMULATE, "--direction", "inbound"], "Fabrikam's own outbound"),
 }

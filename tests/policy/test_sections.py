@@ -18,7 +18,7 @@ from b2blint.graph.kinds import (
     SINGLETON_PATH,
     ResourceKind,
 )
-from b2blint.policy.model import SINGLETON_SECTIONS
+from b2blint.policy.model import CONTEXT_KEY, SINGLETON_SECTIONS
 from b2blint.policy.sections import MERGED_SECTIONS, RESOURCE_KEYS, RESOURCES
 from tests.conftest import run_cli
 
@@ -27,7 +27,8 @@ SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "b2blint-policy.json"
 
 def test_the_schema_top_level_keys_are_the_metadata_and_the_table() -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    assert list(schema["properties"]) == ["b2blint", "tenant", *RESOURCE_KEYS]
+    # Besides the managed resources, the Conditional Access context (read, never written).
+    assert list(schema["properties"]) == ["b2blint", "tenant", *RESOURCE_KEYS, CONTEXT_KEY]
     assert ("tenant", *(k for k in RESOURCE_KEYS if k != "partners")) == SINGLETON_SECTIONS
 
 

@@ -27,23 +27,24 @@ from collections.abc import Iterator
 from b2blint.diagnostics import Severity
 from b2blint.policy import conditional_access as ca
 from b2blint.policy.model import Policy
-from b2blint.rules._context import kinds_text, live_policies, reaches, who
+from b2blint.rules._context import Owners, grant, kinds_text, live_policies, owners, reaches, who
 from b2blint.rules._rule import Context, Finding, Rule, Visit
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    found: Owners | None = None
     for item in live_policies(policy):
-        grant = item.body.get("grantControls")
-        if not isinstance(grant, dict) or not ca.strings(grant.get("customAuthenticationFactors")):
+        if not ca.strings(grant(item).get("customAuthenticationFactors")):
             continue
-        reached = list(reaches(policy, item))
+        found = found or owners(policy)
+        reached = list(reaches(policy, item, found))
         if not reached:
             continue
         yield Finding(
             item.ref.child("grantControls", "customAuthenticationFactors", key=True),
             f"Conditional Access policy '{item.display_name}' requires a custom control of "
-            f"{kinds_text(reached)} of {who(reached)}: custom controls are not supported for "
-            "cross-tenant trusts, so their access is unpredictable; exclude external users or "
+            f"{kinds_text(reached)} of {who(found, reached)}: custom controls are not supported "
+            "for cross-tenant trusts, so their access is unpredictable; exclude external users or "
             "require a built-in control of them",
         )
 

@@ -43,7 +43,16 @@ from collections.abc import Iterator
 from b2blint.diagnostics import Severity
 from b2blint.policy import conditional_access as ca
 from b2blint.policy.model import Policy
-from b2blint.rules._context import kinds_text, live_policies, reaches, trust_related, who
+from b2blint.rules._context import (
+    Owners,
+    grant,
+    kinds_text,
+    live_policies,
+    owners,
+    reaches,
+    trust_related,
+    who,
+)
 from b2blint.rules._rule import Context, Finding, Rule, Visit
 
 DEVICE_CONTROLS = {
@@ -53,18 +62,19 @@ DEVICE_CONTROLS = {
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    found: Owners | None = None
     for item in live_policies(policy):
-        grant = item.body.get("grantControls")
-        controls = ca.strings(grant.get("builtInControls")) if isinstance(grant, dict) else []
+        controls = ca.strings(grant(item).get("builtInControls"))
         devices = [c for c in controls if c in DEVICE_CONTROLS]
         if not devices:
             continue
+        found = found or owners(policy)
         blocked = []
-        for reach in reaches(policy, item):
+        for reach in reaches(policy, item, found):
             if reach.effect.requirement.verdict != ca.BLOCKED:
                 continue
             trusting = ca.Trust(reach.trust.mfa, True, True)
-            if ca.requirement(grant, reach.user_type, trusting).verdict != ca.BLOCKED:
+            if ca.requirement(grant(item), reach.user_type, trusting).verdict != ca.BLOCKED:
                 blocked.append(reach)  # the device claim is what blocks them
         if not blocked:
             continue
@@ -74,15 +84,15 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         message = (
             f"{'report-only ' if report_only else ''}Conditional Access policy "
             f"'{item.display_name}' requires {what} of {kinds_text(blocked)} of "
-            f"{who(blocked)}, whose inbound trust does not accept that device claim ({flags}): "
-            f"access is {'going to be ' if report_only else ''}blocked for them; trust the "
-            "partner's device claims or exclude external users from the policy"
+            f"{who(found, blocked)}, whose inbound trust does not accept that device claim "
+            f"({flags}): access is {'going to be ' if report_only else ''}blocked for them; "
+            "trust the partner's device claims or exclude external users from the policy"
         )
         ref = item.ref.child("grantControls", "builtInControls", controls.index(devices[0]))
         yield Finding(
             ref,
             message,
-            trust_related(policy, blocked, "the inbound trust that applies"),
+            trust_related(policy, found, blocked, "the inbound trust that applies"),
             severity=Severity.WARNING if report_only else None,
         )
 

@@ -34,7 +34,16 @@ from collections.abc import Iterator
 from b2blint.diagnostics import Severity
 from b2blint.policy import conditional_access as ca
 from b2blint.policy.model import Policy
-from b2blint.rules._context import kinds_text, live_policies, reaches, trust_related, who
+from b2blint.rules._context import (
+    Owners,
+    grant,
+    kinds_text,
+    live_policies,
+    owners,
+    reaches,
+    trust_related,
+    who,
+)
 from b2blint.rules._rule import Context, Finding, Rule, Visit
 
 GUEST_KINDS = (ca.GUEST, "b2bCollaborationMember")
@@ -43,29 +52,28 @@ GUEST_KINDS = (ca.GUEST, "b2bCollaborationMember")
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     if not ctx.options.get("enabled"):
         return
+    found: Owners | None = None
     for item in live_policies(policy):
         if item.state != ca.ENABLED:
             continue
-        grant = item.body.get("grantControls")
-        if not isinstance(grant, dict):
-            continue
-        controls = ca.strings(grant.get("builtInControls"))
+        controls = ca.strings(grant(item).get("builtInControls"))
         if "mfa" in controls:
             ref = item.ref.child("grantControls", "builtInControls", controls.index("mfa"))
-        elif isinstance(grant.get("authenticationStrength"), dict):
+        elif isinstance(grant(item).get("authenticationStrength"), dict):
             ref = item.ref.child("grantControls", "authenticationStrength", key=True)
         else:
             continue
-        untrusted = [r for r in reaches(policy, item, GUEST_KINDS) if not r.trust.mfa]
+        found = found or owners(policy)
+        untrusted = [r for r in reaches(policy, item, found, GUEST_KINDS) if not r.trust.mfa]
         if not untrusted:
             continue
         yield Finding(
             ref,
             f"Conditional Access policy '{item.display_name}' requires MFA of "
-            f"{kinds_text(untrusted)} of {who(untrusted)}, whose MFA is not trusted: they must "
-            "register and do MFA in this tenant as well as at home; trust their MFA "
+            f"{kinds_text(untrusted)} of {who(found, untrusted)}, whose MFA is not trusted: they "
+            "must register and do MFA in this tenant as well as at home; trust their MFA "
             "(inboundTrust.isMfaAccepted: true) if their home tenant requires it",
-            trust_related(policy, untrusted, "the inbound trust that applies"),
+            trust_related(policy, found, untrusted, "the inbound trust that applies"),
         )
 
 

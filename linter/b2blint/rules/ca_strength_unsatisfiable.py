@@ -41,19 +41,29 @@ from collections.abc import Iterator
 from b2blint.diagnostics import Severity
 from b2blint.policy import conditional_access as ca
 from b2blint.policy.model import Policy
-from b2blint.rules._context import kinds_text, live_policies, reaches, trust_related, who
+from b2blint.rules._context import (
+    Owners,
+    grant,
+    kinds_text,
+    live_policies,
+    owners,
+    reaches,
+    trust_related,
+    who,
+)
 from b2blint.rules._rule import Context, Finding, Rule, Visit
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
+    found: Owners | None = None
     for item in live_policies(policy):
-        grant = item.body.get("grantControls")
-        strength = grant.get("authenticationStrength") if isinstance(grant, dict) else None
+        strength = grant(item).get("authenticationStrength")
         if not isinstance(strength, dict):
             continue
+        found = found or owners(policy)
         only_strength = {"authenticationStrength": strength}
         blocked = []
-        for reach in reaches(policy, item):
+        for reach in reaches(policy, item, found):
             if reach.effect.requirement.verdict != ca.BLOCKED:
                 continue
             if reach.user_type == ca.DIRECT_CONNECT and not reach.trust.mfa:
@@ -75,14 +85,14 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         message = (
             f"{'report-only ' if report_only else ''}Conditional Access policy "
             f"'{item.display_name}' requires the authentication strength '{name}' of "
-            f"{kinds_text(blocked)} of {who(blocked)}: {why}, so they are "
+            f"{kinds_text(blocked)} of {who(found, blocked)}: {why}, so they are "
             f"{'going to be ' if report_only else ''}blocked; trust their MFA "
             "(inboundTrust.isMfaAccepted) or require a strength they can meet"
         )
         yield Finding(
             item.ref.child("grantControls", "authenticationStrength", key=True),
             message,
-            trust_related(policy, blocked, "the inbound trust that applies"),
+            trust_related(policy, found, blocked, "the inbound trust that applies"),
             severity=Severity.WARNING if report_only else None,
         )
 

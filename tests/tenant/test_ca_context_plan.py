@@ -1,0 +1,110 @@
+"""The Conditional Access context is never a managed resource: plan and apply never read or write
+it, a context change never changes a plan, and plan's access section shows what it does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from b2blint.fakegraph.server import RunningFake
+from b2blint.tenant.planaccess import access_section
+from tests.conftest import POLICIES, run_cli
+
+CONTEXT = Path("context") / "conditional-access.yaml"
+
+
+def _tree(tmp_path: Path) -> Path:
+    tree = tmp_path / "policies"
+    shutil.copytree(POLICIES, tree, ignore=shutil.ignore_patterns("tests"))
+    return tree
+
+
+def test_plan_and_apply_never_touch_conditional_access(fake: RunningFake, tmp_path: Path) -> None:
+    tree = _tree(tmp_path)
+    plan = run_cli(["plan", "--format", "json", str(tree)])
+    assert plan.exit_code == 0, plan.stderr
+    applied = run_cli(["apply", "--yes", str(tree)])
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    paths = [entry["path"] for entry in fake.log()]
+    assert paths and not [p for p in paths if "conditionalaccess" in p.lower()]
+    assert "conditionalAccess" not in plan.stdout
+    # A context change alone changes nothing to plan: the same operations (none, now).
+    context = tree / CONTEXT
+    context.write_text(context.read_text("utf-8").replace("state: enabled\n", "state: disabled\n"))
+    again = run_cli(["plan", "--format", "json", str(tree)])
+    assert again.exit_code == 0, again.stderr
+    first, second = json.loads(plan.stdout), json.loads(again.stdout)
+    assert second["summary"]["operations"] == 0
+    assert second["hashes"]["yaml"] == first["hashes"]["yaml"]  # the context is not in it
+
+
+def _context(control: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "displayName": "Guests",
+            "state": "enabled",
+            "conditions": {
+                "clientAppTypes": ["all"],
+                "applications": {"includeApplications": ["All"]},
+                "users": {"includeUsers": ["GuestsOrExternalUsers"]},
+            },
+            "grantControls": {"operator": "OR", "builtInControls": [control]},
+        }
+    ]
+
+
+FABRIKAM = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"
+DIRECT_OPEN = {
+    "usersAndGroups": {
+        "accessType": "allowed",
+        "targets": [{"target": "AllUsers", "targetType": "user"}],
+    },
+    "applications": {
+        "accessType": "allowed",
+        "targets": [{"target": "Office365", "targetType": "application"}],
+    },
+}
+
+
+def test_access_section_shows_a_context_change_that_blocks_direct_connect() -> None:
+    # Fabrikam: direct connect allowed, MFA trusted, device claims not. The live tenant's
+    # context (as a live read that holds it passes it) requires MFA of guests; the repository's
+    # requires a compliant device: Fabrikam's direct connect goes from allowed to blocked.
+    partner = {
+        "tenantId": FABRIKAM,
+        "name": "Fabrikam",
+        "settings": {
+            "inboundTrust": {"isMfaAccepted": True},
+            "b2bDirectConnectInbound": DIRECT_OPEN,
+        },
+    }
+    policy = {
+        "b2blint": 1,
+        "tenant": {"id": "6babcaad-604b-40ac-a9d7-9fd97c0b779f"},
+        "partners": [partner],
+    }
+    live = {"partners": [partner], "conditionalAccessPolicies": _context("mfa")}
+    shown = access_section(
+        policy, live, prune=False, fmt="text", context=_context("compliantDevice")
+    )
+    assert shown.splitlines()[1:] == [
+        "  Other organizations (default) · inbound B2B collaboration · users: all; apps: all → "
+        "users: all; apps: all; Conditional Access: blocked by 'Guests' (1 partner inherits it: "
+        "Fabrikam)",
+        "  Fabrikam · inbound B2B direct connect · users: all; apps: only Office365; MFA trust: "
+        "yes → users: all; apps: only Office365; MFA trust: yes; Conditional Access: blocked by "
+        "'Guests'",
+    ]
+    # Without a live context, the repository's is on both sides: no change to show.
+    assert (
+        access_section(
+            policy,
+            {"partners": [partner]},
+            prune=False,
+            fmt="text",
+            context=_context("compliantDevice"),
+        )
+        == ""
+    )
