@@ -553,6 +553,8 @@ def test_bundled_policies_survive_graph_and_import(tmp_path: Path) -> None:
         return out
 
     assert managed(imported) == managed(policy)
+    # ... and the context comes back from its saved list response exactly as it was.
+    assert imported["conditionalAccessPolicies"] == policy["conditionalAccessPolicies"]
 
 
 def test_summary_escapes_untrusted_names(tmp_path: Path) -> None:

@@ -636,7 +636,6 @@ def test_bundled_policies_round_trip() -> None:
         if "b2blint-tests" in data:  # policies/tests/: policy tests, not policy
             continue
         policy["partners"].extend(data.pop("partners", []))
-        data.pop("conditionalAccessPolicies", None)  # read-only context: never sent to Graph
         policy.update(data)
     entities = [resource.entity for resource in resources_from_policy(policy).values()]
     # The Conditional Access context is read, never written: no Graph body carries it.

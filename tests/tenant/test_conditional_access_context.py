@@ -417,3 +417,60 @@ def test_apply_never_sends_a_conditional_access_request(fake: RunningFake, tmp_p
     assert writes(fake) == [("POST", PARTNERS_PATH)]
     assert not [path for _, path in _requests(fake) if "conditionalaccess" in path.lower()]
     assert fake.state()["conditionalAccessPolicies"] == documented()[1:]
+
+
+def test_plan_access_section_shows_what_the_context_change_does(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    """The live policies are the "before" of the access section: the tenant requires MFA of
+    guests, the repository's context a compliant device; Fabrikam trusts MFA but not device
+    claims, so its direct connect goes from allowed to blocked (issue 13 item 6)."""
+
+    def guests(control: str) -> dict[str, Any]:
+        return {
+            "id": GUESTS["id"],
+            "displayName": "Guests",
+            "state": "enabled",
+            "conditions": {
+                "clientAppTypes": ["all"],
+                "applications": {"includeApplications": ["All"]},
+                "users": {"includeUsers": ["GuestsOrExternalUsers"]},
+            },
+            "grantControls": {"operator": "OR", "builtInControls": [control]},
+        }
+
+    open_direct = {
+        "usersAndGroups": {
+            "accessType": "allowed",
+            "targets": [{"target": "AllUsers", "targetType": "user"}],
+        },
+        "applications": {
+            "accessType": "allowed",
+            "targets": [{"target": "Office365", "targetType": "application"}],
+        },
+    }
+    settings = {"inboundTrust": MFA_TRUST, "b2bDirectConnectInbound": open_direct}
+    tree = tmp_path / "tree"
+    write_tree(tree, [partner(FABRIKAM, "Fabrikam", settings)])
+    (tree / "context").mkdir()
+    (tree / CONTEXT).write_text(
+        dump_yaml({"b2blint": 1, "conditionalAccessPolicies": [guests("compliantDevice")]}),
+        encoding="utf-8",
+    )
+    fake.set_state(
+        {
+            "partners": [live_partner(FABRIKAM, **settings)],
+            "conditionalAccessPolicies": [guests("mfa")],
+        }
+    )
+    config = tmp_path / "b2blint.yaml"
+    config.write_text("ignore: [CAX001]  # the very change this plan shows\n", encoding="utf-8")
+    run = _plan(tree, "--config", str(config))
+    assert run.exit_code == 0, run.stderr
+    assert "No changes: the live tenant matches the YAML." in run.stdout
+    assert (
+        "  Fabrikam · inbound B2B direct connect · users: all; apps: only Office365; MFA trust: "
+        "yes → users: all; apps: only Office365; MFA trust: yes; Conditional Access: blocked by "
+        "'Guests'"
+    ) in run.stdout.splitlines()
+    assert f"    ~ 'Guests' ({GUESTS['id']}) at {tree / CONTEXT}:3 differs: " in run.stdout

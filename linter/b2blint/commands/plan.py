@@ -99,9 +99,10 @@ def plan_command(
             data, live, tenant_id=tenant_id, cloud=session.cloud, prune=prune, sources=[source]
         )
         context = repository_context(policy.documents)
+        live_context = None
         if context is not None:  # read-only context: one more list read, never a write
             with reading_progress(session.client, "Reading Conditional Access policies"):
-                check = check_context(session.client, context)
+                check, live_context = check_context(session.client, context)
             plan = dataclasses.replace(plan, context=check)
     except GraphError as error:  # a 403 on one section says how to plan the others
         read = [key for key in RESOURCE_KEYS if key in data or key == "partners"]
@@ -111,8 +112,11 @@ def plan_command(
     tenant_name = policy.section_value("tenant").get("name")
     access = ""
     if output_format != "json":
+        live_data = live.policy()
+        if live_context is not None:  # the "before" of a context change (else: no change shown)
+            live_data["conditionalAccessPolicies"] = live_context
         access = access_section(
-            data, live.policy(), prune=prune, fmt=output_format, context=policy.context_data()
+            data, live_data, prune=prune, fmt=output_format, context=policy.context_data()
         )
     name = tenant_name if isinstance(tenant_name, str) else None
     shown = render(plan, output_format, name, access)

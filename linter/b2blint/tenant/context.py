@@ -85,8 +85,12 @@ def read_live_policies(client: GraphClient) -> list[dict[str, Any]]:
     return policies
 
 
-def check_context(client: GraphClient, entries: Sequence[ContextEntry]) -> dict[str, Any]:
-    """Read the live policies and compare; the result as plan JSON (``context`` of a plan).
+def check_context(
+    client: GraphClient, entries: Sequence[ContextEntry]
+) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+    """Read the live policies and compare: the result as plan JSON (``context`` of a plan), and
+    the live policies (None when they could not be read) for the plan's access section, whose
+    "before" side they are.
 
     A Graph error (a 403 without ``Policy.Read.All`` above all) makes the result "not
     checked", with the reason; it never fails the plan.
@@ -100,7 +104,7 @@ def check_context(client: GraphClient, entries: Sequence[ContextEntry]) -> dict[
             "reason": error.message,
             "requests": client.requests_sent - before,
             "policies": {"repository": len(entries)},
-        }
+        }, None
     differences = compare(entries, live)
     return {
         "checked": True,
@@ -110,7 +114,7 @@ def check_context(client: GraphClient, entries: Sequence[ContextEntry]) -> dict[
         "ignored": sorted(VOLATILE),
         "stale": bool(differences),
         "differences": [_difference(d) for d in differences],
-    }
+    }, live
 
 
 def _difference(difference: Difference) -> dict[str, Any]:
