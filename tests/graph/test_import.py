@@ -522,8 +522,13 @@ def test_bundled_policies_survive_graph_and_import(tmp_path: Path) -> None:
             continue
         policy["partners"].extend(data.pop("partners", []))
         policy.update(data)
+    context = policy.pop("conditionalAccessPolicies", None)
     for index, resource in enumerate(resources_from_policy(policy).values()):
         (tmp_path / f"{index:02}.json").write_text(json.dumps(resource.entity), encoding="utf-8")
+    if context is not None:  # the read-only context, as GET .../conditionalAccess/policies
+        listed = {"@odata.context": V1 + "identity/conditionalAccess/policies", "value": context}
+        (tmp_path / "ca.json").write_text(json.dumps(listed), encoding="utf-8")
+        policy["conditionalAccessPolicies"] = context
     names = sorted(path.name for path in tmp_path.glob("*.json"))
     run = _import(tmp_path, "--out", "out", *names)
     assert run.exit_code == 0, run.stderr
@@ -548,6 +553,8 @@ def test_bundled_policies_survive_graph_and_import(tmp_path: Path) -> None:
         return out
 
     assert managed(imported) == managed(policy)
+    # ... and the context comes back from its saved list response exactly as it was.
+    assert imported["conditionalAccessPolicies"] == policy["conditionalAccessPolicies"]
 
 
 def test_summary_escapes_untrusted_names(tmp_path: Path) -> None:

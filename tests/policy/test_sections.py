@@ -70,5 +70,5 @@ def test_export_offers_the_table_as_its_sections(tmp_path: Path) -> None:
         "'default', 'partners', 'authorizationPolicy', 'invitationDomains', 'emailOtp', "
         "'externalIdentitiesPolicy', 'multiTenantOrganization', "
         "'multiTenantOrganizationPartnerConfiguration', "
-        "'multiTenantOrganizationIdentitySynchronization'."
+        "'multiTenantOrganizationIdentitySynchronization', 'conditionalAccess'."
     )

@@ -134,7 +134,7 @@ def test_bundled_policies_all_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert code == 0
     _validate(document)
     root = ET.fromstring(document)
-    assert len(root.findall("testsuite")) == 7
+    assert len(root.findall("testsuite")) == 8
     assert not root.findall(".//failure") and not root.findall(".//skipped")
 
 

@@ -69,7 +69,7 @@ def test_lint_profiles_junit_control_x_tenant(tmp_path: Path) -> None:
         xmlschema.XMLSchema(str(schema)).validate(document.decode("utf-8"))
     suites = ET.fromstring(document).findall("testsuite")
     assert [s.get("name") for s in suites[:2]] == ["cisa-scuba", "zta"]
-    assert len(suites) == 2 + 7  # the profiles, then every file for the other rules
+    assert len(suites) == 2 + 8  # the profiles, then every file for the other rules
     zta = {(c.get("name") or "").split()[0]: c for c in suites[1].findall("testcase")}
     assert list(zta) == [
         "ZTA.21790", "ZTA.21791", "ZTA.21792", "ZTA.21793", "ZTA.21822", "ZTA.21874",

@@ -661,6 +661,8 @@ FIXTURE_TYPES = {
     "b2bmanagementpolicy-get": "b2bManagementPolicy",
     "emailauthenticationmethodconfiguration-get": "emailAuthenticationMethodConfiguration",
     "externalidentitiespolicy-get": "externalIdentitiesPolicy",
+    "conditionalaccessroot-list-policies": "conditionalAccessPolicy",
+    "conditionalaccesspolicy-get": "conditionalAccessPolicy",
 }
 EXPAND_SUFFIX = "-expand-identitysynchronization"
 
@@ -704,6 +706,8 @@ def test_fixture_set_is_complete_and_listed_in_sources() -> None:
         versions = (
             {"beta"}
             if "b2bmanagement" in stem or "externalidentities" in stem
+            else {"v1.0"}  # context, read from v1.0 only
+            if "conditionalaccess" in stem
             else {"v1.0", "beta"}
         )
         for version in versions:

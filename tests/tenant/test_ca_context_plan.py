@@ -1,5 +1,6 @@
-"""The Conditional Access context is never a managed resource: plan and apply never read or write
-it, a context change never changes a plan, and plan's access section shows what it does."""
+"""The Conditional Access context is never a managed resource: plan reads it (one list read, to
+say whether the repository's copy is stale) and apply never reads or writes it, a context change
+never changes a plan's operations, and plan's access section shows what it does."""
 
 from __future__ import annotations
 
@@ -25,11 +26,15 @@ def test_plan_and_apply_never_touch_conditional_access(fake: RunningFake, tmp_pa
     tree = _tree(tmp_path)
     plan = run_cli(["plan", "--format", "json", str(tree)])
     assert plan.exit_code == 0, plan.stderr
+    # plan: exactly one read of the list (the emulator holds none: one page), never a write.
+    ca = [(e["method"], e["path"]) for e in fake.log() if "conditionalaccess" in e["path"].lower()]
+    assert ca == [("GET", "/v1.0/identity/conditionalAccess/policies")]
+    assert json.loads(plan.stdout)["context"]["conditionalAccess"]["stale"] is True
+    fake.clear_log()
     applied = run_cli(["apply", "--yes", str(tree)])
     assert applied.exit_code == 0, applied.stdout + applied.stderr
-    paths = [entry["path"] for entry in fake.log()]
+    paths = [entry["path"] for entry in fake.log()]  # apply: not even a read
     assert paths and not [p for p in paths if "conditionalaccess" in p.lower()]
-    assert "conditionalAccess" not in plan.stdout
     # A context change alone changes nothing to plan: the same operations (none, now).
     context = tree / CONTEXT
     context.write_text(context.read_text("utf-8").replace("state: enabled\n", "state: disabled\n"))

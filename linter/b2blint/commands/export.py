@@ -23,14 +23,17 @@ import click
 from b2blint.commands._graph import graph_options, open_session, reading_progress
 from b2blint.commands._options import common_options, detail, note
 from b2blint.errors import EXIT_FAILED, B2BLintError
-from b2blint.graph.treewriter import check_out_dir, render_tree, write_tree
+from b2blint.graph.conditionalaccess import CONTEXT_SECTION
+from b2blint.graph.treewriter import check_out_dir, render_context, render_tree, write_tree
 from b2blint.identifiers import is_guid
 from b2blint.policy.sections import DEFAULT_EXPORT_KEYS, RESOURCE_KEYS
 
 if TYPE_CHECKING:
     from b2blint.tenant.live import TenantLookup
 
-SECTIONS = RESOURCE_KEYS
+#: The managed sections, then the read-only Conditional Access context (exported only when
+#: named: it needs no write permission but is not part of what plan and apply manage).
+SECTIONS = (*RESOURCE_KEYS, CONTEXT_SECTION)
 #: Name lookups in flight at once (measured in bench/bench_graph.py: see docs/graph.md).
 NAME_CONCURRENCY = 8
 #: The cloud names of the policy format (usgov-dod is a usgov tenant reached through DoD Graph).
@@ -52,7 +55,9 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     multiple=True,
     type=click.Choice(SECTIONS),
     help="Export only these sections (repeatable; default: all but the multitenant-organization "
-    "ones, which are read only when named). Each needs its read permission.",
+    "ones, which are read only when named). "
+    f"{CONTEXT_SECTION} writes the Conditional Access policies to context/ (read-only "
+    "context, only when named). Each needs its read permission.",
 )
 @click.option(
     "--no-resolve-names",
@@ -107,6 +112,14 @@ def export_command(
     try:
         with reading_progress(session.client):
             live = read_live(session.client, kinds)
+            context = None
+            context_requests = 0
+            if CONTEXT_SECTION in wanted:  # read-only context: one list read, never a write
+                from b2blint.tenant.context import read_live_policies
+
+                before = session.client.requests_sent
+                context = read_live_policies(session.client)
+                context_requests = session.client.requests_sent - before
             # A merge keeps the names the tree has: look up only partners new to it.
             known = {p.tenant_id.lower() for p in tree.policy.partners} if tree else set()
             unnamed = [i for i in live.partner_ids if i.lower() not in known]
@@ -133,7 +146,21 @@ def export_command(
             "partner names not resolved: findTenantInformationByTenantId exists only in the "
             f"global cloud, not in {cloud_name}"
         )
-    requests = live.requests + (lookup.requests if lookup else 0)
+    requests = live.requests + (lookup.requests if lookup else 0) + context_requests
+    context_origin = ["Exported by `b2blint export` from the live tenant."]
+    if tree is not None and context is not None:
+        from b2blint.tenant.contextmerge import merge_context
+
+        for line in merge_context(
+            tree,
+            out_dir,
+            context,
+            lambda policies: render_context(policies, verb="exported", origin=context_origin),
+        ):
+            note(line)
+        if not kinds:
+            note(f"merged tenant {tenant_id} into {out_dir} in {requests} requests")
+            return 0
     if tree is not None:
         from b2blint.tenant.exportmerge import merge_into
 
@@ -166,14 +193,18 @@ def export_command(
         b2b_policy=imported.unmanaged.get("b2bManagementPolicy"),
         response_only=imported.response_only,
     )
+    if context is not None:
+        outputs.append(render_context(context, verb="exported", origin=context_origin))
     write_tree(out_dir, outputs, EXIT_FAILED)
     for output in outputs:
         note(f"wrote {out_dir / output.relative}: {output.what}")
     if imported.dropped:
         detail(f"left out read-only fields: {', '.join(imported.dropped)}")
+    partner_files = sum(1 for output in outputs if output.relative.parts[0] == "partners")
+    with_context = " and the Conditional Access context" if context is not None else ""
     note(
-        f"exported tenant {tenant_id} ({len(outputs) - 1} partner file"
-        f"{'s' if len(outputs) != 2 else ''}) in {requests} requests; "
+        f"exported tenant {tenant_id} ({partner_files} partner file"
+        f"{'s' if partner_files != 1 else ''}{with_context}) in {requests} requests; "
         f"next: b2blint plan {out_dir}"
     )
     return 0

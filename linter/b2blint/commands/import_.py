@@ -17,6 +17,7 @@ import click
 
 from b2blint.errors import EXIT_OK, B2BLintError
 from b2blint.files.jsonpos import JsonDocument, JsonPath, JsonTextError, decode_text, load_json
+from b2blint.graph.conditionalaccess import CAPolicy, ContextError, recognize_policies
 from b2blint.graph.kinds import ResourceKind
 from b2blint.graph.mapping import (
     GraphMappingError,
@@ -27,7 +28,13 @@ from b2blint.graph.mapping import (
     recognize,
     without_unset,
 )
-from b2blint.graph.treewriter import TreeFile, check_out_dir, render_tree, write_tree
+from b2blint.graph.treewriter import (
+    TreeFile,
+    check_out_dir,
+    render_context,
+    render_tree,
+    write_tree,
+)
 from b2blint.identifiers import is_guid
 from b2blint.printable import printable
 
@@ -74,16 +81,25 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
     check_out_dir(out_dir, "import")
     inputs = [_read(path) for path in files]
     found: list[Recognized] = []
+    context: list[tuple[CAPolicy, int]] | None = None
     for index, item in enumerate(inputs):
         try:
-            objects = recognize(item.document.data)
-        except UnrecognizedBody as error:
+            policies = recognize_policies(item.document.data)
+        except ContextError as error:
             raise B2BLintError(f"{item.where(error.path)}: {error.message}") from None
-        found.extend(_with_origin(objects, index))
+        if policies is not None:
+            context = _add_context(context or [], policies, index, inputs)
+        else:
+            try:
+                objects = recognize(item.document.data)
+            except UnrecognizedBody as error:
+                raise B2BLintError(f"{item.where(error.path)}: {error.message}") from None
+            found.extend(_with_origin(objects, index))
         if isinstance(item.document.data, dict) and "@odata.nextLink" in item.document.data:
+            what = "Conditional Access policies" if policies is not None else "partners"
             _say(
                 f"note: {item.name} is one page of a longer list (@odata.nextLink): "
-                "pass every page, or partners will be missing"
+                f"pass every page, or {what} will be missing"
             )
     try:
         imported = build_policy(found)
@@ -107,9 +123,42 @@ def import_command(tenant_id: str, cloud: str, out_dir: Path, files: Sequence[Pa
         b2b_policy=imported.unmanaged.get(ResourceKind.B2B_MANAGEMENT_POLICY.value),
         response_only=imported.response_only,
     )
+    if context is not None:
+        outputs.append(
+            render_context(
+                [policy.data for policy, _ in context],
+                verb="imported",
+                origin=[
+                    "Imported by `b2blint import` from saved Microsoft Graph responses:",
+                    *(f"  {sources[i]}" for i in sorted({i for _, i in context})),
+                ],
+            )
+        )
     write_tree(out_dir, outputs)
     _summary(out_dir, outputs, imported, len(inputs))
     return EXIT_OK
+
+
+def _add_context(
+    context: list[tuple[CAPolicy, int]],
+    policies: list[CAPolicy],
+    origin: int,
+    inputs: list[_Input],
+) -> list[tuple[CAPolicy, int]]:
+    """``context`` plus ``policies`` from input ``origin``; a policy id seen twice (the same
+    page passed twice, or two saves of one policy) is refused, naming both places."""
+    seen = {policy.id.lower(): (policy, index) for policy, index in context}
+    for policy in policies:
+        first = seen.get(policy.id.lower())
+        if first is not None:
+            raise B2BLintError(
+                f"{inputs[origin].where((*policy.path, 'id'))}: Conditional Access policy "
+                f"{policy.id} appears twice (first at "
+                f"{inputs[first[1]].where((*first[0].path, 'id'))}); pass each page once"
+            )
+        seen[policy.id.lower()] = (policy, origin)
+        context.append((policy, origin))
+    return context
 
 
 def _say(line: str) -> None:
@@ -149,8 +198,13 @@ def _summary(out_dir: Path, outputs: list[TreeFile], imported: ImportedPolicy, c
                 f"note: allowedCloudEndpoints lists {endpoint}: set `cloud: {cloud}` on the "
                 "partners in that cloud (Graph does not record it)"
             )
-    partners = len(outputs) - 1
+    partners = sum(1 for output in outputs if output.relative.parts[0] == "partners")
+    files = f"{partners} partner file{'s' if partners != 1 else ''}"
+    if len(outputs) > partners + 1:
+        files = f"tenant.yaml, {files} and the Conditional Access context"
+    else:
+        files = f"tenant.yaml and {files}"
     _say(
-        f"imported {count} file{'s' if count != 1 else ''} into {out_dir}: tenant.yaml and "
-        f"{partners} partner file{'s' if partners != 1 else ''}; next: b2blint lint {out_dir}"
+        f"imported {count} file{'s' if count != 1 else ''} into {out_dir}: {files}; "
+        f"next: b2blint lint {out_dir}"
     )

@@ -9,6 +9,7 @@ option or value, a missing path) exits 2 like every command's; with it, every er
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ def plan_command(
     from b2blint.printable import printable
     from b2blint.tenant.auth import with_skip_hint
     from b2blint.tenant.client import GraphError
+    from b2blint.tenant.context import check_context, repository_context
     from b2blint.tenant.live import read_live
     from b2blint.tenant.plan import beta_kinds, build_plan, needed_kinds, plan_to_dict
     from b2blint.tenant.planaccess import access_section
@@ -96,6 +98,12 @@ def plan_command(
         plan = build_plan(
             data, live, tenant_id=tenant_id, cloud=session.cloud, prune=prune, sources=[source]
         )
+        context = repository_context(policy.documents)
+        live_context = None
+        if context is not None:  # read-only context: one more list read, never a write
+            with reading_progress(session.client, "Reading Conditional Access policies"):
+                check, live_context = check_context(session.client, context)
+            plan = dataclasses.replace(plan, context=check)
     except GraphError as error:  # a 403 on one section says how to plan the others
         read = [key for key in RESOURCE_KEYS if key in data or key == "partners"]
         raise with_skip_hint(error, "plan", read) from None
@@ -104,8 +112,11 @@ def plan_command(
     tenant_name = policy.section_value("tenant").get("name")
     access = ""
     if output_format != "json":
+        live_data = live.policy()
+        if live_context is not None:  # the "before" of a context change (else: no change shown)
+            live_data["conditionalAccessPolicies"] = live_context
         access = access_section(
-            data, live.policy(), prune=prune, fmt=output_format, context=policy.context_data()
+            data, live_data, prune=prune, fmt=output_format, context=policy.context_data()
         )
     name = tenant_name if isinstance(tenant_name, str) else None
     shown = render(plan, output_format, name, access)
@@ -118,6 +129,10 @@ def plan_command(
         )
         note(f"wrote the plan to {out_path}")
     detail(f"read the live tenant in {live.requests} request{'s' if live.requests != 1 else ''}")
+    if plan.context is not None and (plan.context["stale"] if plan.context["checked"] else True):
+        from b2blint.tenant.context import summary
+
+        note(f"warning: {summary(plan.context)}")
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return 0

@@ -80,6 +80,10 @@ TENANT_INFO = Area(frozenset({tokens.TENANT_INFO_READ}), frozenset())
 # multitenantorganizationmember-update: reads MultiTenantOrganization.Read.All (ReadBasic.All
 # hides a tenant's role, b2blint never asks for it), writes ...ReadWrite.All [S90][S91][S92].
 MTO = _area((tokens.MTO_READ,), tokens.MTO_WRITE)
+# conditionalaccessroot-list-policies, conditionalaccesspolicy-get: Policy.Read.All only, "higher
+# privileged: Not available" (https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies).
+# The emulator serves reads only: b2blint never writes Conditional Access, so writes are 405.
+CONDITIONAL_ACCESS = Area(frozenset({tokens.READ_ALL}), frozenset())
 
 
 def decode_claims(token: str) -> dict[str, Any] | None:

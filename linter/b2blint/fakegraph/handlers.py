@@ -586,6 +586,62 @@ def tenant_info_get(call: Call) -> Reply:
     return Reply(200, body)
 
 
+# ---- Conditional Access policies (read-only) ----------------------------------------------
+
+CA_POLICY = "conditionalAccessPolicy"
+CA_CONTEXT = "identity/conditionalAccess/policies"
+#: The properties of conditionalAccessPolicy (v1.0), for ``$select``
+#: (https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy).
+CA_PROPERTIES = (
+    "conditions",
+    "createdDateTime",
+    "description",
+    "displayName",
+    "grantControls",
+    "id",
+    "modifiedDateTime",
+    "sessionControls",
+    "state",
+    "templateId",
+)
+
+
+def _ca_select(call: Call) -> tuple[str, ...]:
+    known = set(CA_PROPERTIES).union(*(p.keys() for p in call.state.conditional_access.values()))
+    return odata.resolve_names(call.query.select, known, CA_POLICY)
+
+
+def ca_policies_get(call: Call) -> Reply:
+    """GET /identity/conditionalAccess/policies: 200 + a collection, ``$select``, paged at the
+    emulator's page size (Graph documents no page size)
+    (https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies)."""
+    select = _ca_select(call)
+    _expanded(call, CA_POLICY, ())
+    items = [
+        odata.project(copy.deepcopy(p), select) for p in call.state.conditional_access.values()
+    ]
+    chunk, next_link = odata.page(items, call.query, call.options.page_size, call.origin, call.path)
+    body: dict[str, Any] = {
+        "@odata.context": context(call.version, odata.select_fragment(CA_CONTEXT, select, ()))
+    }
+    if next_link:
+        body["@odata.nextLink"] = next_link
+    body["value"] = chunk
+    return Reply(200, body)
+
+
+def ca_policy_get(call: Call) -> Reply:
+    """GET /identity/conditionalAccess/policies/{id}: 200 + the policy, ``$select``
+    (https://learn.microsoft.com/graph/api/conditionalaccesspolicy-get); 404 if absent."""
+    found = call.state.conditional_access.get(call.key)
+    if found is None:
+        raise not_found(call.match.key or "")
+    select = _ca_select(call)
+    _expanded(call, CA_POLICY, ())
+    head = {"@odata.context": context(call.version, f"{CA_CONTEXT}/$entity")}
+    return Reply(200, {**head, **odata.project(copy.deepcopy(found), select)})
+
+
 HANDLERS: dict[tuple[str, str], Handler] = {
     ("policy", "GET"): policy_get,
     ("policy", "PATCH"): policy_patch,
@@ -613,4 +669,6 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("b2b", "PATCH"): b2b_patch,
     ("b2b", "DELETE"): b2b_delete,
     ("tenant-info", "GET"): tenant_info_get,
+    ("ca-policies", "GET"): ca_policies_get,
+    ("ca-policy", "GET"): ca_policy_get,
 }

@@ -36,6 +36,7 @@ class Route:
 _XTAP = ("policies", "crosstenantaccesspolicy")
 _TENANT_INFO = ("tenantrelationships", "findtenantinformationbytenantid")
 _MTO = ("tenantrelationships", "multitenantorganization")
+_CA = ("identity", "conditionalaccess", "policies")
 _ROUTES: dict[tuple[str, ...], Route] = {
     _XTAP: Route("policy", auth.XTAP, frozenset({"GET", "PATCH"})),
     (*_XTAP, "default"): Route("default", auth.XTAP, frozenset({"GET", "PATCH"})),
@@ -82,9 +83,13 @@ _ROUTES: dict[tuple[str, ...], Route] = {
     (*_XTAP, "templates", "multitenantorganizationidentitysynchronization"): Route(
         "mto-sync-template", auth.XTAP, frozenset({"GET", "PATCH"})
     ),
+    # Conditional Access policies: read-only context for b2blint, so GET only; any write is the
+    # 405 of a verb the route lacks (the emulator's choice: b2blint must never send one).
+    _CA: Route("ca-policies", auth.CONDITIONAL_ACCESS, frozenset({"GET"})),
+    (*_CA, KEY): Route("ca-policy", auth.CONDITIONAL_ACCESS, frozenset({"GET"})),
 }
 #: Segments after which the next one is a key.
-_KEYED = {(*_XTAP, "partners"), ("policies", "b2bmanagementpolicies"), _TENANT_INFO}
+_KEYED = {(*_XTAP, "partners"), ("policies", "b2bmanagementpolicies"), _TENANT_INFO, _CA}
 _KEYED.add((*_MTO, "tenants"))
 
 

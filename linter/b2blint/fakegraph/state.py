@@ -14,9 +14,13 @@ File form (every key optional; a missing key means "as a new tenant has it")::
      "multiTenantOrganization": {..., "tenants": [{"tenantId": "<guid>", "role": ...}]},
      "multiTenantOrganizationPartnerConfigurationTemplate": {...},
      "multiTenantOrganizationIdentitySyncPolicyTemplate": {...}}
+     "conditionalAccessPolicies": [{"id": "<guid>", "displayName": ..., "conditions": ...}]}
 
 ``tenantInformation`` is the directory of other tenants that
 ``findTenantInformationByTenantId`` looks up [S70]: not part of this tenant, but Graph answers it.
+``conditionalAccessPolicies`` are returned as stored, nested ``@odata.type`` included (Graph
+writes it on a derived type such as ``conditionalAccessAllExternalTenants``); the emulator never
+changes them (it serves Conditional Access read-only).
 
 Objects are Graph JSON as a GET returns it. A state file may hold properties the emulator does
 not know (to play a service that grew new fields, apply-guarantees §1.7 item 7): they are
@@ -75,6 +79,8 @@ class State:
     mto_sync_template: dict[str, Any] = dataclasses.field(
         default_factory=defaults.mto_sync_template
     )
+    #: Conditional Access policies by id, in state-file order (read-only to the emulator).
+    conditional_access: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     #: Measured partners for `policy_size`: key -> (the partner object measured, its bytes). An
     #: entry counts only while that very object is still stored under the key.
     _sizes: dict[str, tuple[dict[str, Any], int]] = dataclasses.field(
@@ -97,6 +103,7 @@ class State:
             mto_tenants=copy.deepcopy(self.mto_tenants),
             mto_partner_template=copy.deepcopy(self.mto_partner_template),
             mto_sync_template=copy.deepcopy(self.mto_sync_template),
+            conditional_access=copy.deepcopy(self.conditional_access),
         )
 
     def fork(self) -> State:
@@ -119,6 +126,7 @@ class State:
             mto_tenants=dict(self.mto_tenants),  # a write stores a new member object
             mto_partner_template=dict(self.mto_partner_template),
             mto_sync_template=dict(self.mto_sync_template),
+            conditional_access=self.conditional_access,  # never written through the emulator
         )
         forked._sizes = dict(self._sizes)
         return forked
@@ -198,6 +206,7 @@ class State:
             "multiTenantOrganizationIdentitySyncPolicyTemplate": copy.deepcopy(
                 self.mto_sync_template
             ),
+            "conditionalAccessPolicies": list(copy.deepcopy(self.conditional_access).values()),
         }
 
 
@@ -229,6 +238,7 @@ _KEYS = frozenset(
         "multiTenantOrganization",
         "multiTenantOrganizationPartnerConfigurationTemplate",
         "multiTenantOrganizationIdentitySyncPolicyTemplate",
+        "conditionalAccessPolicies",
     }
 )
 
@@ -302,6 +312,13 @@ def load_state(data: Any) -> State:
             raise StateError(f"tenantInformation {tenant} appears twice")
         state.tenant_information[tenant.lower()] = entry
     _load_mto(data, state)
+    for entry in _list(data, "conditionalAccessPolicies"):
+        identifier = entry.get("id")
+        if not isinstance(identifier, str) or not GUID_RE.match(identifier):
+            raise StateError(f"conditionalAccessPolicy id {identifier!r} is not a GUID")
+        if identifier.lower() in state.conditional_access:
+            raise StateError(f"conditionalAccessPolicy {identifier} appears twice")
+        state.conditional_access[identifier.lower()] = entry
     return state
 
 

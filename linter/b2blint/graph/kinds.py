@@ -17,6 +17,9 @@ BETA = "beta"
 #: Every resource kind, in the order of a policy file and of reads.
 ALL_KINDS: tuple[ResourceKind, ...] = tuple(resource.kind for resource in RESOURCES)
 
+#: The kinds read when no section is named (``export``, ``audit``): all but the opt-in ones.
+DEFAULT_KINDS: tuple[ResourceKind, ...] = tuple(r.kind for r in RESOURCES if not r.opt_in)
+
 #: The tenant-wide kinds (one object each), in the order they are applied: the base policy
 #: and the default first, then partners, then the rest.
 SINGLETONS: tuple[ResourceKind, ...] = tuple(resource.kind for resource in SINGLETON_RESOURCES)

@@ -112,7 +112,8 @@ SUPPORTED = (
     "/policies/externalIdentitiesPolicy, /tenantRelationships/multiTenantOrganization, "
     ".../multiTenantOrganization/tenants, "
     "/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration, "
-    ".../templates/multiTenantOrganizationIdentitySynchronization"
+    ".../templates/multiTenantOrganizationIdentitySynchronization, "
+    "/identity/conditionalAccess/policies (and one policy, as read-only context)"
 )
 
 

@@ -196,6 +196,33 @@ def render_tree(
     return files
 
 
+def render_context(
+    policies: Sequence[Mapping[str, Any]], *, verb: str, origin: Sequence[str]
+) -> TreeFile:
+    """The Conditional Access context file (``context/conditional-access.yaml``): Graph's
+    policy bodies under ``conditionalAccessPolicies`` (`b2blint.graph.conditionalaccess`).
+
+    The path is fixed, never built from the data; ids and display names are YAML values only.
+    """
+    from b2blint.files.yamlio import UnwritableValue, dump_yaml
+    from b2blint.graph.conditionalaccess import CONTEXT_FILE, CONTEXT_KEY, POLICIES_PATH
+
+    header = [
+        *origin,
+        "Conditional Access policies: read-only context for lint, simulate and plan.",
+        "b2blint never writes them to Graph; re-export to refresh (plan warns when stale).",
+        f"Graph: GET {POLICIES_PATH} (property names are Graph's own, docs/format.md).",
+    ]
+    data: dict[str, Any] = {"b2blint": 1, CONTEXT_KEY: [dict(p) for p in policies]}
+    try:
+        text = dump_yaml(data, header=header)
+    except UnwritableValue as error:
+        raise B2BLintError(f"{'/'.join(CONTEXT_FILE)}: cannot write: {error}") from None
+    count = len(policies)
+    what = f"{count} Conditional Access polic{'y' if count == 1 else 'ies'} ({verb}, context)"
+    return TreeFile(Path(*CONTEXT_FILE), text, what)
+
+
 def check_sizes(files: Sequence[TreeFile], exit_code: int = EXIT_USAGE) -> None:
     """Refuse a file lint would refuse (over `MAX_FILE_BYTES`): no tree that cannot be linted."""
     for file in files:

@@ -265,6 +265,12 @@ RULE_PROPERTIES: dict[str, tuple[tuple[str, ...], float | None]] = {
     "EXT005": (("correctness", "external-collaboration"), None),
     "EXT006": ((SECURITY, "external-collaboration"), 7.5),  # guests read the directory
     "EXT007": (("reliability", "external-collaboration"), None),
+    # Conditional Access context: external users blocked or asked twice (CAX005: a dead name).
+    "CAX001": (("reliability", "conditional-access"), None),
+    "CAX002": (("reliability", "conditional-access"), None),
+    "CAX003": (("reliability", "conditional-access"), None),
+    "CAX004": (("reliability", "conditional-access"), None),
+    "CAX005": (("maintainability", "conditional-access"), None),
     "MTO001": (("reliability", "multitenant-organization"), None),
     "MTO002": (("correctness", "multitenant-organization"), None),
     "TST001": ((SECURITY, "policy-test"), 6.0),  # an access expectation does not hold

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
-from b2blint.graph.kinds import ALL_KINDS, POLICY_KEY, ResourceKind
+from b2blint.graph.kinds import DEFAULT_KINDS, POLICY_KEY, ResourceKind
 from b2blint.graph.mapping import GraphMappingError, build_policy, without_unset
 from b2blint.graph.treewriter import TreeFile, render_tree
 from b2blint.lint.config import Config
@@ -57,9 +57,11 @@ def section_key(kind: ResourceKind) -> str:
 
 
 def read_sections(
-    client: GraphClient, kinds: Sequence[ResourceKind] = ALL_KINDS
+    client: GraphClient, kinds: Sequence[ResourceKind] = DEFAULT_KINDS
 ) -> tuple[LiveTenant, dict[str, str]]:
-    """Read each kind on its own, so a 403 on one leaves the others read (GETs only)."""
+    """Read each kind on its own, so a 403 on one leaves the others read (GETs only). By
+    default the sections ``export`` reads: the opt-in multitenant-organization ones need their
+    own permission and most tenants are in no MTO (`b2blint.policy.sections`)."""
     objects: dict[str, dict[str, Any]] = {}
     partner_ids: tuple[str, ...] = ()
     b2b: dict[str, Any] | None = None

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
+from b2blint.graph.conditionalaccess import CONTEXT_SECTION, POLICIES_PATH
 from b2blint.redact import redact, register_secret
 from b2blint.tenant.clouds import Cloud
 
@@ -82,6 +83,7 @@ _XTAP = "/policies/crossTenantAccessPolicy"
 _SYNC = _XTAP + "/partners/{id}/identitySynchronization"
 _EMAIL = "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email"
 _B2B = "/policies/b2bManagementPolicies"
+_CA = POLICIES_PATH
 _BOTH = ("v1.0", "beta")
 _XTAP_READ = (READ_ALL, XTAP_WRITE)
 MTO_READ = "MultiTenantOrganization.Read.All"
@@ -371,6 +373,24 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         (XTAP_WRITE,),
         "multiTenantOrganizationIdentitySynchronization",
         "multitenantorganizationidentitysyncpolicytemplate-update",
+    ),
+    # Conditional Access: read-only context (docs/graph.md), never written. Policy.Read.All
+    # only; the pages say "higher privileged: Not available" [S120].
+    Endpoint(
+        "GET",
+        _CA,
+        _BOTH,
+        (READ_ALL,),
+        CONTEXT_SECTION,
+        "conditionalaccessroot-list-policies",
+    ),
+    Endpoint(
+        "GET",
+        _CA + "/{id}",
+        _BOTH,
+        (READ_ALL,),
+        CONTEXT_SECTION,
+        "conditionalaccesspolicy-get",
     ),
 )
 

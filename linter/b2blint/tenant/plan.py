@@ -122,6 +122,9 @@ class Plan:
     created: str
     read_kinds: tuple[str, ...]
     beta_kinds: tuple[str, ...]
+    #: The Conditional Access context check (`b2blint.tenant.context.check_context`), as plan
+    #: JSON; None when the tree has no context (then nothing was read).
+    context: Mapping[str, Any] | None = None
 
     @property
     def operations(self) -> list[Operation]:
@@ -735,6 +738,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "properties": [{"resource": r, "property": p} for r, p in plan.unmanaged_properties],
         },
     }
+    if plan.context is not None:
+        data["context"] = {"conditionalAccess": dict(plan.context)}
     data["planHash"] = digest(data)
     return data
 
@@ -808,6 +813,7 @@ def plan_from_dict(data: Any, where: str) -> Plan:
             created=data["created"],
             read_kinds=tuple(data["read"]["kinds"]),
             beta_kinds=tuple(data["read"]["beta"]),
+            context=data["context"]["conditionalAccess"] if "context" in data else None,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise PlanFileError(f"{where}: malformed plan ({type(error).__name__}: {error})") from None

@@ -82,6 +82,10 @@ def render_text(plan: Plan, tenant_name: str | None = None, access: str = "") ->
         lines.append("")
         lines.append("Warnings:")
         lines.extend(f"  ! {printable(obj.label)}: {w}" for obj, w in warnings)
+    if plan.context is not None:
+        from b2blint.tenant.context import render_text as context_text
+
+        lines.extend(context_text(plan.context))
     for obj in plan.objects:
         lines.append("")
         # Names come from the YAML and Graph: one line each, whatever they hold (F18/F20).
@@ -354,6 +358,10 @@ def render_markdown(
         head.append("**No changes.** The live tenant matches the YAML.")
     else:
         head.append(f"**{plan.summary()}**")
+    if plan.context is not None:  # short (at most MAX_NAMED policies): never cut
+        from b2blint.tenant.context import render_markdown as context_md
+
+        head.extend(context_md(plan.context))
     end = ["", marker(plan)]
     sections = _sections(plan, access, requests=True)
     full = _assemble(head, sections, end, None)
