@@ -264,6 +264,10 @@ def _finding_diagnostics(
         yield diagnostic, finding
 
 
+#: For the two-sided pass (`b2blint.lint.pairs`): findings become diagnostics the same way.
+finding_diagnostics = _finding_diagnostics
+
+
 def _tests_not_run(
     tests: Sequence[Document], blockers: Sequence[Diagnostic], config: Config
 ) -> Diagnostic | None:
@@ -443,7 +447,9 @@ def _finish(
         d.rule_id in _STRUCTURAL for d in diagnostics
     )
     diagnostics = [d for d in diagnostics if config.enabled(d.rule_id)]
-    ran = {rule.id for rule in rules} | _builtin_ids()
+    # PAIR rules need two tenants: they run in b2blint.lint.pairs, which judges their
+    # suppressions; here they did not run.
+    ran = {rule.id for rule in rules if rule.visits is not Visit.PAIR} | _builtin_ids()
     active = frozenset(rule_id for rule_id in ran if config.enabled(rule_id))
     diagnostics, suppression_fixes = suppressions.apply(
         diagnostics, documents, config, active=active, complete=complete

@@ -446,8 +446,14 @@ def _ran(rule_id: str, config: Config, active: Collection[str] | None) -> bool:
 
 def _all_ran(config: Config, active: Collection[str] | None) -> bool:
     from b2blint.rules import ALL_RULES
+    from b2blint.rules._rule import Visit
 
-    return all(_ran(rule.id, config, active) for rule in ALL_RULES if rule.id not in UNSUPPRESSIBLE)
+    # The PAIR rules run in their own pass (b2blint.lint.pairs), never with the others.
+    return all(
+        _ran(rule.id, config, active)
+        for rule in ALL_RULES
+        if rule.id not in UNSUPPRESSIBLE and rule.visits is not Visit.PAIR
+    )
 
 
 def _unused(

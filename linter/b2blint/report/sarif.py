@@ -256,6 +256,10 @@ RULE_PROPERTIES: dict[str, tuple[tuple[str, ...], float | None]] = {
     "TST001": ((SECURITY, "policy-test"), 6.0),  # an access expectation does not hold
     "B2B001": (("maintainability", "suppression"), None),
     "B2B002": (("correctness", "suppression"), None),
+    "PAIR001": (("reliability", "fleet-pair"), None),  # configured access that never works
+    "PAIR002": (("reliability", "fleet-pair"), None),
+    "PAIR003": (("correctness", "fleet-pair"), None),
+    "PAIR004": (("reliability", "fleet-pair"), None),
 }
 
 

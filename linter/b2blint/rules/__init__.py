@@ -24,6 +24,10 @@ from b2blint.rules import (
     mixed_all_target,
     msa_tenant_restriction_scoped,
     own_tenant_partner,
+    pair_cloud_one_sided,
+    pair_collaboration_blocked,
+    pair_direct_connect_blocked,
+    pair_sync_without_outbound_redemption,
     partner_domain_not_invitable,
     policy_size_limit,
     policy_test_failed,
@@ -75,6 +79,10 @@ ALL_RULES: tuple[Rule, ...] = (
     policy_test_failed.RULE,
     unused_suppression.RULE,
     unknown_rule_in_suppression.RULE,
+    pair_collaboration_blocked.RULE,
+    pair_direct_connect_blocked.RULE,
+    pair_cloud_one_sided.RULE,
+    pair_sync_without_outbound_redemption.RULE,
 )
 
 #: Retired IDs -> why. Never reuse one.
