@@ -11,12 +11,13 @@ import json
 
 import click
 
-from b2blint.commands._options import common_options, format_option, note
+from b2blint.commands._options import common_options, format_option, note, tenant_option
 
 KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
 
 
 @click.command("simulate")
+@tenant_option
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(

@@ -131,12 +131,11 @@ def schema_pass(
         else:
             findings = schema.validate(document.data, config.api_version)
         for finding in findings:
-            position = document.position(finding.path, key=finding.at_key)
             diagnostics.append(
                 _diagnostic(
                     finding.rule_id,
                     config,
-                    Location(document.path, position, finding.path),
+                    document.locate(finding.path, key=finding.at_key),
                     finding.message,
                 )
             )
@@ -256,7 +255,7 @@ def _finding_diagnostics(
             rule.id,
             rule.name,
             severity,
-            Location(document.path, document.position(ref.path, key=ref.key), ref.path),
+            document.locate(ref.path, key=ref.key),
             finding.message,
             related,
             finding.fix is not None,
