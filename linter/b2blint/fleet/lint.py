@@ -89,7 +89,8 @@ def _pair_diagnostics(trees: FleetTrees, config: Config) -> list[Diagnostic]:
     except ImportError:
         return []
     policies = {tree.name: tree.policy for tree in trees.tenants}
-    found: list[Diagnostic] = list(pairs.lint_pairs(policies, config))
+    # Unsuppressed: lint_trees applies every file's comments once, to all findings together.
+    found: list[Diagnostic] = list(pairs.lint_pairs(policies, config, suppress=False))
     return found
 
 
@@ -166,7 +167,8 @@ def lint_trees(
     )
     diagnostics = [d for d in diagnostics if config.enabled(d.rule_id)]
     builtin = frozenset(rule.id for rule in ALL_RULES if rule.visits is Visit.BUILTIN)
-    active = frozenset(r for r in {rule.id for rule in rules} | builtin if config.enabled(r))
+    ran = {rule.id for rule in rules if pairs or rule.visits is not Visit.PAIR}  # fleet-pair
+    active = frozenset(r for r in ran | builtin if config.enabled(r))
     kept, _fixes = suppressions.apply(
         diagnostics, documents, config, active=active, complete=complete
     )

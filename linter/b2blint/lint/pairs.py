@@ -39,6 +39,20 @@ def pair_rules(rules: Sequence[Rule], config: Config) -> list[Rule]:
     return [r for r in rules if r.visits is Visit.PAIR and r.check and config.enabled(r.id)]
 
 
+def _diagnostics(
+    policies: Mapping[str, Policy], config: Config, enabled: Sequence[Rule]
+) -> list[Diagnostic]:
+    """Every enabled PAIR rule over every pair, as diagnostics (no suppression applied)."""
+    results: list[tuple[Rule, Finding]] = []
+    options = {rule.id: config.rule_options(rule.id, rule.options) for rule in enabled}
+    for pair in find_pairs(policies):
+        for rule in enabled:
+            assert rule.check is not None
+            context = Context(pair.first.policy, options[rule.id])
+            results.extend((rule, finding) for finding in rule.check(pair, context))
+    return [diagnostic for diagnostic, _ in finding_diagnostics(results, config)]
+
+
 def lint_pairs_with_fixes(
     policies: Mapping[str, Policy],
     config: Config,
@@ -50,13 +64,7 @@ def lint_pairs_with_fixes(
     enabled = pair_rules(rules, config)
     if not enabled:
         return [], []
-    results: list[tuple[Rule, Finding]] = []
-    for pair in find_pairs(policies):
-        for rule in enabled:
-            assert rule.check is not None
-            context = Context(pair.first.policy, config.rule_options(rule.id, rule.options))
-            results.extend((rule, finding) for finding in rule.check(pair, context))
-    diagnostics = [diagnostic for diagnostic, _ in finding_diagnostics(results, config)]
+    diagnostics = _diagnostics(policies, config, enabled)
     documents = {
         id(document): document for policy in policies.values() for document in policy.documents
     }
@@ -78,12 +86,18 @@ def lint_pairs(
     rules: Sequence[Rule] = ALL_RULES,
     *,
     complete: bool = True,
+    suppress: bool = True,
 ) -> list[Diagnostic]:
     """The PAIR findings for every pair of ``policies`` (fleet name -> the tenant's policy).
 
     ``complete``: whether every tenant's files were read and passed the structural schema
     checks; otherwise unused PAIR suppressions cannot be known and are not reported.
+    ``suppress=False``: the findings before any suppression comment applies, for a caller
+    that applies the comments of every file once itself (the fleet lint,
+    `b2blint.fleet.lint`, together with the tenants' own findings).
     """
+    if not suppress:
+        return sort_diagnostics(_diagnostics(policies, config, pair_rules(rules, config)))
     return lint_pairs_with_fixes(policies, config, rules, complete=complete)[0]
 
 
