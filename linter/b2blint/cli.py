@@ -35,6 +35,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "export": "b2blint.commands.export:export_command",
     "plan": "b2blint.commands.plan:plan_command",
     "apply": "b2blint.commands.apply:apply_command",
+    "fleet": "b2blint.commands.fleet:fleet_command",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -50,6 +51,7 @@ SHORT_HELP: dict[str, str] = {
     "export": "Read the live tenant and write it as policy YAML.",
     "plan": "Compare the live tenant with the YAML and show the changes.",
     "apply": "Apply the YAML to the live tenant (plan, confirm, write, verify).",
+    "fleet": "Fleets: render tenants over their baselines; the CI matrix of a change.",
 }
 
 

@@ -275,3 +275,17 @@ def tenant_policies(fleet: Fleet, *, layers: bool = True) -> dict[str, Policy]:
     two-sided rules use). Raises `B2BLintError` as `read_fleet` does (strict)."""
     trees = read_fleet(fleet, layers=layers, strict=True)
     return {tree.name: tree.policy for tree in trees.tenants}
+
+
+def fleet_tenant_identity(root: str | Path, name: str) -> tuple[str, str]:
+    """(tenant ID, cloud) of fleet tenant ``name`` (``export --tenant``); exit 2 without an ID."""
+    from b2blint.fleet.fleetfile import load_fleet
+
+    fleet = load_fleet(root)
+    fleet.tenant(name)
+    tree = read_fleet(fleet, only=[name], strict=True).tenant(name)
+    if tree.policy.tenant_id is None:
+        raise fleet.error(
+            ("tenants", tree.tenant.slot, "name"), f"tenant '{name}' has no tenant.id"
+        )
+    return tree.policy.tenant_id, tree.policy.tenant_cloud
