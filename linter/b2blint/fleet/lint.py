@@ -79,10 +79,9 @@ def _tenant_diagnostics(
 def _pair_diagnostics(trees: FleetTrees, config: Config) -> list[Diagnostic]:
     """The two-sided findings (PAIR rules) over every pair of fleet tenants.
 
-    CALL SITE for `b2blint.lint.pairs` (written on the fleet-pair branch): when that module
-    exists, its ``lint_pairs(policies, config)`` gets every tenant's assembled Policy by
-    name and returns diagnostics (already located in the real files). Until it is merged,
-    a fleet is linted one tenant at a time.
+    `b2blint.lint.pairs.lint_pairs` gets every tenant's assembled Policy by name and returns
+    diagnostics located in the real files, before suppression (``suppress=False``):
+    `lint_trees` applies every file's comments once, to these and the tenants' findings.
     """
     try:
         from b2blint.lint import pairs  # type: ignore[attr-defined,unused-ignore]
