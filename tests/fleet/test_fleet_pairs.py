@@ -249,3 +249,31 @@ def test_partner_outside_the_fleet_stays_one_sided(tmp_path: Path) -> None:
         "  note:       Northwind's own outbound B2B collaboration settings must allow it too "
         "(they are not in these files)"
     )
+
+
+def test_declared_sync_from_the_config_file(tmp_path: Path) -> None:
+    contoso = tenant(
+        CONTOSO,
+        "Contoso",
+        FABRIKAM,
+        "Fabrikam",
+        "      automaticUserConsentSettings: {outboundAllowed: true}\n",
+    )
+    fabrikam = tenant(
+        FABRIKAM,
+        "Fabrikam",
+        CONTOSO,
+        "Contoso",
+        "      automaticUserConsentSettings: {inboundAllowed: true}\n",
+    )
+    root = fleet(tmp_path, contoso, fabrikam)
+    write_file(root, ".b2blint.yaml", "rules:\n  PAIR005:\n    sync: [contoso -> fabrikam]\n")
+    run = lint(root)
+    assert [line.split(" [")[0] for line in run.stdout.splitlines()[:-1]] == [
+        "tenants/fabrikam/tenant.yaml:4:5: PAIR005"
+    ]
+    # Fabrikam allows it: now the source's half of automatic redemption is checked (PAIR004,
+    # satisfied here) and nothing is reported.
+    allowed = fabrikam + "    identitySynchronization: {userSyncInbound: {isSyncAllowed: true}}\n"
+    write_file(root, "tenants/fabrikam/tenant.yaml", allowed)
+    assert lint(root).stdout == "All checks passed (3 files).\n"

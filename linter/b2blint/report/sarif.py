@@ -260,6 +260,7 @@ RULE_PROPERTIES: dict[str, tuple[tuple[str, ...], float | None]] = {
     "PAIR002": (("reliability", "fleet-pair"), None),
     "PAIR003": (("correctness", "fleet-pair"), None),
     "PAIR004": (("reliability", "fleet-pair"), None),
+    "PAIR005": (("reliability", "fleet-pair"), None),
 }
 
 

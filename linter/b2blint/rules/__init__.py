@@ -27,6 +27,7 @@ from b2blint.rules import (
     pair_cloud_one_sided,
     pair_collaboration_blocked,
     pair_direct_connect_blocked,
+    pair_sync_not_allowed_by_target,
     pair_sync_without_outbound_redemption,
     partner_domain_not_invitable,
     policy_size_limit,
@@ -83,6 +84,7 @@ ALL_RULES: tuple[Rule, ...] = (
     pair_direct_connect_blocked.RULE,
     pair_cloud_one_sided.RULE,
     pair_sync_without_outbound_redemption.RULE,
+    pair_sync_not_allowed_by_target.RULE,
 )
 
 #: Retired IDs -> why. Never reuse one.
