@@ -533,9 +533,9 @@ def _mfa_trust(
 
 #: Why a sign-in both tenants block has no single documented error.
 BOTH_BLOCK = (
-    "Microsoft documents that both tenants' settings are evaluated ('Fabrikam's outbound "
-    "settings and Contoso's inbound settings') but not which check fails first, so the user "
-    f"sees {OUTBOUND_ERROR} or {INBOUND_ERROR}"
+    "Microsoft documents that the home tenant's outbound and the resource tenant's inbound "
+    "settings are both evaluated, not which check fails first, so the user sees "
+    f"{OUTBOUND_ERROR} or {INBOUND_ERROR}"
 )
 
 
