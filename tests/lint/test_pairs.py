@@ -166,3 +166,40 @@ def test_inherited_allow_is_no_sign_of_intent(tmp_path: Path) -> None:
     contoso = tenant(CONTOSO, "Contoso", FABRIKAM, "Fabrikam")
     result = lint_trees(trees(tmp_path, contoso=contoso, fabrikam=FABRIKAM_BLOCKS), Config())
     assert [d for d in result.diagnostics if d.rule_id.startswith("PAIR")] == []
+
+
+def apps_allowed(*apps: str) -> str:
+    items = ", ".join(f"{{target: {app}, targetType: application}}" for app in apps)
+    return (
+        "        usersAndGroups: {accessType: allowed, targets: "
+        "[{target: AllUsers, targetType: user}]}\n"
+        f"        applications: {{accessType: allowed, targets: [{items}]}}\n"
+    )
+
+
+APP_A = "a1b2c3d4-0000-4000-8000-00000000000a"
+APP_B = "e5f6a7b8-0000-4000-8000-00000000000b"
+
+
+def test_allow_lists_with_no_common_application(tmp_path: Path) -> None:
+    contoso = tenant(
+        CONTOSO,
+        "Contoso",
+        FABRIKAM,
+        "Fabrikam",
+        "      b2bCollaborationInbound:\n" + apps_allowed(APP_A),
+    )
+
+    def fabrikam(*apps: str) -> str:
+        setting = "      b2bCollaborationOutbound:\n" + apps_allowed(*apps)
+        return tenant(FABRIKAM, "Fabrikam", CONTOSO, "Contoso", setting)
+
+    def pair_findings(*apps: str) -> list[Diagnostic]:
+        paths = trees(tmp_path, contoso=contoso, fabrikam=fabrikam(*apps))
+        return [d for d in lint_trees(paths, Config()).diagnostics if d.rule_id == "PAIR001"]
+
+    found = pair_findings(APP_B)
+    assert shown(found, tmp_path) == ["contoso/tenant.yaml:9:9: PAIR001 fabrikam/tenant.yaml:9:23"]
+    assert "no application is allowed by both" in found[0].message
+    assert pair_findings(APP_B, "Office365") == []  # Office365 may cover app A: not compared
+    assert pair_findings(APP_B, APP_A.upper()) == []  # app A on both sides (IDs in any case)

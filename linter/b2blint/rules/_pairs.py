@@ -14,7 +14,17 @@ from collections.abc import Iterator
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import Ref
 from b2blint.policy.pairs import Direction, Pair, Side
-from b2blint.policy.targets import APPS, USERS, allows_any, blocking_part
+from b2blint.policy.targets import (
+    APP_KEYWORDS,
+    APPS,
+    USER_KEYWORDS,
+    USERS,
+    access_type,
+    allows_any,
+    blocking_part,
+    target_key,
+    targets,
+)
 from b2blint.rules._rule import Finding, Related
 
 #: The error a user meets when the home tenant's outbound setting blocks (reference-error-codes,
@@ -135,6 +145,74 @@ def _direction(
                 f"{possessive(home.label)} outbound {noun} blocks {resource.label} here",
             ),
         )
+    if out_ok is True and in_ok is True:
+        yield from _no_common_app(direction, out, into, noun)
+
+
+#: How many application IDs a message lists before "+N more".
+SHOWN_APPS = 3
+
+
+def app_allow_list(resolved: Resolved) -> frozenset[str] | None:
+    """The application IDs an effective setting's ``applications`` half allows, when it is an
+    allow list of specific application IDs; None otherwise (a block list, or a keyword such as
+    ``Office365`` or ``AllMicrosoftApps`` whose overlap with an ID is not known). A target that
+    is not an application names nobody, as `b2blint.policy.targets` reads it."""
+    config = resolved.parts[APPS].value
+    if access_type(config) != "allowed":
+        return None
+    found: set[str] = set()
+    for _, item in targets(config):
+        key = target_key(item)
+        if key is None or key in USER_KEYWORDS:
+            continue
+        if key in APP_KEYWORDS:
+            return None
+        found.add(key)
+    return frozenset(found)
+
+
+def _apps_words(apps: frozenset[str]) -> str:
+    listed = sorted(apps)
+    shown = ", ".join(listed[:SHOWN_APPS])
+    more = f" (+{len(listed) - SHOWN_APPS} more)" if len(listed) > SHOWN_APPS else ""
+    return f"app {shown}{more}" if len(listed) == 1 else f"apps {shown}{more}"
+
+
+def _no_common_app(
+    direction: Direction, out: Resolved, into: Resolved, noun: str
+) -> Iterator[Finding]:
+    """Both sides let someone through, but only to applications the other side does not allow.
+
+    Where the ``applications`` half is an allow list, a user gets through only to an
+    application in it (rows allowed/allowed and blocked/allowed of Graph's table, [S2]), so two
+    allow lists of specific application IDs with none in common let nobody reach anything.
+    The finding goes on the resource tenant's inbound list when its partner entry writes it
+    (the resource owns the applications), else on the home tenant's outbound list.
+    """
+    home, resource = direction
+    outbound_apps, inbound_apps = app_allow_list(out), app_allow_list(into)
+    if outbound_apps is None or inbound_apps is None or outbound_apps & inbound_apps:
+        return
+    out_apps, in_apps = out.parts[APPS], into.parts[APPS]
+    if in_apps.explicit and in_apps.ref is not None:
+        at, other, other_side = in_apps.ref.at_key(), out_apps.ref, home
+    elif out_apps.explicit and out_apps.ref is not None:
+        at, other, other_side = out_apps.ref.at_key(), in_apps.ref, resource
+    else:
+        return  # both inherited from the defaults: no sign of intent for this partner
+    yield Finding(
+        at,
+        f"{possessive(home.label)} outbound {noun} lets its users reach only "
+        f"{_apps_words(outbound_apps)} in {resource.label}, and {possessive(resource.label)} "
+        f"inbound {noun} lets {possessive(home.label)} users reach only "
+        f"{_apps_words(inbound_apps)}: no application is allowed by both, so no "
+        f"{home.label} user reaches anything in {resource.label} (an app only "
+        f"{resource.label} allows: {OUTBOUND_ERROR}; an app only {home.label} allows: "
+        f"{INBOUND_ERROR}) ({possessive(other_side.label)} side: {where(other)}); allow the "
+        "same applications on both sides.",
+        _related(other_side, other, f"{possessive(other_side.label)} application list here"),
+    )
 
 
 def _origin(resolved: Resolved, ref: Ref | None) -> str:

@@ -112,6 +112,7 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         related=tuple(related),
     )
 
+
 RULE = Rule(
     id="EXT001",
     name="invitations-disabled",

@@ -16,6 +16,15 @@ access to work.
 Only tenants that both appear in the fleet are compared (`b2blint lint` on a fleet root); a
 partner outside the fleet keeps the one-sided rules.
 
+It also reports two sides that both let someone through, when both `applications` halves
+are allow lists of specific application IDs with none in common: a user gets through an allow
+list only to an application in it (Graph's users x applications table), so nobody reaches
+anything. The finding is on the resource tenant's inbound list when its partner entry writes
+it, else on the home tenant's outbound list. An application only the resource tenant allows
+meets AADSTS500212, one only the home tenant allows AADSTS500213. Lists with keywords
+(`Office365`, `AllMicrosoftApps`) are not compared: Microsoft does not publish which
+application IDs they cover.
+
 ## Why is this bad?
 Microsoft evaluates both tenants' settings on every sign-in: "the Microsoft Entra security
 token service (STS) ... checks whether the Fabrikam user is allowed access by evaluating
@@ -33,6 +42,8 @@ blocking side, or block the setting on the allowing side as well, so that both f
 same thing. If the difference is deliberate, suppress the finding with the reason.
 
 ## References
+- Cross-tenant access settings API overview, "Interpreting the API response" (users x
+  applications): https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicy-overview
 - Authentication and Conditional Access for External ID, "Authentication flow for external
   Microsoft Entra users", step 2:
   https://learn.microsoft.com/entra/external-id/authentication-conditional-access

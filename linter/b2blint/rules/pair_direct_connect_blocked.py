@@ -15,6 +15,15 @@ Tenants in different Microsoft clouds are skipped: B2B direct connect is not sup
 clouds at all (XTA006 reports allowing it). Only tenants that both appear in the fleet are
 compared; a partner outside the fleet keeps the one-sided rules.
 
+It also reports two sides that both let someone through, when both `applications` halves
+are allow lists of specific application IDs with none in common: a user gets through an allow
+list only to an application in it (Graph's users x applications table), so nobody reaches
+anything. The finding is on the resource tenant's inbound list when its partner entry writes
+it, else on the home tenant's outbound list. An application only the resource tenant allows
+meets AADSTS500212, one only the home tenant allows AADSTS500213. Lists with keywords
+(`Office365`, `AllMicrosoftApps`) are not compared: Microsoft does not publish which
+application IDs they cover.
+
 ## Why is this bad?
 "B2B direct connect is possible only when both organizations allow access to and from the
 other organization. For example, Contoso can allow inbound B2B direct connect from Fabrikam,
@@ -31,6 +40,8 @@ settings"), or stop allowing it on this side. If the difference is deliberate, s
 finding with the reason.
 
 ## References
+- Cross-tenant access settings API overview, "Interpreting the API response" (users x
+  applications): https://learn.microsoft.com/graph/api/resources/crosstenantaccesspolicy-overview
 - B2B direct connect overview ("possible only when both organizations allow access to and
   from the other organization"; examples 1 and 2):
   https://learn.microsoft.com/entra/external-id/b2b-direct-connect-overview
