@@ -37,7 +37,7 @@ def in_tmp(tmp_path: Path) -> Iterator[Path]:
 def test_example_fleet_lints_clean() -> None:
     result = run_cli(["lint", str(EXAMPLE)])
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert "All checks passed (9 files)" in result.stdout
+    assert "All checks passed (10 files)" in result.stdout
 
 
 def test_lint_at_the_fleet_root_without_arguments(in_tmp: Path) -> None:
@@ -249,4 +249,66 @@ def test_unknown_tenant_name(in_tmp: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "b2blint: error: fleet.yaml: no tenant 'gamma' in the fleet (tenants: alpha, beta)\n"
+    )
+
+
+# --- the access commands on one tenant --------------------------------------------------------
+
+
+def test_policy_tests_run_on_the_merged_tenant() -> None:
+    result = run_cli(["test", "--tenant", "fabrikam", str(EXAMPLE)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.endswith("2 passed, 0 failed.\n")
+
+
+def test_simulate_reads_the_tenant_over_its_baseline() -> None:
+    args = ["simulate", "--tenant", "fabrikam", "--partner", "Contoso", "--kind",
+            "b2b-direct-connect", "--direction", "inbound", "--app", "Office365",
+            str(EXAMPLE)]  # fmt: skip
+    result = run_cli(args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("ALLOWED  Contoso (6babcaad-604b-40ac-a9d7-9fd97c0b779f)")
+    assert "tenants/fabrikam/partners/contoso.yaml:14" in result.stdout
+    blocked = run_cli([*args[:4], "default", *args[5:]])
+    assert blocked.stdout.startswith("BLOCKED")
+    assert "baselines/group-baseline.yaml:" in blocked.stdout
+
+
+def test_diff_one_tenant_between_two_fleet_checkouts(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "old")
+    shutil.copytree(EXAMPLE, tmp_path / "new")
+    partner = tmp_path / "new" / "tenants" / "fabrikam" / "partners" / "contoso.yaml"
+    partner.write_text(
+        partner.read_text("utf-8").replace("accessType: allowed", "accessType: blocked"), "utf-8"
+    )
+    changed = run_cli(["diff", "--tenant", "fabrikam", "--exit-code", "old", "new"], cwd=tmp_path)
+    assert changed.exit_code == 1
+    assert (
+        "  Contoso · outbound B2B direct connect · users: all; apps: only Office365 → "
+        "blocked for everyone\n"
+    ) in changed.stdout
+    same = run_cli(["diff", "--tenant", "contoso", "--exit-code", "old", "new"], cwd=tmp_path)
+    assert (same.exit_code, same.stdout) == (0, "No access changes (old → new).\n")
+
+
+def test_diff_base_revision_is_refused_with_a_tenant() -> None:
+    result = run_cli(["diff", "--tenant", "contoso", "--base", "HEAD", str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert "--tenant: compare two fleet roots" in result.stderr
+
+
+def test_size_of_one_tenant() -> None:
+    result = run_cli(["size", "--tenant", "contoso", str(EXAMPLE)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("size ")
+
+
+def test_tenant_without_a_fleet_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(["effective", "--tenant", "x", "--partner", "y", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"b2blint: error: --tenant: {tmp_path}: no fleet.yaml here (docs/fleets.md)\n"
     )
