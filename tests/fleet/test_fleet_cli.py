@@ -267,8 +267,11 @@ def test_simulate_reads_the_tenant_over_its_baseline() -> None:
             str(EXAMPLE)]  # fmt: skip
     result = run_cli(args)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("ALLOWED  Contoso (6babcaad-604b-40ac-a9d7-9fd97c0b779f)")
+    # Contoso is a fleet tenant too: the verdict is two-sided (fleet-pair), Contoso's outbound
+    # and Fabrikam's inbound, each from its own files.
+    assert result.stdout.startswith("ALLOWED  Contoso -> Fabrikam · B2B direct connect (both")
     assert "tenants/fabrikam/partners/contoso.yaml:14" in result.stdout
+    assert "tenants/contoso/partners/fabrikam.yaml:" in result.stdout
     blocked = run_cli([*args[:4], "default", *args[5:]])
     assert blocked.stdout.startswith("BLOCKED")
     assert "baselines/group-baseline.yaml:" in blocked.stdout
