@@ -5,6 +5,7 @@ both tenants' files, with the error the user meets)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import Run, run_cli
@@ -277,3 +278,23 @@ def test_declared_sync_from_the_config_file(tmp_path: Path) -> None:
     allowed = fabrikam + "    identitySynchronization: {userSyncInbound: {isSyncAllowed: true}}\n"
     write_file(root, "tenants/fabrikam/tenant.yaml", allowed)
     assert lint(root).stdout == "All checks passed (3 files).\n"
+
+
+def test_the_example_fleet_has_one_documented_two_sided_finding(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    example = ROOT / "examples" / "fleet"
+    assert lint(example).stdout == "All checks passed (10 files).\n"
+    copy = tmp_path / "fleet"
+    shutil.copytree(example, copy)
+    (tmp_path / ".git").mkdir()
+    partner = copy / "tenants" / "contoso" / "partners" / "tailspin.yaml"
+    text = partner.read_text("utf-8")
+    assert text.count("# b2blint: disable=PAIR002 -- ") == 1
+    partner.write_text(re.sub(r"  # b2blint: disable=PAIR002 -- [^\n]*", "", text), "utf-8")
+    run = lint(copy)
+    assert [line.split(" [")[0] for line in run.stdout.splitlines()[:-1]] == [
+        "tenants/contoso/partners/tailspin.yaml:13:7: PAIR002"
+    ]
