@@ -10,7 +10,7 @@ from b2blint.diagnostics import Diagnostic, Severity
 from b2blint.files.document import parse_text
 from b2blint.lint.config import Config
 from b2blint.lint.engine import lint_paths
-from b2blint.lint.pairs import lint_pairs, lint_trees
+from b2blint.lint.pairs import lint_pairs, lint_plain_trees
 from b2blint.policy.model import Policy, build_policy
 from b2blint.policy.pairs import find_pairs
 from tests.policies import CONTOSO, FABRIKAM, NORTHWIND, write_file
@@ -89,7 +89,9 @@ def test_a_partner_outside_the_fleet_is_in_no_pair() -> None:
 
 
 def test_one_side_allows_the_other_blocks_reported_on_the_allowing_side(tmp_path: Path) -> None:
-    result = lint_trees(trees(tmp_path, contoso=CONTOSO_ALLOWS, fabrikam=FABRIKAM_BLOCKS), Config())
+    result = lint_plain_trees(
+        trees(tmp_path, contoso=CONTOSO_ALLOWS, fabrikam=FABRIKAM_BLOCKS), Config()
+    )
     pair = [d for d in result.diagnostics if d.rule_id.startswith("PAIR")]
     assert shown(pair, tmp_path) == ["contoso/tenant.yaml:7:7: PAIR001 fabrikam/tenant.yaml:8:25"]
     message = pair[0].message
@@ -105,7 +107,7 @@ def test_resource_inbound_blocking_names_aadsts500213(tmp_path: Path) -> None:
     fabrikam = tenant(
         FABRIKAM, "Fabrikam", CONTOSO, "Contoso", "      b2bCollaborationInbound:\n" + BLOCK_ALL
     )
-    result = lint_trees(trees(tmp_path, contoso=contoso, fabrikam=fabrikam), Config())
+    result = lint_plain_trees(trees(tmp_path, contoso=contoso, fabrikam=fabrikam), Config())
     pair = [d for d in result.diagnostics if d.rule_id.startswith("PAIR")]
     assert shown(pair, tmp_path) == ["contoso/tenant.yaml:7:7: PAIR001 fabrikam/tenant.yaml:8:25"]
     assert "they see AADSTS500213 (NotAllowedByInboundPolicyTenant)" in pair[0].message
@@ -123,7 +125,7 @@ def test_suppression_in_the_tenant_file_applies_and_is_not_unused(tmp_path: Path
         "      b2bCollaborationInbound:  # b2blint: disable=PAIR001 -- Fabrikam opens in Q3\n",
     )
     paths = trees(tmp_path, contoso=suppressed, fabrikam=FABRIKAM_BLOCKS)
-    result = lint_trees(paths, Config())
+    result = lint_plain_trees(paths, Config())
     assert [d.rule_id for d in result.diagnostics if d.rule_id in ("PAIR001", "B2B001")] == []
     # The tenant's own pass never calls a PAIR suppression unused: PAIR rules did not run there.
     alone = lint_paths(paths["contoso"], Config())
@@ -138,7 +140,9 @@ def test_unused_pair_suppression_is_reported_by_the_pair_pass(tmp_path: Path) ->
         "      b2bCollaborationInbound:\n",
         "      b2bCollaborationInbound:  # b2blint: disable=PAIR001 -- stale\n",
     )
-    result = lint_trees(trees(tmp_path, contoso=suppressed, fabrikam=fabrikam_allows), Config())
+    result = lint_plain_trees(
+        trees(tmp_path, contoso=suppressed, fabrikam=fabrikam_allows), Config()
+    )
     unused = [d for d in result.diagnostics if d.rule_id == "B2B001"]
     assert shown(unused, tmp_path) == ["contoso/tenant.yaml:7:33: B2B001 "]
     assert (
@@ -149,22 +153,24 @@ def test_unused_pair_suppression_is_reported_by_the_pair_pass(tmp_path: Path) ->
 
 def test_config_turns_a_pair_rule_off_or_down(tmp_path: Path) -> None:
     paths = trees(tmp_path, contoso=CONTOSO_ALLOWS, fabrikam=FABRIKAM_BLOCKS)
-    off = lint_trees(paths, Config(ignore=frozenset({"PAIR001"})))
+    off = lint_plain_trees(paths, Config(ignore=frozenset({"PAIR001"})))
     assert [d for d in off.diagnostics if d.rule_id == "PAIR001"] == []
     warn = Config(severities={"PAIR001": Severity.WARNING})
-    found = [d for d in lint_trees(paths, warn).diagnostics if d.rule_id == "PAIR001"]
+    found = [d for d in lint_plain_trees(paths, warn).diagnostics if d.rule_id == "PAIR001"]
     assert [d.severity for d in found] == [Severity.WARNING]
-    others = [d.rule_id for d in lint_trees(paths, warn).diagnostics if d.rule_id != "PAIR001"]
-    assert (lint_trees(paths, warn).exit_code(), others) == (0, ["XTA011"])
+    others = [
+        d.rule_id for d in lint_plain_trees(paths, warn).diagnostics if d.rule_id != "PAIR001"
+    ]
+    assert (lint_plain_trees(paths, warn).exit_code(), others) == (0, ["XTA011"])
     selected = dataclasses.replace(Config(), select=frozenset({"PAIR001"}))
-    assert {d.rule_id for d in lint_trees(paths, selected).diagnostics} == {"PAIR001"}
+    assert {d.rule_id for d in lint_plain_trees(paths, selected).diagnostics} == {"PAIR001"}
 
 
 def test_inherited_allow_is_no_sign_of_intent(tmp_path: Path) -> None:
     # Contoso's entry for Fabrikam sets nothing about collaboration: the service default
     # allows it, and Fabrikam's deliberate block is not a mismatch.
     contoso = tenant(CONTOSO, "Contoso", FABRIKAM, "Fabrikam")
-    result = lint_trees(trees(tmp_path, contoso=contoso, fabrikam=FABRIKAM_BLOCKS), Config())
+    result = lint_plain_trees(trees(tmp_path, contoso=contoso, fabrikam=FABRIKAM_BLOCKS), Config())
     assert [d for d in result.diagnostics if d.rule_id.startswith("PAIR")] == []
 
 
@@ -196,7 +202,7 @@ def test_allow_lists_with_no_common_application(tmp_path: Path) -> None:
 
     def pair_findings(*apps: str) -> list[Diagnostic]:
         paths = trees(tmp_path, contoso=contoso, fabrikam=fabrikam(*apps))
-        return [d for d in lint_trees(paths, Config()).diagnostics if d.rule_id == "PAIR001"]
+        return [d for d in lint_plain_trees(paths, Config()).diagnostics if d.rule_id == "PAIR001"]
 
     found = pair_findings(APP_B)
     assert shown(found, tmp_path) == ["contoso/tenant.yaml:9:9: PAIR001 fabrikam/tenant.yaml:9:23"]

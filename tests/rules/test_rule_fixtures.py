@@ -8,7 +8,7 @@ marker may document a schema finding the example also triggers). The suppression
 (B2B001/B2B002) judge other rules' findings, so their fixtures run with every rule.
 An optional ``config.toml`` (the keys of ``[tool.b2blint]``) sets options for the bad case.
 A two-sided (PAIR) rule's case is a directory of tenant trees, one sub-directory each,
-linted as a fleet (`b2blint.lint.pairs.lint_trees`).
+linted as a fleet (`b2blint.lint.pairs.lint_plain_trees`).
 
 ``good.yaml`` (or ``good/``) must be clean under every rule with the default configuration:
 it is shown in the docs as the way to write it.
@@ -25,7 +25,7 @@ import pytest
 
 from b2blint.lint.config import Config, load_config
 from b2blint.lint.engine import LintResult, lint_paths
-from b2blint.lint.pairs import lint_trees
+from b2blint.lint.pairs import lint_plain_trees
 from b2blint.rules import ALL_RULES
 from b2blint.rules._rule import Rule, Visit
 
@@ -69,7 +69,7 @@ def lint_any(
     linted each on its own and then as pairs."""
     if rule.visits is Visit.PAIR:
         trees = {tree.name: [str(tree)] for tree in sorted(case.iterdir()) if tree.is_dir()}
-        return lint_trees(trees, config, rules)
+        return lint_plain_trees(trees, config, rules)
     return lint_paths([str(case)], config, rules)
 
 

@@ -12,9 +12,11 @@ never runs the PAIR rules and so never calls a PAIR suppression unused (see
 `b2blint.lint.engine`), and this pass reports unused PAIR suppressions (B2B001) only, never
 the unreadable directives (B2B002) the tenant pass already reported.
 
-`lint_pairs` is what a fleet lint calls with the assembled policy of each tenant;
-`lint_trees` lints plain policy trees (one directory per tenant) and then their pairs, for
-callers that have no fleet file (tests, rule fixtures).
+`lint_pairs` is what the fleet lint (`b2blint.fleet.lint`) calls with the assembled policy of
+each tenant, with ``suppress=False``: it applies every file's comments once itself, to the
+tenants' findings and the pairs' together. `lint_plain_trees` lints plain policy trees (one
+directory per tenant) and then their pairs, for callers that have no fleet file (the rule
+fixtures, tests).
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def lint_pairs(
     return lint_pairs_with_fixes(policies, config, rules, complete=complete)[0]
 
 
-def lint_trees(
+def lint_plain_trees(
     trees: Mapping[str, Sequence[str]], config: Config, rules: Sequence[Rule] = ALL_RULES
 ) -> LintResult:
     """Lint each tenant tree (name -> its paths) on its own, then every pair between them.
