@@ -112,7 +112,6 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         related=tuple(related),
     )
 
-
 RULE = Rule(
     id="EXT001",
     name="invitations-disabled",

@@ -109,7 +109,7 @@ def _problems(target: Mapping[str, Any], kind: str) -> Iterator[tuple[bool, str]
             False,
             (
                 "'AllMicrosoftApps' is only a reserved value on the Graph target page (\"any "
-                'Microsoft cloud application", not every application) and never '
+                "Microsoft cloud application\", not every application) and never "
                 "appears in Microsoft's examples or responses; use 'AllApplications' for every "
                 "application, or list the Microsoft apps meant"
             ),
