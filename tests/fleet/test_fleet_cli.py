@@ -216,7 +216,7 @@ def test_opt_out_that_matches_nothing(in_tmp: Path) -> None:
     fleet = FLEET.replace("setting: default.inboundTrust", "setting: default.inboundTrusts")
     assert _error(in_tmp, fleet=fleet) == (
         "b2blint: error: fleet.yaml:18:18: opt-out 'default.inboundTrusts' matches no setting "
-        "of tenant 'beta''s layers"
+        "of the layers of tenant 'beta'"
     )
 
 
