@@ -119,3 +119,31 @@ def test_partner_entries_merge_by_tenant_id(tmp_path: Path) -> None:
     assert (name.file, name.position.line) == ("baselines/base.yaml", 6)
     device = shared.settings_ref.child("inboundTrust", "isCompliantDeviceAccepted").location()
     assert (device.file, device.position.line) == ("tenants/beta/tenant.yaml", 6)
+
+
+def test_a_variable_can_hold_a_partner_list(tmp_path: Path) -> None:
+    base = "b2blint: 1\ntenant:\n  id: ${tid}\npartners: ${partners}\n"
+    fleet = (
+        "b2blint-fleet: 1\nlayers:\n  - {name: base, path: baselines/base.yaml}\n"
+        "tenants:\n"
+        "  - name: alpha\n    path: tenants/alpha\n    layers: [base]\n    variables:\n"
+        "      tid: 11111111-1111-4111-8111-111111111111\n"
+        "      partners:\n"
+        "        - tenantId: 55555555-5555-4555-8555-555555555555\n"
+        "          name: Woodgrove\n"
+        "  - name: beta\n    path: tenants/beta\n    layers: [base]\n    variables:\n"
+        "      tid: 22222222-2222-4222-8222-222222222222\n      partners: []\n"
+    )
+    make_fleet(tmp_path, fleet=fleet, base=base)
+    previous = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        trees = read_fleet(load_fleet("."))
+    finally:
+        os.chdir(previous)
+    [woodgrove] = trees.tenant("alpha").policy.partners
+    name = woodgrove.ref.child("name").location()
+    assert (name.file, name.position.line, name.position.column) == ("fleet.yaml", 12, 17)
+    assert [p.tenant_id for p in trees.tenant("beta").policy.partners] == [
+        "11111111-1111-4111-8111-111111111111"
+    ]

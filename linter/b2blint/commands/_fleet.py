@@ -31,11 +31,11 @@ def lint_fleet_root(
     """``lint`` on a fleet: every tenant (or the ``--tenant``) and the pairs; report; exit."""
     from b2blint.commands._emit import write_report
     from b2blint.fleet.fleetfile import load_fleet
-    from b2blint.fleet.lint import lint_fleet, lint_tenant
+    from b2blint.fleet.lint import lint_fleet, lint_one
     from b2blint.rules import ALL_RULES
 
     fleet = load_fleet(fleet_file)
     name = fleet_tenant()
-    result = lint_fleet(fleet, config) if name is None else lint_tenant(fleet, name, config)
+    result = lint_fleet(fleet, config) if name is None else lint_one(fleet, name, config)
     write_report(result, ALL_RULES, output_format, output)
     return result.exit_code(strict)

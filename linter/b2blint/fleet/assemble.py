@@ -201,8 +201,8 @@ def _assemble(
         if merge_normal(opt_out.setting) in unused:
             raise fleet.error(
                 (*where, "optOut", opt_out.slot, "setting"),
-                f"opt-out '{'.'.join(opt_out.setting)}' matches no setting of tenant "
-                f"'{tenant.name}''s layers",
+                f"opt-out '{'.'.join(opt_out.setting)}' matches no setting of the layers "
+                f"of tenant '{tenant.name}'",
             )
     document = LayeredDocument(
         f"{fleet.document.path}#{tenant.name}", "", data, {}, origins=origins

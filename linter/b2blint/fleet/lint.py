@@ -192,6 +192,14 @@ def lint_fleet(fleet: Fleet, config: Config, rules: Sequence[Rule] = ALL_RULES) 
         return lint_trees(read_fleet(fleet), config, rules)
 
 
+def lint_one(
+    fleet: Fleet, name: str, config: Config, rules: Sequence[Rule] = ALL_RULES
+) -> LintResult:
+    """``lint --tenant NAME``: one tenant (its files, its layers and fleet.yaml), no pairs."""
+    with collector_paused():
+        return lint_trees(read_fleet(fleet, only=[name]), config, rules, pairs=False)
+
+
 def lint_tenant(
     fleet: Fleet, name: str, config: Config, rules: Sequence[Rule] = ALL_RULES
 ) -> LintResult:
