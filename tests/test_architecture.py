@@ -51,6 +51,7 @@ LAYERS: Mapping[str, Room] = {
     "rules": Room(5, ("rules",)),
     "lint": Room(6, ("lint",)),
     "tenant": Room(7, ("tenant",)),
+    "fleet": Room(7, ("fleet",)),
     "report": Room(8, ("report",)),
     "commands": Room(9, ("commands",)),
     "cli": Room(10, ("cli", "__main__")),

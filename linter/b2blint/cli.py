@@ -36,6 +36,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "plan": "b2blint.commands.plan:plan_command",
     "apply": "b2blint.commands.apply:apply_command",
     "audit": "b2blint.commands.audit:audit_command",
+    "fleet": "b2blint.commands.fleet:fleet_command",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -52,6 +53,7 @@ SHORT_HELP: dict[str, str] = {
     "plan": "Compare the live tenant with the YAML and show the changes.",
     "apply": "Apply the YAML to the live tenant (plan, confirm, write, verify).",
     "audit": "Check the live tenant against the rules and baseline profiles (read-only).",
+    "fleet": "Fleets: render tenants over their baselines; the CI matrix of a change.",
 }
 
 

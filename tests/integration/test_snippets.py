@@ -120,6 +120,10 @@ def classify(snippet: Snippet) -> str:
             return f"broken: not YAML ({error})"
         if isinstance(data, dict) and "repos" in data:
             return "run: pre-commit config"
+        if isinstance(data, dict) and "b2blint-fleet" in data:
+            return "parsed: fleet file"
+        if isinstance(data, dict) and "b2blint" in data and "${" in text:
+            return "parsed: fleet layer"
         if isinstance(data, dict) and "jobs" in data:
             return "parsed: GitHub workflow"
         if isinstance(data, dict) and "b2blint-tests" in data:
@@ -454,6 +458,34 @@ def test_workflow_is_valid_for_github_and_its_commands_parse(
                     installs += 1
                     assert words[2] == f"b2blint[azure] @ git+{REPOSITORY}@$B2BLINT_COMMIT"
     assert installs == 2
+
+
+# ----------------------------------------------------------------- fleets (docs/fleets.md)
+# The MSP example is also assembled and linted for real by tests/fleet/test_docs_example.py.
+
+
+@pytest.mark.parametrize("snippet", _of("parsed: fleet file"), ids=_id)
+def test_fleet_file_snippet_is_valid_for_its_schema(snippet: Snippet) -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "b2blint-fleet.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(snippet.text))
+
+
+@pytest.mark.parametrize("snippet", _of("parsed: fleet layer"), ids=_id)
+def test_fleet_layer_snippet_uses_only_variables_its_fleet_file_defines(
+    snippet: Snippet,
+) -> None:
+    fleets = [s for s in _of("parsed: fleet file") if s.path == snippet.path]
+    [fleet] = [s for s in fleets if s.line < snippet.line][-1:]
+    data = yaml.safe_load(fleet.text)
+    defined = {
+        name
+        for entry in [*data.get("layers", []), *data["tenants"]]
+        for name in entry.get("variables", {})
+    }
+    used = set(re.findall(r"\$\{(\w+)\}", snippet.text))
+    assert used and used <= defined, used - defined
 
 
 # ------------------------------------------------------------------------- policy files

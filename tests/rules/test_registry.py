@@ -14,13 +14,14 @@ from b2blint.rules import ALL_RULES, REDIRECTS, REMOVED_IDS, find_rule
 from b2blint.rules._rule import Rule, Visit
 from tests.rules.test_rule_fixtures import case_path
 
-# Three capitals and three digits; the suppression rules' prefix B2B is the one with a digit.
-ID = re.compile(r"^(?:[A-Z]{3}|B2B)\d{3}$")
+# Three capitals and three digits; the suppression rules' prefix B2B is the one with a digit;
+# the two-sided fleet rules are PAIR.
+ID = re.compile(r"^(?:[A-Z]{3}|B2B|PAIR)\d{3}$")
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 PREVENTS = re.compile(r"^AADSTS\d+$")
 HEADINGS = ("## What it does", "## Why is this bad?", "## How to fix", "## References")
 #: The catalog order of the ID prefixes (docs/rules/README.md lists rules in this order).
-PREFIX_ORDER = ("SYN", "SCH", "XTA", "EXT", "CAX", "MTO", "TST", "B2B", "BSL")
+PREFIX_ORDER = ("SYN", "SCH", "XTA", "EXT", "CAX", "MTO", "TST", "B2B", "BSL", "PAIR")
 
 
 def _rule_modules() -> dict[str, object]:
@@ -61,7 +62,7 @@ def test_ids_and_names_are_well_formed_unique_and_never_reused() -> None:
 
 
 def test_rules_are_listed_in_catalog_order() -> None:
-    keys = [(PREFIX_ORDER.index(rule.id[:3]), rule.id) for rule in ALL_RULES]
+    keys = [(PREFIX_ORDER.index(rule.id.rstrip("0123456789")), rule.id) for rule in ALL_RULES]
     assert keys == sorted(keys)
 
 

@@ -7,6 +7,8 @@ alone (SYN/SCH run anyway, as they always do) must produce exactly the marked
 marker may document a schema finding the example also triggers). The suppression rules
 (B2B001/B2B002) judge other rules' findings, so their fixtures run with every rule.
 An optional ``config.toml`` (the keys of ``[tool.b2blint]``) sets options for the bad case.
+A two-sided (PAIR) rule's case is a directory of tenant trees, one sub-directory each,
+linted as a fleet (`b2blint.lint.pairs.lint_plain_trees`).
 
 ``good.yaml`` (or ``good/``) must be clean under every rule with the default configuration:
 it is shown in the docs as the way to write it.
@@ -16,12 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from b2blint.lint.config import Config, load_config
 from b2blint.lint.engine import LintResult, lint_paths
+from b2blint.lint.pairs import lint_plain_trees
 from b2blint.rules import ALL_RULES
 from b2blint.rules._rule import Rule, Visit
 
@@ -58,13 +62,24 @@ def markers(case: Path) -> set[Finding]:
     return expected
 
 
+def lint_any(
+    rule: Rule, case: Path, config: Config, rules: Sequence[Rule] = ALL_RULES
+) -> LintResult:
+    """Lint a case as one tree; a PAIR rule's case holds one tree per tenant (sub-directories),
+    linted each on its own and then as pairs."""
+    if rule.visits is Visit.PAIR:
+        trees = {tree.name: [str(tree)] for tree in sorted(case.iterdir()) if tree.is_dir()}
+        return lint_plain_trees(trees, config, rules)
+    return lint_paths([str(case)], config, rules)
+
+
 def lint_case(rule: Rule, case: Path) -> LintResult:
     config_file = FIXTURES / rule.id / "config.toml"
     config = load_config(config_file) if config_file.is_file() else Config()
     if rule.id in META:
         return lint_paths([str(case)], config)
     config = dataclasses.replace(config, select=BUILTIN | {rule.id})
-    return lint_paths([str(case)], config, rules=[rule])
+    return lint_any(rule, case, config, rules=[rule])
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)
@@ -91,7 +106,7 @@ def test_bad_fixture_reports_exactly_the_marked_lines(rule: Rule) -> None:
 def test_good_fixture_is_clean_under_every_rule(rule: Rule) -> None:
     case = case_path(rule.id, "good")
     assert case.exists(), f"{rule.id} has no good fixture (good.yaml or good/)"
-    result = lint_paths([str(case)], Config())
+    result = lint_any(rule, case, Config())
     assert [
         f"{d.file}:{d.line}:{d.column}: {d.rule_id} {d.message}" for d in result.diagnostics
     ] == []

@@ -436,8 +436,20 @@ def half_unsettled(
     )
 
 
-def simulate(policy: Policy, question: Question) -> Verdict:
-    """The verdict for one sign-in (see the module docstring for the order of the checks)."""
+def simulate(policy: Policy, question: Question, other: Policy | None = None) -> Verdict:
+    """The verdict for one sign-in (see the module docstring for the order of the checks).
+
+    ``other``: the partner tenant's own policy, when it is known (both tenants in a fleet):
+    then both sides are evaluated and the verdict is theirs together (`two_sided`).
+    """
+    if other is not None and question.kind is not AccessKind.TENANT_RESTRICTIONS:
+        partner = find_partner(policy, question.partner)
+        if partner is not None:
+            return two_sided(policy, partner, question, other)
+    return _one_sided(policy, question)
+
+
+def _one_sided(policy: Policy, question: Question) -> Verdict:
     partner = find_partner(policy, question.partner)
     kind = question.kind
     direction = None if kind is AccessKind.TENANT_RESTRICTIONS else question.direction
@@ -653,3 +665,79 @@ def _with_context(
         base.question,
         tuple(notes),
     )
+# ---------------------------------------------------------------------------------------------
+# Both tenants known (a fleet)
+# ---------------------------------------------------------------------------------------------
+
+#: Why a sign-in both tenants block has no single documented error.
+BOTH_BLOCK = (
+    "Microsoft documents that the home tenant's outbound and the resource tenant's inbound "
+    "settings are both evaluated, not which check fails first, so the user sees "
+    f"{OUTBOUND_ERROR} or {INBOUND_ERROR}"
+)
+
+
+def tenant_name(policy: Policy) -> str:
+    """How a verdict names a tenant of the fleet: its ``tenant.name``, else its ID."""
+    name = policy.section_value("tenant").get("name")
+    return name if isinstance(name, str) and name else (policy.tenant_id or "this tenant")
+
+
+def two_sided(policy: Policy, partner: Partner, question: Question, other: Policy) -> Verdict:
+    """One verdict from both tenants: the home tenant's outbound and the resource tenant's
+    inbound setting (each with its own Microsoft cloud settings, and the resource's MFA trust
+    for direct connect), as Microsoft evaluates a sign-in: "Fabrikam's outbound settings and
+    Contoso's inbound settings" (Authentication and Conditional Access for External ID, step 2
+    [S36]; "evaluated against cross-tenant access settings in both the user's home tenant and
+    the resource tenant", B2B direct connect overview [S30]).
+
+    ``other`` is the policy of the tenant ``partner`` names; its entry for this tenant (or,
+    without one, its default) is read for the other half. The error is the blocking side's:
+    AADSTS500212 when the home tenant's outbound setting blocks, AADSTS500213 when the
+    resource tenant's inbound setting does [S42]; with both blocking, `BOTH_BLOCK`.
+    """
+    own_id = policy.tenant_id
+    if own_id is None:
+        raise B2BLintError("a two-sided simulation needs this tenant's tenant.id")
+    if (other.tenant_id or "").lower() != partner.tenant_id.lower():
+        raise B2BLintError(
+            f"the other tenant's policy is for {other.tenant_id}, not for {partner.label}"
+        )
+    direction = question.direction
+    if direction is None:
+        raise B2BLintError(f"--direction is required for {question.kind.value}")
+    back = Direction.OUTBOUND if direction is Direction.INBOUND else Direction.INBOUND
+    mirrored = question._replace(
+        partner=own_id if other.partner(own_id) is not None else DEFAULT_PARTNER, direction=back
+    )
+    mine, theirs = _one_sided(policy, question), _one_sided(other, mirrored)
+    ours, their_name = tenant_name(policy), tenant_name(other)
+    if direction is Direction.INBOUND:
+        (home, home_name), (resource, resource_name) = (theirs, their_name), (mine, ours)
+    else:
+        (home, home_name), (resource, resource_name) = (mine, ours), (theirs, their_name)
+    kind = question.kind
+    line = (
+        f"{home_name} -> {resource_name} · {kind_label(kind, None)} (both tenants) · "
+        f"{subject_text(question.subject)} · {app_text(question.app)}"
+    )
+    sides = (
+        (home, f"{possessive(home_name)} {kind_label(kind, Direction.OUTBOUND)}"),
+        (resource, f"{possessive(resource_name)} {kind_label(kind, Direction.INBOUND)}"),
+    )
+    blocked = [(verdict, label) for verdict, label in sides if verdict.verdict == BLOCKED]
+    unknown = [(verdict, label) for verdict, label in sides if verdict.verdict == DEPENDS]
+    deciders = (*home.decided_by, *resource.decided_by)
+    words = "; ".join(f"{label} ({verdict.verdict}): {verdict.reason}" for verdict, label in sides)
+    if len(blocked) == 2:
+        reason = f"both tenants block it. {words}; {BOTH_BLOCK}"
+        return Verdict(BLOCKED, None, reason, deciders, line)
+    if blocked:
+        verdict, label = blocked[0]
+        reason = f"{label} blocks it. {words}"
+        return Verdict(BLOCKED, verdict.error, reason, deciders, line)
+    if unknown:
+        verdict, label = unknown[0]
+        reason = f"{label} depends on what the files cannot say. {words}"
+        return Verdict(DEPENDS, verdict.error, reason, deciders, line)
+    return Verdict(ALLOWED, None, f"both tenants allow it. {words}", deciders, line)

@@ -141,3 +141,37 @@ def use_color(stream: TextIO) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def tenant_option(function: F) -> F:
+    """``--tenant NAME``: read fleet tenant NAME (its layers and its own files) instead of a
+    policy tree; the path argument is then the fleet root (default: the current directory).
+    """
+
+    def install(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        from b2blint.lint.tree import use_reader
+
+        ctx.call_on_close(lambda: use_reader(None))
+        if value is None:
+            use_reader(None)
+            return
+        from b2blint.fleet.lint import tenant_reader
+
+        use_reader(tenant_reader(value))
+        ctx.meta["b2blint.tenant"] = value
+
+    option = click.option(
+        "--tenant",
+        metavar="NAME",
+        expose_value=False,
+        callback=install,
+        help="Fleet tenant to read (fleet.yaml at PATH, default the current directory; "
+        "docs/fleets.md).",
+    )
+    return option(function)
+
+
+def fleet_tenant() -> str | None:
+    """The ``--tenant`` of the running command, if any."""
+    value = _meta().get("b2blint.tenant")
+    return value if isinstance(value, str) else None

@@ -32,7 +32,7 @@ from b2blint.commands._graph import (
     show_lint_errors,
     stderr_logger,
 )
-from b2blint.commands._options import common_options, config_option, detail
+from b2blint.commands._options import common_options, config_option, detail, tenant_option
 from b2blint.errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_PARTIAL, B2BLintError
 from b2blint.printable import printable
 from b2blint.redact import redact
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 )
 @graph_options
 @config_option
+@tenant_option
 @common_options
 def apply_command(
     *,

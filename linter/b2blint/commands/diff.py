@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from b2blint.commands._options import common_options, format_option, note
+from b2blint.commands._options import common_options, format_option, note, tenant_option
 
 if TYPE_CHECKING:
     from b2blint.files.document import Document
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 @click.command("diff")
+@tenant_option
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -41,9 +42,12 @@ def diff_command(
     b2blint diff --base origin/main            # the working tree's policies/ vs origin/main
     b2blint diff --base origin/main --format markdown > access.md
     """
+    from b2blint.commands._options import fleet_tenant
     from b2blint.errors import B2BLintError
     from b2blint.lint.tree import DEFAULT_PATHS, read_tree, split
 
+    if revision is not None and fleet_tenant() is not None:
+        raise B2BLintError("--tenant: compare two fleet roots (BASE_PATH HEAD_PATH), not --base")
     if revision is not None:
         head_paths = list(paths) or list(DEFAULT_PATHS)
         from b2blint.files.gitrev import documents_at

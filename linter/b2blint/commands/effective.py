@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from b2blint.commands._options import common_options, config_option, format_option
+from b2blint.commands._options import common_options, config_option, format_option, tenant_option
 from b2blint.policy.effective import Resolved, Source, effective_settings
 from b2blint.policy.model import PARTNER_SETTINGS, Partner, Policy
 from b2blint.policy.partners import find_partner
@@ -143,6 +143,7 @@ def render_json(policy: Policy, partner: Partner) -> str:
 )
 @format_option("text", "json")
 @config_option
+@tenant_option
 @common_options
 def effective_command(
     paths: Sequence[str], partner_key: str, output_format: str, config_file: str | None

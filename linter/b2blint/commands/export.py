@@ -41,7 +41,21 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
 
 
 @click.command("export")
-@click.option("--tenant-id", required=True, help="The id (GUID) of the tenant to read.")
+@click.option("--tenant-id", help="The id (GUID) of the tenant to read.")
+@click.option(
+    "--tenant",
+    "fleet_tenant",
+    metavar="NAME",
+    help="Fleet tenant to read: its tenant ID (and cloud) come from the fleet at --fleet.",
+)
+@click.option(
+    "--fleet",
+    "fleet_root",
+    default=".",
+    show_default=True,
+    type=click.Path(),
+    help="With --tenant: the fleet root (the directory holding fleet.yaml).",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -76,7 +90,9 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
 @common_options
 def export_command(
     *,
-    tenant_id: str,
+    tenant_id: str | None,
+    fleet_tenant: str | None,
+    fleet_root: str,
     out_dir: Path,
     sections: tuple[str, ...],
     no_resolve_names: bool,
@@ -92,6 +108,15 @@ def export_command(
     from b2blint.tenant.client import GraphError
     from b2blint.tenant.live import read_live, resolve_tenants
 
+    if fleet_tenant is not None:
+        from b2blint.fleet.assemble import fleet_tenant_identity
+
+        if tenant_id is not None:
+            raise B2BLintError("give --tenant NAME or --tenant-id GUID, not both")
+        tenant_id, fleet_cloud = fleet_tenant_identity(fleet_root, fleet_tenant)
+        cloud = cloud or (fleet_cloud if fleet_cloud != "global" else None)
+    if tenant_id is None:
+        raise B2BLintError("give --tenant-id GUID (or --tenant NAME in a fleet)")
     if not is_guid(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID", exit_code=EXIT_FAILED)
     tree = None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from b2blint.commands._options import common_options, config_option
+from b2blint.commands._options import common_options, config_option, tenant_option
+from b2blint.errors import B2BLintError
 from b2blint.files.discovery import STDIN
 from b2blint.report import REPORTERS
 
@@ -74,6 +75,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     default=None,
     help="The Graph API version the policies target (default v1.0, or the config's api-version).",
 )
+@tenant_option
 @common_options
 def lint_command(
     *,
@@ -119,6 +121,15 @@ def lint_command(
             diff=diff,
             strict=strict,
         )
+    from b2blint.commands._fleet import fleet_file_of
+
+    fleet_file = fleet_file_of(paths)
+    if fleet_file is not None:
+        from b2blint.commands._fleet import lint_fleet_root
+
+        if fix or diff or tree:
+            raise B2BLintError("--fix, --diff and --tree are not available on a fleet")
+        return lint_fleet_root(fleet_file, config, output_format, output, strict)
     targets = [tree, *paths] if tree else tree_paths(paths)
     result = lint_paths(targets, config)
     if fix or diff:

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from b2blint.commands._graph import graph_options, lint_gate, open_session, reading_progress
-from b2blint.commands._options import common_options, config_option, detail, note
+from b2blint.commands._options import common_options, config_option, detail, note, tenant_option
 from b2blint.errors import EXIT_CHANGES, EXIT_FAILED, B2BLintError
 from b2blint.policy.sections import RESOURCE_KEYS
 
@@ -56,6 +56,7 @@ from b2blint.policy.sections import RESOURCE_KEYS
 )
 @graph_options
 @config_option
+@tenant_option
 @common_options
 def plan_command(
     *,

@@ -10,10 +10,11 @@ import json
 
 import click
 
-from b2blint.commands._options import common_options, format_option, note
+from b2blint.commands._options import common_options, format_option, note, tenant_option
 
 
 @click.command("test")
+@tenant_option
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("text", "json")

@@ -8,15 +8,20 @@ decisions where Microsoft's docs are silent: docs/simulate.md.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from b2blint.commands._options import common_options, format_option, note
+from b2blint.commands._options import common_options, format_option, note, tenant_option
+
+if TYPE_CHECKING:
+    from b2blint.policy.model import Policy
 
 KINDS = ("b2b-collaboration", "b2b-direct-connect", "tenant-restrictions")
 
 
 @click.command("simulate")
+@tenant_option
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -128,11 +133,10 @@ def simulate_command(
     tree = read_tree(paths, lint=True)
     if tree.lint_errors:
         note(tree.lint_warning("the verdict may differ from what Graph would do"))
-    verdict = (
-        simulate_invite(tree.policy, asked)
-        if isinstance(asked, InviteQuestion)
-        else simulate(tree.policy, asked)
-    )
+    if isinstance(asked, InviteQuestion):
+        verdict = simulate_invite(tree.policy, asked)
+    else:
+        verdict = simulate(tree.policy, asked, _other_side(paths, tree.policy, asked.partner))
     if output_format == "json":
         click.echo(json.dumps(verdict.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -140,3 +144,17 @@ def simulate_command(
 
         click.echo(verdict_text(verdict), nl=False)
     return 0
+
+
+def _other_side(paths: tuple[str, ...], policy: Policy, partner: str) -> Policy | None:
+    """With ``--tenant``: the partner's own policy when it is a tenant of the same fleet."""
+    from b2blint.commands._options import fleet_tenant
+
+    name = fleet_tenant()
+    if name is None:
+        return None
+    from b2blint.fleet.fleetfile import load_fleet
+    from b2blint.fleet.lint import fleet_root
+    from b2blint.fleet.pairs import partner_policy
+
+    return partner_policy(load_fleet(fleet_root(paths)), name, policy, partner)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from b2blint.commands._options import common_options, config_option, format_option
+from b2blint.commands._options import common_options, config_option, format_option, tenant_option
 from b2blint.policy.model import Policy
 
 TOP = 10
@@ -74,6 +74,7 @@ def render_text(report: dict[str, Any]) -> str:
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("text", "json")
 @config_option
+@tenant_option
 @common_options
 def size_command(paths: Sequence[str], output_format: str, config_file: str | None) -> int:
     """Show the serialized policy size against Graph's limit (default path: policies/).

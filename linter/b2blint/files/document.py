@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from b2blint.diagnostics import PathSegment, Position
+from b2blint.diagnostics import Location, PathSegment, Position
 from b2blint.files.utf8 import error_position
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -135,6 +135,13 @@ class Document:
         if found is None:
             found = self._positions[cache_key] = self._position(cache_key[0], key)
         return found
+
+    def locate(self, path: Sequence[PathSegment], *, key: bool = False) -> Location:
+        """The file, position and YAML path of the value at ``path`` (what a finding shows).
+
+        A layered document (b2blint.fleet) answers with the file the value came from.
+        """
+        return Location(self.path, self.position(path, key=key), tuple(path))
 
     def _position(self, path: tuple[PathSegment, ...], key: bool) -> Position:
         # One dict lookup per segment: a 5 MB file can have 52,000 findings to place.

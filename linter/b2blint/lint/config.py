@@ -40,7 +40,7 @@ OFF = "off"
 YAML_NAMES = (".b2blint.yaml", ".b2blint.yml")
 PYPROJECT = "pyproject.toml"
 _SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, OFF: OFF}
-_PREFIX = re.compile(r"[A-Za-z0-9]{3}[0-9]{0,2}")
+_PREFIX = re.compile(r"[A-Za-z0-9]{3,4}[0-9]{0,2}")  # XTA, XTA00, PAIR, PAIR00
 #: Rules with this prefix check baseline controls and run only when a profile enables them
 #: (`b2blint.lint.profiles.PROFILE_RULE_PREFIX`, repeated here to keep this module cheap).
 PROFILE_RULE_PREFIX = "BSL"

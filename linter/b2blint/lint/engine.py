@@ -131,12 +131,11 @@ def schema_pass(
         else:
             findings = schema.validate(document.data, config.api_version)
         for finding in findings:
-            position = document.position(finding.path, key=finding.at_key)
             diagnostics.append(
                 _diagnostic(
                     finding.rule_id,
                     config,
-                    Location(document.path, position, finding.path),
+                    document.locate(finding.path, key=finding.at_key),
                     finding.message,
                 )
             )
@@ -256,12 +255,16 @@ def _finding_diagnostics(
             rule.id,
             rule.name,
             severity,
-            Location(document.path, document.position(ref.path, key=ref.key), ref.path),
+            document.locate(ref.path, key=ref.key),
             finding.message,
             related,
             finding.fix is not None,
         )
         yield diagnostic, finding
+
+
+#: For the two-sided pass (`b2blint.lint.pairs`): findings become diagnostics the same way.
+finding_diagnostics = _finding_diagnostics
 
 
 def _tests_not_run(
@@ -443,7 +446,9 @@ def _finish(
         d.rule_id in _STRUCTURAL for d in diagnostics
     )
     diagnostics = [d for d in diagnostics if config.enabled(d.rule_id)]
-    ran = {rule.id for rule in rules} | _builtin_ids()
+    # PAIR rules need two tenants: they run in b2blint.lint.pairs, which judges their
+    # suppressions; here they did not run.
+    ran = {rule.id for rule in rules if rule.visits is not Visit.PAIR} | _builtin_ids()
     active = frozenset(rule_id for rule_id in ran if config.enabled(rule_id))
     diagnostics, suppression_fixes = suppressions.apply(
         diagnostics, documents, config, active=active, complete=complete

@@ -449,12 +449,16 @@ def _all_ran(config: Config, active: Collection[str] | None) -> bool:
     off unless a profile or config enables them) count only when this run enabled them: a
     bare directive that nothing on by default uses is unused, whatever a profile might add."""
     from b2blint.rules import ALL_RULES
+    from b2blint.rules._rule import Visit
 
+    # The PAIR rules run in their own pass (b2blint.lint.pairs), never with the others.
     default = Config()
     return all(
         _ran(rule.id, config, active)
         for rule in ALL_RULES
-        if rule.id not in UNSUPPRESSIBLE and (default.enabled(rule.id) or config.enabled(rule.id))
+        if rule.id not in UNSUPPRESSIBLE
+        and rule.visits is not Visit.PAIR
+        and (default.enabled(rule.id) or config.enabled(rule.id))
     )
 
 

@@ -13,7 +13,7 @@ policy or read it differently. ``diff`` does not lint (two trees must compare in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from b2blint.diagnostics import Severity
@@ -30,6 +30,20 @@ DEFAULT_PATH = "policies"
 DEFAULT_PATHS = (DEFAULT_PATH,)
 
 
+#: Reads the tree instead of the files under the paths: ``--tenant NAME`` installs the fleet
+#: tenant reader (b2blint.fleet.lint.tenant_reader) for one command run. Handed in, because
+#: lint/ may not import fleet/ (above it). It returns the LintResult `lint_tree` would.
+TreeReader = Callable[[Sequence[str], Config], "LintResult"]
+_reader: list[TreeReader] = []
+
+
+def use_reader(reader: TreeReader | None) -> None:
+    """Install (or, with None, remove) the reader every command's tree reading goes through."""
+    _reader.clear()
+    if reader is not None:
+        _reader.append(reader)
+
+
 def tree_paths(paths: Sequence[str]) -> list[str]:
     """``paths``, or the default tree when none is given."""
     return list(paths) or [DEFAULT_PATH]
@@ -40,6 +54,8 @@ def lint_tree(paths: Sequence[str], config: Config) -> LintResult:
 
     Raises `B2BLintError` (exit 2) for a missing path or a directory without YAML.
     """
+    if _reader:
+        return _reader[0](paths, config)
     from b2blint.lint.engine import lint_paths
 
     return lint_paths(tree_paths(paths), config)
@@ -92,9 +108,13 @@ def read_tree(paths: Sequence[str], *, lint: bool) -> Tree:
         parsed = {d.path for d in result.documents}
         unreadable = tuple(f for f in result.files if f not in parsed)
         return Tree(policy, tests, len(errors), first, unreadable)
-    from b2blint.lint.engine import load_documents
+    if _reader:
+        read = _reader[0](paths, Config())
+        documents, names = list(read.documents), list(read.files)
+    else:
+        from b2blint.lint.engine import load_documents
 
-    documents, _, names = load_documents(discover(tree_paths(paths)), Config())
+        documents, _, names = load_documents(discover(tree_paths(paths)), Config())
     policy, tests = split(documents)
     parsed = {d.path for d in documents}
     return Tree(policy, tests, 0, "", tuple(n for n in names if n not in parsed))

@@ -72,9 +72,7 @@ class Ref(NamedTuple):
         return Ref(self.document, self.path, True)
 
     def location(self) -> Location:
-        return Location(
-            self.document.path, self.document.position(self.path, key=self.key), self.path
-        )
+        return self.document.locate(self.path, key=self.key)
 
     def exists(self) -> bool:
         node: Any = self.document.data

@@ -286,6 +286,11 @@ RULE_PROPERTIES: dict[str, tuple[tuple[str, ...], float | None]] = {
     "BSL007": ((SECURITY, "external-collaboration"), 5.0),
     "BSL008": ((SECURITY, "cross-tenant-access"), 5.0),
     "BSL009": ((SECURITY, "cross-tenant-access"), 5.0),
+    "PAIR001": (("reliability", "fleet-pair"), None),  # configured access that never works
+    "PAIR002": (("reliability", "fleet-pair"), None),
+    "PAIR003": (("correctness", "fleet-pair"), None),
+    "PAIR004": (("reliability", "fleet-pair"), None),
+    "PAIR005": (("reliability", "fleet-pair"), None),
 }
 
 

@@ -39,6 +39,11 @@ from b2blint.rules import (
     mto_member_without_auto_redemption,
     mto_template_overrides_partner,
     own_tenant_partner,
+    pair_cloud_one_sided,
+    pair_collaboration_blocked,
+    pair_direct_connect_blocked,
+    pair_sync_not_allowed_by_target,
+    pair_sync_without_outbound_redemption,
     partner_domain_not_invitable,
     policy_size_limit,
     policy_test_failed,
@@ -107,6 +112,11 @@ ALL_RULES: tuple[Rule, ...] = (
     invitation_allow_list.RULE,
     default_outbound_blocked.RULE,
     tenant_restrictions_default_blocked.RULE,
+    pair_collaboration_blocked.RULE,
+    pair_direct_connect_blocked.RULE,
+    pair_cloud_one_sided.RULE,
+    pair_sync_without_outbound_redemption.RULE,
+    pair_sync_not_allowed_by_target.RULE,
 )
 
 #: Retired IDs -> why. Never reuse one.

@@ -28,6 +28,7 @@ class Visit(str, enum.Enum):
     SETTING = "setting"  # each B2B-shaped setting (default and partners): a `SettingVisit`
     TESTS = "tests"  # each policy-test file (top-level `b2blint-tests`): a `Document`
     BUILTIN = "builtin"  # produced by the loader or schema pass, not by a check
+    PAIR = "pair"  # two tenants of a fleet that are each other's partners: a policy.pairs.Pair
 
 
 class SettingVisit(NamedTuple):
