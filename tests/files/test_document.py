@@ -127,9 +127,7 @@ def test_billion_laughs_fails_at_the_first_anchor() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i, name in enumerate("bcdefghi"):
         prev = "abcdefghi"[i]
-        lines.append(
-            f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]"
-        )
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     [(rule, line, column, _)] = _problems("\n".join(lines) + "\n")
     assert (rule, line, column) == ("SYN002", 1, 4)
 
@@ -196,3 +194,26 @@ def test_crlf_is_accepted() -> None:
         "b2blint": 1,
         "name": "a",
     }
+
+
+def test_pyyaml_is_imported_without_compiling_the_unused_reader_regex() -> None:
+    """`import_yaml` defers PyYAML's pure-Python reader regex (5-10 ms of every run), and that
+    reader still refuses a control character when it is used (no libyaml)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import re, sys; real = re.compile\n"
+        "from b2blint.files.document import import_yaml\n"
+        "yaml = import_yaml()\n"
+        "from yaml.reader import Reader\n"
+        "print(type(Reader.NON_PRINTABLE).__name__, re.compile is real)\n"
+        "try:\n"
+        "    yaml.load('a: 1\\nb: x\\x07', Loader=yaml.SafeLoader)\n"
+        "except yaml.reader.ReaderError as error:\n"
+        "    print(error.position, hex(error.character))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.splitlines() == ["_LazyPattern True", "9 0x7"], done.stderr

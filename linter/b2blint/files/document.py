@@ -23,8 +23,10 @@ import errno
 import os
 import re
 import stat
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple
 
 from b2blint.diagnostics import PathSegment, Position
@@ -79,6 +81,49 @@ YAML11_BOOLEANS = frozenset(
         "OFF",
     }
 )
+
+
+#: The character class PyYAML's pure-Python reader compiles when ``yaml`` is imported
+#: (yaml/reader.py, ``Reader.NON_PRINTABLE``): 5-10 ms, a twentieth of a pre-commit run, for a
+#: regex that libyaml's reader (the one b2blint uses) never runs. `import_yaml` defers it.
+PYYAML_NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+
+
+class _LazyPattern:
+    """A regex compiled when first used (by PyYAML's pure-Python reader, without libyaml)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return getattr(self._compiled, name)
+
+
+def import_yaml() -> ModuleType:
+    """PyYAML, imported with `PYYAML_NON_PRINTABLE` compiled on first use, not at import.
+
+    ``re.compile`` is wrapped for the duration of the import only (a single-threaded CLI
+    start). If PyYAML changes that pattern, nothing is deferred and nothing else changes.
+    """
+    module = sys.modules.get("yaml")
+    if module is not None:
+        return module
+    real_compile = re.compile
+
+    def compile_lazily(pattern: Any, flags: Any = 0) -> Any:
+        if flags == 0 and pattern == PYYAML_NON_PRINTABLE:
+            return _LazyPattern(pattern)
+        return real_compile(pattern, flags)
+
+    setattr(re, "compile", compile_lazily)  # noqa: B010 - assigning re.compile, on purpose
+    try:
+        import yaml
+    finally:
+        setattr(re, "compile", real_compile)  # noqa: B010
+    return yaml
 
 
 class SyntaxProblem(NamedTuple):
@@ -307,8 +352,7 @@ class _Builder:
         self._line_feeds: list[int] | None = None
 
     def build(self) -> Document:
-        import yaml
-
+        yaml: Any = import_yaml()
         loader_class: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
         parser = loader_class(self.text)
         try:
