@@ -217,3 +217,45 @@ def test_pyyaml_is_imported_without_compiling_the_unused_reader_regex() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False
     )
     assert done.stdout.splitlines() == ["_LazyPattern True", "9 0x7"], done.stderr
+
+
+READER_CASES = [
+    "b2blint: 1\npartners:\n- tenantId: 'x'\n  settings: {inboundTrust: {isMfaAccepted: true}}\n"
+    '  list: [1, -2.5, null, ~, yes, "q", 0x1F]\n',
+    "a: 1\na: 2\nb: {c: [x, {d: e}], c: 3}\n",
+    "a: &x 1\n",
+    "a: !!str 1\n",
+    "a: [*x]\n",
+    "[a, b]\n",
+    "? [a]\n: b\n",
+    "---\na: 1\n---\nb: 2\n",
+    "a: b\u0085c: d\n",
+    "a:\n  - 'x\u2028y'\n  - z\n",
+]
+
+
+def _outcome(text: str) -> object:
+    try:
+        document = parse_text(text, "t.yaml")
+    except DocumentError as error:
+        return error.problems
+    marks = list(document.marks.values())  # keyed by id(): compared in document order
+    return [document.data, marks, document.root_mark, document.string_spans]
+
+
+@pytest.mark.parametrize("text", READER_CASES)
+def test_libyaml_events_as_tuples_read_as_the_pure_python_parser_does(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader has libyaml build its events as tuples; without libyaml (PyYAML's own
+    parser, events converted) the data, marks and problems are the same, and PyYAML's event
+    classes are back in place after every parse, failed or not."""
+    import yaml
+    import yaml._yaml
+
+    fast = _outcome(text)
+    assert yaml._yaml.ScalarEvent is yaml.ScalarEvent
+    assert yaml._yaml.MappingEndEvent is yaml.MappingEndEvent
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    slow = _outcome(text)
+    assert fast == slow

@@ -239,12 +239,19 @@ def _finding_diagnostics(
     same (immutable) tuple of related locations is shared by every finding.
     """
     severities: dict[tuple[str, Severity], Severity] = {}
+    defaults: dict[str, Severity] = {}  # by rule ID: hashing a Severity calls Python code
     related_locations: dict[tuple[Related, ...], tuple[RelatedLocation, ...]] = {}
     for rule, finding in results:
-        wanted = finding.severity or rule.severity
-        severity = severities.get((rule.id, wanted))
-        if severity is None:
-            severity = severities[rule.id, wanted] = config.severity(rule.id, wanted)
+        if finding.severity is None:
+            severity = defaults.get(rule.id)
+            if severity is None:
+                severity = defaults[rule.id] = config.severity(rule.id, rule.severity)
+        else:
+            severity = severities.get((rule.id, finding.severity))
+            if severity is None:
+                severity = severities[rule.id, finding.severity] = config.severity(
+                    rule.id, finding.severity
+                )
         related = related_locations.get(finding.related)
         if related is None:
             related = related_locations[finding.related] = tuple(
@@ -442,7 +449,8 @@ def _finish(
     complete = len(documents) == len(names) and not any(
         d.rule_id in _STRUCTURAL for d in diagnostics
     )
-    diagnostics = [d for d in diagnostics if config.enabled(d.rule_id)]
+    enabled = {rule_id: config.enabled(rule_id) for rule_id in {d.rule_id for d in diagnostics}}
+    diagnostics = [d for d in diagnostics if enabled[d.rule_id]]
     ran = {rule.id for rule in rules} | _builtin_ids()
     active = frozenset(rule_id for rule_id in ran if config.enabled(rule_id))
     diagnostics, suppression_fixes = suppressions.apply(
