@@ -142,10 +142,12 @@ class DocumentError(Exception):
         self.problems = tuple(problems)
 
 
-# Per container: for a mapping, key -> (key line, key col, value line, value col);
-# for a sequence, one (line, col) per item. 0-based internally, 1-based when asked.
-MappingMarks = dict[str, tuple[int, int, int, int]]
-SequenceMarks = list[tuple[int, int]]
+# Per container: for a mapping, key -> (key line, key col, value line, value col, the value's
+# marks); for a sequence, one (line, col, the item's marks) per item; a scalar's marks are None.
+# 0-based internally, 1-based when asked. Each container's marks sit beside its position in
+# its parent's, so a position is found by walking the marks alone.
+MappingMarks = dict[str, tuple[int, int, int, int, Any]]
+SequenceMarks = list[tuple[int, int, Any]]
 
 
 @dataclasses.dataclass(eq=False)  # identity: two reads of one file are two documents
@@ -155,54 +157,40 @@ class Document:
     path: str
     text: str
     data: Any
-    marks: dict[int, MappingMarks | SequenceMarks]
+    marks: MappingMarks | SequenceMarks  # the root container's ({} for a scalar document)
     root_mark: tuple[int, int] = (0, 0)
     duplicate_problems: tuple[SyntaxProblem, ...] = ()
     #: (start, end) character offsets of every quoted or block scalar, in document order: the
     #: only places where a '#' after whitespace is text, not a comment (b2blint.lint.suppressions).
     #: None when unknown (a Document built by hand).
     string_spans: list[tuple[int, int]] | None = None
-    #: Positions already looked up, by (path, key): many findings share a related location
-    #: (the default a partner repeats, the first of 100,000 copies of a partner).
-    _positions: dict[tuple[tuple[PathSegment, ...], bool], Position] = dataclasses.field(
-        default_factory=dict, init=False, repr=False
-    )
 
     def position(self, path: Sequence[PathSegment], *, key: bool = False) -> Position:
         """The 1-based position of the value at ``path`` (of its key with ``key=True``).
 
         A path that leaves the data (a missing property) resolves to the deepest container
-        that exists, which is where a "missing" finding belongs. Looked up on demand (only
-        for what is reported) and remembered.
+        that exists, which is where a "missing" finding belongs. Looked up on demand, only for
+        what is reported; a location many findings share (the default 52,000 partners repeat)
+        is looked up once by the engine (`b2blint.lint.engine._finding_diagnostics`).
         """
-        cache_key = (tuple(path), key)
-        found = self._positions.get(cache_key)
-        if found is None:
-            found = self._positions[cache_key] = self._position(cache_key[0], key)
-        return found
+        return self._position(path, key)
 
-    def _position(self, path: tuple[PathSegment, ...], key: bool) -> Position:
-        # One dict lookup per segment: a 5 MB file can have 52,000 findings to place. A
-        # container's marks have its type (the reader made both), so they say which it is.
-        node: Any = self.data
+    def _position(self, path: Sequence[PathSegment], key: bool) -> Position:
+        # One dict lookup per segment, in the marks only: a 5 MB file can have 52,000
+        # findings to place, and a walk over its data (and an index by id()) cost ~3 us each.
+        marks: Any = self.marks
         line, column = self.root_mark
-        all_marks = self.marks
         last = len(path) - 1
         for index, segment in enumerate(path):
-            marks = all_marks.get(id(node))
-            if marks is None:
-                break
             if isinstance(marks, dict):
                 found = marks.get(segment) if type(segment) is str else None
                 if found is None:
                     break
                 if key and index == last:
                     return Position(found[0] + 1, found[1] + 1)
-                line, column = found[2], found[3]
-                node = node[segment]
-            elif type(segment) is int and 0 <= segment < len(marks):
-                line, column = marks[segment]
-                node = node[segment]
+                line, column, marks = found[2], found[3], found[4]
+            elif isinstance(marks, list) and type(segment) is int and 0 <= segment < len(marks):
+                line, column, marks = marks[segment]
             else:
                 break
         return Position(line + 1, column + 1)
@@ -346,7 +334,7 @@ class _Builder:
     def __init__(self, text: str, display: str) -> None:
         self.text = text
         self.display = display
-        self.marks: dict[int, MappingMarks | SequenceMarks] = {}
+        self.marks: MappingMarks | SequenceMarks = {}
         self.duplicates: list[SyntaxProblem] = []
         self.string_spans: list[tuple[int, int]] = []
         self._line_feeds: list[int] | None = None
@@ -469,7 +457,6 @@ class _Builder:
         document_start = yaml.DocumentStartEvent
         stream_end = yaml.StreamEndEvent
 
-        marks = self.marks
         # The open containers above the current one: (container, its marks, is a list).
         # The current one lives in locals: this loop runs once per event (600,000 in a 5 MB
         # file), and locals are what it can afford.
@@ -549,7 +536,7 @@ class _Builder:
                     value = resolve_plain(text)
                 if in_list:
                     container.append(value)
-                    container_marks.append((mark.line, mark.column))
+                    container_marks.append((mark.line, mark.column, None))
                 elif key is no_key:
                     if container is None:
                         root = value
@@ -571,18 +558,17 @@ class _Builder:
                 else:
                     if key is not duplicate:
                         container[key] = value
-                        container_marks[key] = (key_line, key_column, mark.line, mark.column)
+                        container_marks[key] = (key_line, key_column, mark.line, mark.column, None)
                     key = no_key
                 continue
             # the start of a mapping or a list
             value = {} if kind is mapping else []
             child_marks: Any = {} if kind is mapping else []
-            marks[id(value)] = child_marks
             if len(stack) >= MAX_DEPTH:
                 raise self._refuse(mark, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
             if in_list:
                 container.append(value)
-                container_marks.append((mark.line, mark.column))
+                container_marks.append((mark.line, mark.column, child_marks))
             elif key is no_key:
                 if container is not None:
                     raise DocumentError(
@@ -596,10 +582,17 @@ class _Builder:
                     )
                 root = value
                 root_mark = (mark.line, mark.column)
+                self.marks = child_marks
             else:
                 if key is not duplicate:
                     container[key] = value
-                    container_marks[key] = (key_line, key_column, mark.line, mark.column)
+                    container_marks[key] = (
+                        key_line,
+                        key_column,
+                        mark.line,
+                        mark.column,
+                        child_marks,
+                    )
                 key = no_key
             stack.append((container, container_marks, in_list))
             container = value
