@@ -127,9 +127,7 @@ def test_billion_laughs_fails_at_the_first_anchor() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i, name in enumerate("bcdefghi"):
         prev = "abcdefghi"[i]
-        lines.append(
-            f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]"
-        )
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     [(rule, line, column, _)] = _problems("\n".join(lines) + "\n")
     assert (rule, line, column) == ("SYN002", 1, 4)
 
@@ -196,3 +194,67 @@ def test_crlf_is_accepted() -> None:
         "b2blint": 1,
         "name": "a",
     }
+
+
+def test_pyyaml_is_imported_without_compiling_the_unused_reader_regex() -> None:
+    """`import_yaml` defers PyYAML's pure-Python reader regex (5-10 ms of every run), and that
+    reader still refuses a control character when it is used (no libyaml)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import re, sys; real = re.compile\n"
+        "from b2blint.files.document import import_yaml\n"
+        "yaml = import_yaml()\n"
+        "from yaml.reader import Reader\n"
+        "print(type(Reader.NON_PRINTABLE).__name__, re.compile is real)\n"
+        "try:\n"
+        "    yaml.load('a: 1\\nb: x\\x07', Loader=yaml.SafeLoader)\n"
+        "except yaml.reader.ReaderError as error:\n"
+        "    print(error.position, hex(error.character))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.splitlines() == ["_LazyPattern True", "9 0x7"], done.stderr
+
+
+READER_CASES = [
+    "b2blint: 1\npartners:\n- tenantId: 'x'\n  settings: {inboundTrust: {isMfaAccepted: true}}\n"
+    '  list: [1, -2.5, null, ~, yes, "q", 0x1F]\n',
+    "a: 1\na: 2\nb: {c: [x, {d: e}], c: 3}\n",
+    "a: &x 1\n",
+    "a: !!str 1\n",
+    "a: [*x]\n",
+    "[a, b]\n",
+    "? [a]\n: b\n",
+    "---\na: 1\n---\nb: 2\n",
+    "a: b\u0085c: d\n",
+    "a:\n  - 'x\u2028y'\n  - z\n",
+]
+
+
+def _outcome(text: str) -> object:
+    try:
+        document = parse_text(text, "t.yaml")
+    except DocumentError as error:
+        return error.problems
+    return [document.data, document.marks, document.root_mark, document.string_spans]
+
+
+@pytest.mark.parametrize("text", READER_CASES)
+def test_libyaml_events_as_tuples_read_as_the_pure_python_parser_does(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader has libyaml build its events as tuples; without libyaml (PyYAML's own
+    parser, events converted) the data, marks and problems are the same, and PyYAML's event
+    classes are back in place after every parse, failed or not."""
+    import yaml
+    import yaml._yaml
+
+    fast = _outcome(text)
+    assert yaml._yaml.ScalarEvent is yaml.ScalarEvent
+    assert yaml._yaml.MappingEndEvent is yaml.MappingEndEvent
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    slow = _outcome(text)
+    assert fast == slow

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
-from b2blint.commands._options import detail, is_quiet, note, use_color
+from b2blint.commands._options import detail, echo, is_quiet, note, use_color
 from b2blint.report import accepts, get_reporter
 from b2blint.report.text import summary
 
@@ -59,7 +57,7 @@ def write_report(
     if output is None:
         color = use_color(sys.stdout)
         report = get_reporter(name, color=color, quiet=is_quiet(), context=context)(result, rules)
-        click.echo(report, nl=False, color=True)
+        echo(report, nl=False)
         return
     # tempfile costs 3 ms: only for --output
     from b2blint.files.fsutil import atomic_write_text, check_output_target

@@ -15,17 +15,23 @@ click context; the command function receives no extra parameters. Then:
 - ``--quiet`` with ``--verbose`` is a usage error (exit 2).
 - Colour only when `use_color` says so: the stream is a terminal, ``--no-color`` was not
   given, ``NO_COLOR`` is unset or empty (https://no-color.org) and ``TERM`` is not ``dumb``.
+
+click is imported only by the decorators: `note`, `detail`, `echo` and the levels also serve
+a ``lint`` run that never imports click (`b2blint.commands._lintrun`, docs/performance.md).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any, TextIO, TypeVar
-
-import click
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from b2blint.printable import printable
+
+if TYPE_CHECKING:
+    import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +46,8 @@ _NO_COLOR_KEY = "b2blint.no_color"
 
 def _store(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        import click
+
         ctx.meta[key] = value
         if ctx.meta.get(_QUIET_KEY) and ctx.meta.get(_VERBOSE_KEY):
             raise click.UsageError("--quiet and --verbose cannot be used together", ctx)
@@ -49,6 +57,8 @@ def _store(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
 
 def format_option(*choices: str) -> Callable[[F], F]:
     """``--format`` (parameter ``output_format``) with ``choices``; the first is the default."""
+    import click
+
     return click.option(
         "--format",
         "output_format",
@@ -61,6 +71,8 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 def config_option(function: F) -> F:
     """``--config FILE`` (parameter ``config_file``), the same on every command that lints."""
+    import click
+
     option = click.option(
         "--config",
         "config_file",
@@ -74,6 +86,8 @@ def config_option(function: F) -> F:
 
 def common_options(function: F) -> F:
     """Add ``-q/--quiet``, ``-v/--verbose`` and ``--no-color`` to a click command."""
+    import click
+
     options = (
         click.option(
             "-q",
@@ -104,9 +118,57 @@ def common_options(function: F) -> F:
     return function
 
 
+#: The levels of a run without click (`outside_click`); empty otherwise.
+_OUTSIDE_CLICK: dict[str, Any] = {}
+
+
 def _meta() -> dict[str, Any]:
-    ctx = click.get_current_context(silent=True)
-    return ctx.meta if ctx is not None else {}
+    click = sys.modules.get("click")  # not imported: no click command is running
+    ctx = click.get_current_context(silent=True) if click is not None else None
+    return ctx.meta if ctx is not None else _OUTSIDE_CLICK
+
+
+@contextmanager
+def outside_click(*, quiet: bool, verbose: int, no_color: bool) -> Iterator[None]:
+    """The levels `common_options` records, for a command run without click."""
+    _OUTSIDE_CLICK.update({_QUIET_KEY: quiet, _VERBOSE_KEY: verbose, _NO_COLOR_KEY: no_color})
+    try:
+        yield
+    finally:
+        _OUTSIDE_CLICK.clear()
+
+
+#: What a command run keeps alive until the process ends (`keep_until_exit`), and whether
+#: the process ends right after the command (set by `b2blint.cli.main` when it is the process).
+_KEPT: list[object] = []
+_ENDS_PROCESS: list[bool] = []
+
+
+def ends_process() -> None:
+    """Say the process ends right after this command (the console script, not a test)."""
+    _ENDS_PROCESS.append(True)
+
+
+def keep_until_exit(value: object) -> None:
+    """Keep ``value`` alive until the process ends, so that it is never freed one object at a
+    time: a 5 MB file's result is over a million objects, and freeing them costs ~0.15 s.
+    Only when `ends_process` was called; the process then ends with `kept_anything` true."""
+    if _ENDS_PROCESS:
+        _KEPT.append(value)
+
+
+def kept_anything() -> bool:
+    return bool(_KEPT)
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Write ``text`` to stdout (stderr with ``err``) and flush: click.echo for text, which
+    needs no click. Text is written as given (colour, if any, was chosen by `use_color`)."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:  # pragma: no cover - pythonw
+        return
+    stream.write(text + "\n" if nl else text)
+    stream.flush()
 
 
 def verbosity() -> int:
@@ -124,13 +186,13 @@ def is_quiet() -> bool:
 def note(message: str) -> None:
     """A short message for people on stderr (suppressed by ``--quiet``)."""
     if verbosity() >= NORMAL:
-        click.echo(f"b2blint: {printable(message)}", err=True)
+        echo(f"b2blint: {printable(message)}", err=True)
 
 
 def detail(message: str, level: int = VERBOSE) -> None:
     """A detail on stderr, shown with at least ``level`` times ``-v``."""
     if verbosity() >= level:
-        click.echo(f"b2blint: {printable(message)}", err=True)
+        echo(f"b2blint: {printable(message)}", err=True)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -147,6 +209,7 @@ def tenant_option(function: F) -> F:
     """``--tenant NAME``: read fleet tenant NAME (its layers and its own files) instead of a
     policy tree; the path argument is then the fleet root (default: the current directory).
     """
+    import click
 
     def install(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
         from b2blint.lint.tree import use_reader

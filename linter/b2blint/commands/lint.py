@@ -1,17 +1,15 @@
-"""``b2blint lint``: validate policy files and report findings."""
+"""``b2blint lint``: validate policy files and report findings.
+
+The options are declared here, once; what the command does is `run_lint`
+(``commands/_lintrun.py``), which also runs the common command lines without click.
+"""
 
 from __future__ import annotations
 
 import click
 
+from b2blint.commands._lintrun import API_VERSION_CHOICES, FORMAT_CHOICES, run_lint
 from b2blint.commands._options import common_options, config_option, tenant_option
-from b2blint.errors import B2BLintError
-from b2blint.files.discovery import STDIN
-from b2blint.report import REPORTERS
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 @click.command("lint")
@@ -19,7 +17,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice([*sorted(REPORTERS), "auto"]),
+    type=click.Choice(FORMAT_CHOICES),
     default="text",
     show_default=True,
     help="Output format (auto: github under GitHub Actions, else text).",
@@ -71,7 +69,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
     "--api-version",
-    type=click.Choice(["v1.0", "beta"]),
+    type=click.Choice(API_VERSION_CHOICES),
     default=None,
     help="The Graph API version the policies target (default v1.0, or the config's api-version).",
 )
@@ -99,60 +97,19 @@ def lint_command(
     Exit codes: 0 clean, 1 findings at error severity (or warnings with --strict),
     2 bad usage or unreadable input.
     """
-    from b2blint.lint.config import load_config
-    from b2blint.lint.engine import lint_paths
-    from b2blint.lint.tree import tree_paths
-    from b2blint.rules import ALL_RULES
-
-    config = load_config(config_file).with_command_line(
-        _split(select) if select else None, _split(ignore), api_version, _split(profiles)
+    return run_lint(
+        paths=paths,
+        output_format=output_format,
+        select=select,
+        ignore=ignore,
+        strict=strict,
+        api_version=api_version,
+        output=output,
+        tree=tree,
+        config_file=config_file,
+        fix=fix,
+        diff=diff,
+        force=force,
+        stdin_filename=stdin_filename,
+        profiles=profiles,
     )
-    if stdin_filename is not None or STDIN in paths:
-        from b2blint.commands._stdin import check_usage, lint_stdin
-
-        check_usage(paths, force)
-        return lint_stdin(
-            name=stdin_filename,
-            tree=tree,
-            config=config,
-            output_format=output_format,
-            output=output,
-            fix=fix,
-            diff=diff,
-            strict=strict,
-        )
-    from b2blint.commands._fleet import fleet_file_of
-
-    fleet_file = fleet_file_of(paths)
-    if fleet_file is not None:
-        from b2blint.commands._fleet import lint_fleet_root
-
-        if fix or diff or tree:
-            raise B2BLintError("--fix, --diff and --tree are not available on a fleet")
-        return lint_fleet_root(fleet_file, config, output_format, output, strict)
-    targets = [tree, *paths] if tree else tree_paths(paths)
-    result = lint_paths(targets, config)
-    if fix or diff:
-        from b2blint.commands._fix import run_fixes
-
-        changed = run_fixes(
-            result, config, write=not diff, only=paths if tree else None, force=force
-        )
-        if diff:
-            return 1 if changed else 0
-        result = lint_paths(targets, config)  # report what remains, as written to disk
-    if tree and paths:
-        from b2blint.lint.changed import only_involving
-
-        result = only_involving(result, paths)
-    if config.profiles:  # the findings, then each control's verdict
-        from b2blint.commands._controls import exit_code, write_with_controls
-        from b2blint.lint.profiles import control_results
-
-        controls = control_results(result, config.profiles, config)
-        write_with_controls(result, ALL_RULES, output_format, output, controls, config=config)
-        return exit_code(result, controls, strict)
-    from b2blint.commands._emit import write_report
-
-    write_report(result, ALL_RULES, output_format, output, config=config)
-    return result.exit_code(strict)

@@ -22,6 +22,7 @@ the service may add a little of its own on top.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from b2blint.graph.values import compact_json_bytes, drop_unset, without_unset
@@ -104,7 +105,12 @@ def _partner_bytes(entry: Any) -> tuple[str, int]:
         item = _partner_object({**entry, "settings": settings})
         return str(item.get("tenantId", "")), _bytes(item)
     tenant = entry.get("tenantId")
-    size = _TENANT_KEY + _bytes(tenant) + (_bytes(settings) if settings else 1)
+    if type(tenant) is str:  # a string's JSON without the tree encoder (once per partner)
+        quoted = encode_basestring(tenant)  # what the compact encoder writes for it
+        tenant_bytes = len(quoted) if quoted.isascii() else len(quoted.encode("utf-8"))
+    else:
+        tenant_bytes = _bytes(tenant)
+    size = _TENANT_KEY + tenant_bytes + (_bytes(settings) if settings else 1)
     return str(tenant), size
 
 

@@ -238,12 +238,19 @@ def _finding_diagnostics(
     same (immutable) tuple of related locations is shared by every finding.
     """
     severities: dict[tuple[str, Severity], Severity] = {}
+    defaults: dict[str, Severity] = {}  # by rule ID: hashing a Severity calls Python code
     related_locations: dict[tuple[Related, ...], tuple[RelatedLocation, ...]] = {}
     for rule, finding in results:
-        wanted = finding.severity or rule.severity
-        severity = severities.get((rule.id, wanted))
-        if severity is None:
-            severity = severities[rule.id, wanted] = config.severity(rule.id, wanted)
+        if finding.severity is None:
+            severity = defaults.get(rule.id)
+            if severity is None:
+                severity = defaults[rule.id] = config.severity(rule.id, rule.severity)
+        else:
+            severity = severities.get((rule.id, finding.severity))
+            if severity is None:
+                severity = severities[rule.id, finding.severity] = config.severity(
+                    rule.id, finding.severity
+                )
         related = related_locations.get(finding.related)
         if related is None:
             related = related_locations[finding.related] = tuple(
@@ -445,7 +452,8 @@ def _finish(
     complete = len(documents) == len(names) and not any(
         d.rule_id in _STRUCTURAL for d in diagnostics
     )
-    diagnostics = [d for d in diagnostics if config.enabled(d.rule_id)]
+    enabled = {rule_id: config.enabled(rule_id) for rule_id in {d.rule_id for d in diagnostics}}
+    diagnostics = [d for d in diagnostics if enabled[d.rule_id]]
     # PAIR rules need two tenants: they run in b2blint.lint.pairs, which judges their
     # suppressions; here they did not run.
     ran = {rule.id for rule in rules if rule.visits is not Visit.PAIR} | _builtin_ids()

@@ -159,7 +159,9 @@ def scan(text: str, string_spans: Sequence[tuple[int, int]] | None = None) -> Fi
 
 def _scalar_spans(text: str, last: int) -> list[tuple[int, int]]:
     """(start, end) character indexes of every scalar token that starts before ``last``."""
-    import yaml
+    from b2blint.files.document import import_yaml
+
+    yaml: Any = import_yaml()
 
     loader_class: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     loader = loader_class(text)

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import click
-
 from b2blint.diagnostics import Diagnostic, Severity
 from b2blint.printable import printable
 
@@ -47,6 +45,8 @@ def _line(d: Diagnostic, color: bool) -> str:
     file, message = printable(d.file), printable(d.message)
     if not color:
         return f"{file}:{d.line}:{d.column}: {d.rule_id} [{d.severity.value}] {message}"
+    import click  # only for a terminal: a plain lint never imports click
+
     hue = _COLOR[d.severity]
     return (
         f"{click.style(file, bold=True)}:{d.line}:{d.column}: "
@@ -84,6 +84,8 @@ def render(
     if not quiet:
         last = summary(result)
         if color:
+            import click
+
             errors = result.count(Severity.ERROR)
             hue = "red" if errors else "yellow" if result.diagnostics else "green"
             last = click.style(last, fg=hue, bold=True)

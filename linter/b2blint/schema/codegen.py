@@ -60,6 +60,20 @@ class JsonSchemaValuesException(JsonSchemaValueException):
 
 
 _DEFINITION_ARGUMENT = re.compile(r", definition=.*(, rule='\w+'\)\s*)$")
+#: fastjsonschema tries the ``null`` branch of ``anyOf: [null, X]`` by raising an exception
+#: (with its message built) and catching it: once per present value of such a property, on
+#: the accept path. Rewritten as the plain test it is (same count, same verdict).
+_NULL_BRANCH = re.compile(
+    r"^(?P<indent> *)try:\n"
+    r"(?P=indent)    if not isinstance\((?P<value>\w+), \(NoneType\)\):\n"
+    r"(?P=indent)        raise JsonSchemaValueException\(.*\)\n"
+    r"(?P=indent)    (?P<count>\w+) \+= 1\n"
+    r"(?P=indent)except \(JsonSchemaValueException, JsonSchemaValuesException\): pass\n",
+    re.MULTILINE,
+)
+#: A value's name for messages (``.partners[{data__partners_x}]``), formatted from
+#: ``locals()`` for every item even when nothing fails: ~0.2 s for 52,000 partners.
+_FORMAT_LOCALS = ".format(**locals())"
 
 
 def module_name(api_version: str) -> str:
@@ -140,6 +154,16 @@ def _module(schema: dict[str, Any], fingerprint: str) -> str:
         f'SCHEMA_FINGERPRINT = "{fingerprint}"\n'
     )
     code = code.replace(_IMPORT_LINE, _LOCAL_EXCEPTIONS)
+    code = _NULL_BRANCH.sub(
+        lambda m: (
+            f"{m['indent']}if isinstance({m['value']}, (NoneType)):\n"
+            f"{m['indent']}    {m['count']} += 1\n"
+        ),
+        code,
+    )
+    # Messages are never read (`b2blint.schema.check.compiled_accepts` keeps the verdict
+    # only): names stay unformatted templates.
+    code = code.replace(_FORMAT_LOCALS, "")
     if code.count("Decimal") == 1:  # only the import: no multipleOf in these schemas
         code = code.replace("from decimal import Decimal\n", "")
     # Only the verdict of the accept path is used (jsonschema explains failures), so drop the

@@ -93,11 +93,11 @@ def validate(data, custom_formats={}, name_prefix=None):
                         data__tenant__domains_len = len(data__tenant__domains)
                         for data__tenant__domains_x, data__tenant__domains_item in enumerate(data__tenant__domains):
                             if not isinstance(data__tenant__domains_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]".format(**locals()) + " must be string", value=data__tenant__domains_item, name="" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]" + " must be string", value=data__tenant__domains_item, name="" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]" + "", rule='type')
                             if isinstance(data__tenant__domains_item, str):
                                 data__tenant__domains_item_len = len(data__tenant__domains_item)
                                 if data__tenant__domains_item_len < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]".format(**locals()) + " must be longer than or equal to 1 characters", value=data__tenant__domains_item, name="" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]" + " must be longer than or equal to 1 characters", value=data__tenant__domains_item, name="" + (name_prefix or "data") + ".tenant.domains[{data__tenant__domains_x}]" + "", rule='minLength')
                 if data__tenant_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenant must not contain "+str(data__tenant_keys)+" properties", value=data__tenant, name="" + (name_prefix or "data") + ".tenant", rule='additionalProperties')
         if "crossTenantAccessPolicy" in data_keys:
@@ -118,78 +118,75 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__partners_len = len(data__partners)
                 for data__partners_x, data__partners_item in enumerate(data__partners):
                     if not isinstance(data__partners_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}]".format(**locals()) + " must be object", value=data__partners_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}]" + " must be object", value=data__partners_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}]" + "", rule='type')
                     data__partners_item_is_dict = isinstance(data__partners_item, dict)
                     if data__partners_item_is_dict:
                         data__partners_item__missing_keys = set(['tenantId']) - data__partners_item.keys()
                         if data__partners_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}]".format(**locals()) + " must contain " + (str(sorted(data__partners_item__missing_keys)) + " properties"), value=data__partners_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}]".format(**locals()) + "", rule='required')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}]" + " must contain " + (str(sorted(data__partners_item__missing_keys)) + " properties"), value=data__partners_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}]" + "", rule='required')
                         data__partners_item_keys = set(data__partners_item.keys())
                         if "tenantId" in data__partners_item_keys:
                             data__partners_item_keys.remove("tenantId")
                             data__partners_item__tenantId = data__partners_item["tenantId"]
                             if not isinstance(data__partners_item__tenantId, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId".format(**locals()) + " must be string", value=data__partners_item__tenantId, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId" + " must be string", value=data__partners_item__tenantId, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId" + "", rule='type')
                             if isinstance(data__partners_item__tenantId, str):
                                 data__partners_item__tenantId_len = len(data__partners_item__tenantId)
                                 if data__partners_item__tenantId_len > 36:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId".format(**locals()) + " must be shorter than or equal to 36 characters", value=data__partners_item__tenantId, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId".format(**locals()) + "", rule='maxLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId" + " must be shorter than or equal to 36 characters", value=data__partners_item__tenantId, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId" + "", rule='maxLength')
                                 if not REGEX_PATTERNS['^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'].search(data__partners_item__tenantId):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId".format(**locals()) + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__partners_item__tenantId, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId".format(**locals()) + "", rule='pattern')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId" + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__partners_item__tenantId, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].tenantId" + "", rule='pattern')
                         if "name" in data__partners_item_keys:
                             data__partners_item_keys.remove("name")
                             data__partners_item__name = data__partners_item["name"]
                             if not isinstance(data__partners_item__name, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].name".format(**locals()) + " must be string", value=data__partners_item__name, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].name".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].name" + " must be string", value=data__partners_item__name, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].name" + "", rule='type')
                             if isinstance(data__partners_item__name, str):
                                 data__partners_item__name_len = len(data__partners_item__name)
                                 if data__partners_item__name_len < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].name".format(**locals()) + " must be longer than or equal to 1 characters", value=data__partners_item__name, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].name".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].name" + " must be longer than or equal to 1 characters", value=data__partners_item__name, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].name" + "", rule='minLength')
                         if "cloud" in data__partners_item_keys:
                             data__partners_item_keys.remove("cloud")
                             data__partners_item__cloud = data__partners_item["cloud"]
                             if not isinstance(data__partners_item__cloud, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud".format(**locals()) + " must be string", value=data__partners_item__cloud, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud" + " must be string", value=data__partners_item__cloud, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud" + "", rule='type')
                             if not (isinstance(data__partners_item__cloud, str) and data__partners_item__cloud == 'global' or isinstance(data__partners_item__cloud, str) and data__partners_item__cloud == 'usgov' or isinstance(data__partners_item__cloud, str) and data__partners_item__cloud == 'china'):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud".format(**locals()) + " must be one of ['global', 'usgov', 'china']", value=data__partners_item__cloud, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud".format(**locals()) + "", rule='enum')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud" + " must be one of ['global', 'usgov', 'china']", value=data__partners_item__cloud, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].cloud" + "", rule='enum')
                         if "domains" in data__partners_item_keys:
                             data__partners_item_keys.remove("domains")
                             data__partners_item__domains = data__partners_item["domains"]
                             if not isinstance(data__partners_item__domains, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].domains".format(**locals()) + " must be array", value=data__partners_item__domains, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].domains".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].domains" + " must be array", value=data__partners_item__domains, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].domains" + "", rule='type')
                             data__partners_item__domains_is_list = isinstance(data__partners_item__domains, (list, tuple))
                             if data__partners_item__domains_is_list:
                                 data__partners_item__domains_len = len(data__partners_item__domains)
                                 for data__partners_item__domains_x, data__partners_item__domains_item in enumerate(data__partners_item__domains):
                                     if not isinstance(data__partners_item__domains_item, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]".format(**locals()) + " must be string", value=data__partners_item__domains_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]".format(**locals()) + "", rule='type')
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]" + " must be string", value=data__partners_item__domains_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]" + "", rule='type')
                                     if isinstance(data__partners_item__domains_item, str):
                                         data__partners_item__domains_item_len = len(data__partners_item__domains_item)
                                         if data__partners_item__domains_item_len < 1:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]".format(**locals()) + " must be longer than or equal to 1 characters", value=data__partners_item__domains_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]".format(**locals()) + "", rule='minLength')
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]" + " must be longer than or equal to 1 characters", value=data__partners_item__domains_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].domains[{data__partners_item__domains_x}]" + "", rule='minLength')
                         if "settings" in data__partners_item_keys:
                             data__partners_item_keys.remove("settings")
                             data__partners_item__settings = data__partners_item["settings"]
-                            validate____defs_crosstenantaccesspolicyconfigurationpartner(data__partners_item__settings, custom_formats, (name_prefix or "data") + ".partners[{data__partners_x}].settings".format(**locals()))
+                            validate____defs_crosstenantaccesspolicyconfigurationpartner(data__partners_item__settings, custom_formats, (name_prefix or "data") + ".partners[{data__partners_x}].settings")
                         if "identitySynchronization" in data__partners_item_keys:
                             data__partners_item_keys.remove("identitySynchronization")
                             data__partners_item__identitySynchronization = data__partners_item["identitySynchronization"]
                             data__partners_item__identitySynchronization_any_of_count1 = 0
                             if not data__partners_item__identitySynchronization_any_of_count1:
+                                if isinstance(data__partners_item__identitySynchronization, (NoneType)):
+                                    data__partners_item__identitySynchronization_any_of_count1 += 1
+                            if not data__partners_item__identitySynchronization_any_of_count1:
                                 try:
-                                    if not isinstance(data__partners_item__identitySynchronization, (NoneType)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization".format(**locals()) + " must be null", value=data__partners_item__identitySynchronization, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization".format(**locals()) + "", rule='type')
+                                    validate____defs_crosstenantidentitysyncpolicypartner(data__partners_item__identitySynchronization, custom_formats, (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization")
                                     data__partners_item__identitySynchronization_any_of_count1 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__partners_item__identitySynchronization_any_of_count1:
-                                try:
-                                    validate____defs_crosstenantidentitysyncpolicypartner(data__partners_item__identitySynchronization, custom_formats, (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization".format(**locals()))
-                                    data__partners_item__identitySynchronization_any_of_count1 += 1
-                                except (JsonSchemaValueException, JsonSchemaValuesException): pass
-                            if not data__partners_item__identitySynchronization_any_of_count1:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization".format(**locals()) + " cannot be validated by any definition", value=data__partners_item__identitySynchronization, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization".format(**locals()) + "", rule='anyOf')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization" + " cannot be validated by any definition", value=data__partners_item__identitySynchronization, name="" + (name_prefix or "data") + ".partners[{data__partners_x}].identitySynchronization" + "", rule='anyOf')
                         if data__partners_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}]".format(**locals()) + " must not contain "+str(data__partners_item_keys)+" properties", value=data__partners_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}]".format(**locals()) + "", rule='additionalProperties')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".partners[{data__partners_x}]" + " must not contain "+str(data__partners_item_keys)+" properties", value=data__partners_item, name="" + (name_prefix or "data") + ".partners[{data__partners_x}]" + "", rule='additionalProperties')
         if "authorizationPolicy" in data_keys:
             data_keys.remove("authorizationPolicy")
             data__authorizationPolicy = data["authorizationPolicy"]
@@ -212,11 +209,11 @@ def validate(data, custom_formats={}, name_prefix=None):
                         data__invitationDomains__allowedDomains_len = len(data__invitationDomains__allowedDomains)
                         for data__invitationDomains__allowedDomains_x, data__invitationDomains__allowedDomains_item in enumerate(data__invitationDomains__allowedDomains):
                             if not isinstance(data__invitationDomains__allowedDomains_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]".format(**locals()) + " must be string", value=data__invitationDomains__allowedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]" + " must be string", value=data__invitationDomains__allowedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]" + "", rule='type')
                             if isinstance(data__invitationDomains__allowedDomains_item, str):
                                 data__invitationDomains__allowedDomains_item_len = len(data__invitationDomains__allowedDomains_item)
                                 if data__invitationDomains__allowedDomains_item_len < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]".format(**locals()) + " must be longer than or equal to 1 characters", value=data__invitationDomains__allowedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]" + " must be longer than or equal to 1 characters", value=data__invitationDomains__allowedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.allowedDomains[{data__invitationDomains__allowedDomains_x}]" + "", rule='minLength')
                 if "blockedDomains" in data__invitationDomains_keys:
                     data__invitationDomains_keys.remove("blockedDomains")
                     data__invitationDomains__blockedDomains = data__invitationDomains["blockedDomains"]
@@ -227,11 +224,11 @@ def validate(data, custom_formats={}, name_prefix=None):
                         data__invitationDomains__blockedDomains_len = len(data__invitationDomains__blockedDomains)
                         for data__invitationDomains__blockedDomains_x, data__invitationDomains__blockedDomains_item in enumerate(data__invitationDomains__blockedDomains):
                             if not isinstance(data__invitationDomains__blockedDomains_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]".format(**locals()) + " must be string", value=data__invitationDomains__blockedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]" + " must be string", value=data__invitationDomains__blockedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]" + "", rule='type')
                             if isinstance(data__invitationDomains__blockedDomains_item, str):
                                 data__invitationDomains__blockedDomains_item_len = len(data__invitationDomains__blockedDomains_item)
                                 if data__invitationDomains__blockedDomains_item_len < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]".format(**locals()) + " must be longer than or equal to 1 characters", value=data__invitationDomains__blockedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]" + " must be longer than or equal to 1 characters", value=data__invitationDomains__blockedDomains_item, name="" + (name_prefix or "data") + ".invitationDomains.blockedDomains[{data__invitationDomains__blockedDomains_x}]" + "", rule='minLength')
                 if data__invitationDomains_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationDomains must not contain "+str(data__invitationDomains_keys)+" properties", value=data__invitationDomains, name="" + (name_prefix or "data") + ".invitationDomains", rule='additionalProperties')
         if "emailOtp" in data_keys:
@@ -283,7 +280,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             if data__conditionalAccessPolicies_is_list:
                 data__conditionalAccessPolicies_len = len(data__conditionalAccessPolicies)
                 for data__conditionalAccessPolicies_x, data__conditionalAccessPolicies_item in enumerate(data__conditionalAccessPolicies):
-                    validate____defs_conditionalaccesspolicy(data__conditionalAccessPolicies_item, custom_formats, (name_prefix or "data") + ".conditionalAccessPolicies[{data__conditionalAccessPolicies_x}]".format(**locals()))
+                    validate____defs_conditionalaccesspolicy(data__conditionalAccessPolicies_item, custom_formats, (name_prefix or "data") + ".conditionalAccessPolicies[{data__conditionalAccessPolicies_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
@@ -328,11 +325,8 @@ def validate____defs_conditionalaccesspolicy(data, custom_formats={}, name_prefi
             data__grantControls = data["grantControls"]
             data__grantControls_any_of_count2 = 0
             if not data__grantControls_any_of_count2:
-                try:
-                    if not isinstance(data__grantControls, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".grantControls must be null", value=data__grantControls, name="" + (name_prefix or "data") + ".grantControls", rule='type')
+                if isinstance(data__grantControls, (NoneType)):
                     data__grantControls_any_of_count2 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__grantControls_any_of_count2:
                 try:
                     validate____defs_conditionalaccessgrantcontrols(data__grantControls, custom_formats, (name_prefix or "data") + ".grantControls")
@@ -370,9 +364,9 @@ def validate____defs_conditionalaccessgrantcontrols(data, custom_formats={}, nam
                 data__builtInControls_len = len(data__builtInControls)
                 for data__builtInControls_x, data__builtInControls_item in enumerate(data__builtInControls):
                     if not isinstance(data__builtInControls_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]".format(**locals()) + " must be string", value=data__builtInControls_item, name="" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]" + " must be string", value=data__builtInControls_item, name="" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]" + "", rule='type')
                     if not (isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'block' or isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'mfa' or isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'compliantDevice' or isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'domainJoinedDevice' or isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'approvedApplication' or isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'compliantApplication' or isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'passwordChange' or isinstance(data__builtInControls_item, str) and data__builtInControls_item == 'riskRemediation'):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]".format(**locals()) + " must be one of ['block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication', 'passwordChange', 'riskRemediation']", value=data__builtInControls_item, name="" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]".format(**locals()) + "", rule='enum')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]" + " must be one of ['block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication', 'passwordChange', 'riskRemediation']", value=data__builtInControls_item, name="" + (name_prefix or "data") + ".builtInControls[{data__builtInControls_x}]" + "", rule='enum')
         if "customAuthenticationFactors" in data_keys:
             data_keys.remove("customAuthenticationFactors")
             data__customAuthenticationFactors = data["customAuthenticationFactors"]
@@ -383,7 +377,7 @@ def validate____defs_conditionalaccessgrantcontrols(data, custom_formats={}, nam
                 data__customAuthenticationFactors_len = len(data__customAuthenticationFactors)
                 for data__customAuthenticationFactors_x, data__customAuthenticationFactors_item in enumerate(data__customAuthenticationFactors):
                     if not isinstance(data__customAuthenticationFactors_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".customAuthenticationFactors[{data__customAuthenticationFactors_x}]".format(**locals()) + " must be string", value=data__customAuthenticationFactors_item, name="" + (name_prefix or "data") + ".customAuthenticationFactors[{data__customAuthenticationFactors_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".customAuthenticationFactors[{data__customAuthenticationFactors_x}]" + " must be string", value=data__customAuthenticationFactors_item, name="" + (name_prefix or "data") + ".customAuthenticationFactors[{data__customAuthenticationFactors_x}]" + "", rule='type')
         if "termsOfUse" in data_keys:
             data_keys.remove("termsOfUse")
             data__termsOfUse = data["termsOfUse"]
@@ -394,17 +388,14 @@ def validate____defs_conditionalaccessgrantcontrols(data, custom_formats={}, nam
                 data__termsOfUse_len = len(data__termsOfUse)
                 for data__termsOfUse_x, data__termsOfUse_item in enumerate(data__termsOfUse):
                     if not isinstance(data__termsOfUse_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".termsOfUse[{data__termsOfUse_x}]".format(**locals()) + " must be string", value=data__termsOfUse_item, name="" + (name_prefix or "data") + ".termsOfUse[{data__termsOfUse_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".termsOfUse[{data__termsOfUse_x}]" + " must be string", value=data__termsOfUse_item, name="" + (name_prefix or "data") + ".termsOfUse[{data__termsOfUse_x}]" + "", rule='type')
         if "authenticationStrength" in data_keys:
             data_keys.remove("authenticationStrength")
             data__authenticationStrength = data["authenticationStrength"]
             data__authenticationStrength_any_of_count3 = 0
             if not data__authenticationStrength_any_of_count3:
-                try:
-                    if not isinstance(data__authenticationStrength, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".authenticationStrength must be null", value=data__authenticationStrength, name="" + (name_prefix or "data") + ".authenticationStrength", rule='type')
+                if isinstance(data__authenticationStrength, (NoneType)):
                     data__authenticationStrength_any_of_count3 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__authenticationStrength_any_of_count3:
                 try:
                     validate____defs_authenticationstrengthpolicy(data__authenticationStrength, custom_formats, (name_prefix or "data") + ".authenticationStrength")
@@ -445,7 +436,7 @@ def validate____defs_authenticationstrengthpolicy(data, custom_formats={}, name_
                 data__allowedCombinations_len = len(data__allowedCombinations)
                 for data__allowedCombinations_x, data__allowedCombinations_item in enumerate(data__allowedCombinations):
                     if not isinstance(data__allowedCombinations_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".allowedCombinations[{data__allowedCombinations_x}]".format(**locals()) + " must be string", value=data__allowedCombinations_item, name="" + (name_prefix or "data") + ".allowedCombinations[{data__allowedCombinations_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".allowedCombinations[{data__allowedCombinations_x}]" + " must be string", value=data__allowedCombinations_item, name="" + (name_prefix or "data") + ".allowedCombinations[{data__allowedCombinations_x}]" + "", rule='type')
     return data
 
 def validate____defs_conditionalaccessconditionset(data, custom_formats={}, name_prefix=None):
@@ -459,11 +450,8 @@ def validate____defs_conditionalaccessconditionset(data, custom_formats={}, name
             data__users = data["users"]
             data__users_any_of_count4 = 0
             if not data__users_any_of_count4:
-                try:
-                    if not isinstance(data__users, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".users must be null", value=data__users, name="" + (name_prefix or "data") + ".users", rule='type')
+                if isinstance(data__users, (NoneType)):
                     data__users_any_of_count4 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__users_any_of_count4:
                 try:
                     validate____defs_conditionalaccessusers(data__users, custom_formats, (name_prefix or "data") + ".users")
@@ -476,11 +464,8 @@ def validate____defs_conditionalaccessconditionset(data, custom_formats={}, name
             data__applications = data["applications"]
             data__applications_any_of_count5 = 0
             if not data__applications_any_of_count5:
-                try:
-                    if not isinstance(data__applications, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".applications must be null", value=data__applications, name="" + (name_prefix or "data") + ".applications", rule='type')
+                if isinstance(data__applications, (NoneType)):
                     data__applications_any_of_count5 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__applications_any_of_count5:
                 try:
                     validate____defs_conditionalaccessapplications(data__applications, custom_formats, (name_prefix or "data") + ".applications")
@@ -498,9 +483,9 @@ def validate____defs_conditionalaccessconditionset(data, custom_formats={}, name
                 data__clientAppTypes_len = len(data__clientAppTypes)
                 for data__clientAppTypes_x, data__clientAppTypes_item in enumerate(data__clientAppTypes):
                     if not isinstance(data__clientAppTypes_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]".format(**locals()) + " must be string", value=data__clientAppTypes_item, name="" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]" + " must be string", value=data__clientAppTypes_item, name="" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]" + "", rule='type')
                     if not (isinstance(data__clientAppTypes_item, str) and data__clientAppTypes_item == 'all' or isinstance(data__clientAppTypes_item, str) and data__clientAppTypes_item == 'browser' or isinstance(data__clientAppTypes_item, str) and data__clientAppTypes_item == 'mobileAppsAndDesktopClients' or isinstance(data__clientAppTypes_item, str) and data__clientAppTypes_item == 'exchangeActiveSync' or isinstance(data__clientAppTypes_item, str) and data__clientAppTypes_item == 'easSupported' or isinstance(data__clientAppTypes_item, str) and data__clientAppTypes_item == 'easUnsupported' or isinstance(data__clientAppTypes_item, str) and data__clientAppTypes_item == 'other'):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]".format(**locals()) + " must be one of ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'easUnsupported', 'other']", value=data__clientAppTypes_item, name="" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]".format(**locals()) + "", rule='enum')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]" + " must be one of ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'easUnsupported', 'other']", value=data__clientAppTypes_item, name="" + (name_prefix or "data") + ".clientAppTypes[{data__clientAppTypes_x}]" + "", rule='enum')
     return data
 
 def validate____defs_conditionalaccessapplications(data, custom_formats={}, name_prefix=None):
@@ -519,7 +504,7 @@ def validate____defs_conditionalaccessapplications(data, custom_formats={}, name
                 data__includeApplications_len = len(data__includeApplications)
                 for data__includeApplications_x, data__includeApplications_item in enumerate(data__includeApplications):
                     if not isinstance(data__includeApplications_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeApplications[{data__includeApplications_x}]".format(**locals()) + " must be string", value=data__includeApplications_item, name="" + (name_prefix or "data") + ".includeApplications[{data__includeApplications_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeApplications[{data__includeApplications_x}]" + " must be string", value=data__includeApplications_item, name="" + (name_prefix or "data") + ".includeApplications[{data__includeApplications_x}]" + "", rule='type')
         if "excludeApplications" in data_keys:
             data_keys.remove("excludeApplications")
             data__excludeApplications = data["excludeApplications"]
@@ -530,7 +515,7 @@ def validate____defs_conditionalaccessapplications(data, custom_formats={}, name
                 data__excludeApplications_len = len(data__excludeApplications)
                 for data__excludeApplications_x, data__excludeApplications_item in enumerate(data__excludeApplications):
                     if not isinstance(data__excludeApplications_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeApplications[{data__excludeApplications_x}]".format(**locals()) + " must be string", value=data__excludeApplications_item, name="" + (name_prefix or "data") + ".excludeApplications[{data__excludeApplications_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeApplications[{data__excludeApplications_x}]" + " must be string", value=data__excludeApplications_item, name="" + (name_prefix or "data") + ".excludeApplications[{data__excludeApplications_x}]" + "", rule='type')
         if "includeUserActions" in data_keys:
             data_keys.remove("includeUserActions")
             data__includeUserActions = data["includeUserActions"]
@@ -541,7 +526,7 @@ def validate____defs_conditionalaccessapplications(data, custom_formats={}, name
                 data__includeUserActions_len = len(data__includeUserActions)
                 for data__includeUserActions_x, data__includeUserActions_item in enumerate(data__includeUserActions):
                     if not isinstance(data__includeUserActions_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeUserActions[{data__includeUserActions_x}]".format(**locals()) + " must be string", value=data__includeUserActions_item, name="" + (name_prefix or "data") + ".includeUserActions[{data__includeUserActions_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeUserActions[{data__includeUserActions_x}]" + " must be string", value=data__includeUserActions_item, name="" + (name_prefix or "data") + ".includeUserActions[{data__includeUserActions_x}]" + "", rule='type')
         if "includeAuthenticationContextClassReferences" in data_keys:
             data_keys.remove("includeAuthenticationContextClassReferences")
             data__includeAuthenticationContextClassReferences = data["includeAuthenticationContextClassReferences"]
@@ -552,7 +537,7 @@ def validate____defs_conditionalaccessapplications(data, custom_formats={}, name
                 data__includeAuthenticationContextClassReferences_len = len(data__includeAuthenticationContextClassReferences)
                 for data__includeAuthenticationContextClassReferences_x, data__includeAuthenticationContextClassReferences_item in enumerate(data__includeAuthenticationContextClassReferences):
                     if not isinstance(data__includeAuthenticationContextClassReferences_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeAuthenticationContextClassReferences[{data__includeAuthenticationContextClassReferences_x}]".format(**locals()) + " must be string", value=data__includeAuthenticationContextClassReferences_item, name="" + (name_prefix or "data") + ".includeAuthenticationContextClassReferences[{data__includeAuthenticationContextClassReferences_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeAuthenticationContextClassReferences[{data__includeAuthenticationContextClassReferences_x}]" + " must be string", value=data__includeAuthenticationContextClassReferences_item, name="" + (name_prefix or "data") + ".includeAuthenticationContextClassReferences[{data__includeAuthenticationContextClassReferences_x}]" + "", rule='type')
         if "applicationFilter" in data_keys:
             data_keys.remove("applicationFilter")
             data__applicationFilter = data["applicationFilter"]
@@ -576,7 +561,7 @@ def validate____defs_conditionalaccessusers(data, custom_formats={}, name_prefix
                 data__includeUsers_len = len(data__includeUsers)
                 for data__includeUsers_x, data__includeUsers_item in enumerate(data__includeUsers):
                     if not isinstance(data__includeUsers_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeUsers[{data__includeUsers_x}]".format(**locals()) + " must be string", value=data__includeUsers_item, name="" + (name_prefix or "data") + ".includeUsers[{data__includeUsers_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeUsers[{data__includeUsers_x}]" + " must be string", value=data__includeUsers_item, name="" + (name_prefix or "data") + ".includeUsers[{data__includeUsers_x}]" + "", rule='type')
         if "excludeUsers" in data_keys:
             data_keys.remove("excludeUsers")
             data__excludeUsers = data["excludeUsers"]
@@ -587,7 +572,7 @@ def validate____defs_conditionalaccessusers(data, custom_formats={}, name_prefix
                 data__excludeUsers_len = len(data__excludeUsers)
                 for data__excludeUsers_x, data__excludeUsers_item in enumerate(data__excludeUsers):
                     if not isinstance(data__excludeUsers_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeUsers[{data__excludeUsers_x}]".format(**locals()) + " must be string", value=data__excludeUsers_item, name="" + (name_prefix or "data") + ".excludeUsers[{data__excludeUsers_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeUsers[{data__excludeUsers_x}]" + " must be string", value=data__excludeUsers_item, name="" + (name_prefix or "data") + ".excludeUsers[{data__excludeUsers_x}]" + "", rule='type')
         if "includeGroups" in data_keys:
             data_keys.remove("includeGroups")
             data__includeGroups = data["includeGroups"]
@@ -598,7 +583,7 @@ def validate____defs_conditionalaccessusers(data, custom_formats={}, name_prefix
                 data__includeGroups_len = len(data__includeGroups)
                 for data__includeGroups_x, data__includeGroups_item in enumerate(data__includeGroups):
                     if not isinstance(data__includeGroups_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeGroups[{data__includeGroups_x}]".format(**locals()) + " must be string", value=data__includeGroups_item, name="" + (name_prefix or "data") + ".includeGroups[{data__includeGroups_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeGroups[{data__includeGroups_x}]" + " must be string", value=data__includeGroups_item, name="" + (name_prefix or "data") + ".includeGroups[{data__includeGroups_x}]" + "", rule='type')
         if "excludeGroups" in data_keys:
             data_keys.remove("excludeGroups")
             data__excludeGroups = data["excludeGroups"]
@@ -609,7 +594,7 @@ def validate____defs_conditionalaccessusers(data, custom_formats={}, name_prefix
                 data__excludeGroups_len = len(data__excludeGroups)
                 for data__excludeGroups_x, data__excludeGroups_item in enumerate(data__excludeGroups):
                     if not isinstance(data__excludeGroups_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeGroups[{data__excludeGroups_x}]".format(**locals()) + " must be string", value=data__excludeGroups_item, name="" + (name_prefix or "data") + ".excludeGroups[{data__excludeGroups_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeGroups[{data__excludeGroups_x}]" + " must be string", value=data__excludeGroups_item, name="" + (name_prefix or "data") + ".excludeGroups[{data__excludeGroups_x}]" + "", rule='type')
         if "includeRoles" in data_keys:
             data_keys.remove("includeRoles")
             data__includeRoles = data["includeRoles"]
@@ -620,7 +605,7 @@ def validate____defs_conditionalaccessusers(data, custom_formats={}, name_prefix
                 data__includeRoles_len = len(data__includeRoles)
                 for data__includeRoles_x, data__includeRoles_item in enumerate(data__includeRoles):
                     if not isinstance(data__includeRoles_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeRoles[{data__includeRoles_x}]".format(**locals()) + " must be string", value=data__includeRoles_item, name="" + (name_prefix or "data") + ".includeRoles[{data__includeRoles_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeRoles[{data__includeRoles_x}]" + " must be string", value=data__includeRoles_item, name="" + (name_prefix or "data") + ".includeRoles[{data__includeRoles_x}]" + "", rule='type')
         if "excludeRoles" in data_keys:
             data_keys.remove("excludeRoles")
             data__excludeRoles = data["excludeRoles"]
@@ -631,17 +616,14 @@ def validate____defs_conditionalaccessusers(data, custom_formats={}, name_prefix
                 data__excludeRoles_len = len(data__excludeRoles)
                 for data__excludeRoles_x, data__excludeRoles_item in enumerate(data__excludeRoles):
                     if not isinstance(data__excludeRoles_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeRoles[{data__excludeRoles_x}]".format(**locals()) + " must be string", value=data__excludeRoles_item, name="" + (name_prefix or "data") + ".excludeRoles[{data__excludeRoles_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeRoles[{data__excludeRoles_x}]" + " must be string", value=data__excludeRoles_item, name="" + (name_prefix or "data") + ".excludeRoles[{data__excludeRoles_x}]" + "", rule='type')
         if "includeGuestsOrExternalUsers" in data_keys:
             data_keys.remove("includeGuestsOrExternalUsers")
             data__includeGuestsOrExternalUsers = data["includeGuestsOrExternalUsers"]
             data__includeGuestsOrExternalUsers_any_of_count6 = 0
             if not data__includeGuestsOrExternalUsers_any_of_count6:
-                try:
-                    if not isinstance(data__includeGuestsOrExternalUsers, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".includeGuestsOrExternalUsers must be null", value=data__includeGuestsOrExternalUsers, name="" + (name_prefix or "data") + ".includeGuestsOrExternalUsers", rule='type')
+                if isinstance(data__includeGuestsOrExternalUsers, (NoneType)):
                     data__includeGuestsOrExternalUsers_any_of_count6 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__includeGuestsOrExternalUsers_any_of_count6:
                 try:
                     validate____defs_conditionalaccessguestsorexternalusers(data__includeGuestsOrExternalUsers, custom_formats, (name_prefix or "data") + ".includeGuestsOrExternalUsers")
@@ -654,11 +636,8 @@ def validate____defs_conditionalaccessusers(data, custom_formats={}, name_prefix
             data__excludeGuestsOrExternalUsers = data["excludeGuestsOrExternalUsers"]
             data__excludeGuestsOrExternalUsers_any_of_count7 = 0
             if not data__excludeGuestsOrExternalUsers_any_of_count7:
-                try:
-                    if not isinstance(data__excludeGuestsOrExternalUsers, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludeGuestsOrExternalUsers must be null", value=data__excludeGuestsOrExternalUsers, name="" + (name_prefix or "data") + ".excludeGuestsOrExternalUsers", rule='type')
+                if isinstance(data__excludeGuestsOrExternalUsers, (NoneType)):
                     data__excludeGuestsOrExternalUsers_any_of_count7 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__excludeGuestsOrExternalUsers_any_of_count7:
                 try:
                     validate____defs_conditionalaccessguestsorexternalusers(data__excludeGuestsOrExternalUsers, custom_formats, (name_prefix or "data") + ".excludeGuestsOrExternalUsers")
@@ -684,11 +663,8 @@ def validate____defs_conditionalaccessguestsorexternalusers(data, custom_formats
             data__externalTenants = data["externalTenants"]
             data__externalTenants_any_of_count8 = 0
             if not data__externalTenants_any_of_count8:
-                try:
-                    if not isinstance(data__externalTenants, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".externalTenants must be null", value=data__externalTenants, name="" + (name_prefix or "data") + ".externalTenants", rule='type')
+                if isinstance(data__externalTenants, (NoneType)):
                     data__externalTenants_any_of_count8 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__externalTenants_any_of_count8:
                 try:
                     validate____defs_conditionalaccessexternaltenants(data__externalTenants, custom_formats, (name_prefix or "data") + ".externalTenants")
@@ -728,13 +704,13 @@ def validate____defs_conditionalaccessexternaltenants(data, custom_formats={}, n
                 data__members_len = len(data__members)
                 for data__members_x, data__members_item in enumerate(data__members):
                     if not isinstance(data__members_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".members[{data__members_x}]".format(**locals()) + " must be string", value=data__members_item, name="" + (name_prefix or "data") + ".members[{data__members_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".members[{data__members_x}]" + " must be string", value=data__members_item, name="" + (name_prefix or "data") + ".members[{data__members_x}]" + "", rule='type')
                     if isinstance(data__members_item, str):
                         data__members_item_len = len(data__members_item)
                         if data__members_item_len > 36:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".members[{data__members_x}]".format(**locals()) + " must be shorter than or equal to 36 characters", value=data__members_item, name="" + (name_prefix or "data") + ".members[{data__members_x}]".format(**locals()) + "", rule='maxLength')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".members[{data__members_x}]" + " must be shorter than or equal to 36 characters", value=data__members_item, name="" + (name_prefix or "data") + ".members[{data__members_x}]" + "", rule='maxLength')
                         if not REGEX_PATTERNS['^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'].search(data__members_item):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".members[{data__members_x}]".format(**locals()) + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__members_item, name="" + (name_prefix or "data") + ".members[{data__members_x}]".format(**locals()) + "", rule='pattern')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".members[{data__members_x}]" + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__members_item, name="" + (name_prefix or "data") + ".members[{data__members_x}]" + "", rule='pattern')
     return data
 
 def validate____defs_multitenantorganizationidentitysyncpolicytemplate(data, custom_formats={}, name_prefix=None):
@@ -755,11 +731,8 @@ def validate____defs_multitenantorganizationidentitysyncpolicytemplate(data, cus
             data__userSyncInbound = data["userSyncInbound"]
             data__userSyncInbound_any_of_count9 = 0
             if not data__userSyncInbound_any_of_count9:
-                try:
-                    if not isinstance(data__userSyncInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".userSyncInbound must be null", value=data__userSyncInbound, name="" + (name_prefix or "data") + ".userSyncInbound", rule='type')
+                if isinstance(data__userSyncInbound, (NoneType)):
                     data__userSyncInbound_any_of_count9 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__userSyncInbound_any_of_count9:
                 try:
                     validate____defs_crosstenantusersyncinbound(data__userSyncInbound, custom_formats, (name_prefix or "data") + ".userSyncInbound")
@@ -804,11 +777,8 @@ def validate____defs_multitenantorganizationpartnerconfigurationtemplate(data, c
             data__inboundTrust = data["inboundTrust"]
             data__inboundTrust_any_of_count10 = 0
             if not data__inboundTrust_any_of_count10:
-                try:
-                    if not isinstance(data__inboundTrust, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".inboundTrust must be null", value=data__inboundTrust, name="" + (name_prefix or "data") + ".inboundTrust", rule='type')
+                if isinstance(data__inboundTrust, (NoneType)):
                     data__inboundTrust_any_of_count10 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__inboundTrust_any_of_count10:
                 try:
                     validate____defs_crosstenantaccesspolicyinboundtrust(data__inboundTrust, custom_formats, (name_prefix or "data") + ".inboundTrust")
@@ -821,11 +791,8 @@ def validate____defs_multitenantorganizationpartnerconfigurationtemplate(data, c
             data__b2bCollaborationInbound = data["b2bCollaborationInbound"]
             data__b2bCollaborationInbound_any_of_count11 = 0
             if not data__b2bCollaborationInbound_any_of_count11:
-                try:
-                    if not isinstance(data__b2bCollaborationInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bCollaborationInbound must be null", value=data__b2bCollaborationInbound, name="" + (name_prefix or "data") + ".b2bCollaborationInbound", rule='type')
+                if isinstance(data__b2bCollaborationInbound, (NoneType)):
                     data__b2bCollaborationInbound_any_of_count11 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bCollaborationInbound_any_of_count11:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bCollaborationInbound, custom_formats, (name_prefix or "data") + ".b2bCollaborationInbound")
@@ -838,11 +805,8 @@ def validate____defs_multitenantorganizationpartnerconfigurationtemplate(data, c
             data__b2bCollaborationOutbound = data["b2bCollaborationOutbound"]
             data__b2bCollaborationOutbound_any_of_count12 = 0
             if not data__b2bCollaborationOutbound_any_of_count12:
-                try:
-                    if not isinstance(data__b2bCollaborationOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bCollaborationOutbound must be null", value=data__b2bCollaborationOutbound, name="" + (name_prefix or "data") + ".b2bCollaborationOutbound", rule='type')
+                if isinstance(data__b2bCollaborationOutbound, (NoneType)):
                     data__b2bCollaborationOutbound_any_of_count12 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bCollaborationOutbound_any_of_count12:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bCollaborationOutbound, custom_formats, (name_prefix or "data") + ".b2bCollaborationOutbound")
@@ -855,11 +819,8 @@ def validate____defs_multitenantorganizationpartnerconfigurationtemplate(data, c
             data__b2bDirectConnectInbound = data["b2bDirectConnectInbound"]
             data__b2bDirectConnectInbound_any_of_count13 = 0
             if not data__b2bDirectConnectInbound_any_of_count13:
-                try:
-                    if not isinstance(data__b2bDirectConnectInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bDirectConnectInbound must be null", value=data__b2bDirectConnectInbound, name="" + (name_prefix or "data") + ".b2bDirectConnectInbound", rule='type')
+                if isinstance(data__b2bDirectConnectInbound, (NoneType)):
                     data__b2bDirectConnectInbound_any_of_count13 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bDirectConnectInbound_any_of_count13:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bDirectConnectInbound, custom_formats, (name_prefix or "data") + ".b2bDirectConnectInbound")
@@ -872,11 +833,8 @@ def validate____defs_multitenantorganizationpartnerconfigurationtemplate(data, c
             data__b2bDirectConnectOutbound = data["b2bDirectConnectOutbound"]
             data__b2bDirectConnectOutbound_any_of_count14 = 0
             if not data__b2bDirectConnectOutbound_any_of_count14:
-                try:
-                    if not isinstance(data__b2bDirectConnectOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bDirectConnectOutbound must be null", value=data__b2bDirectConnectOutbound, name="" + (name_prefix or "data") + ".b2bDirectConnectOutbound", rule='type')
+                if isinstance(data__b2bDirectConnectOutbound, (NoneType)):
                     data__b2bDirectConnectOutbound_any_of_count14 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bDirectConnectOutbound_any_of_count14:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bDirectConnectOutbound, custom_formats, (name_prefix or "data") + ".b2bDirectConnectOutbound")
@@ -889,11 +847,8 @@ def validate____defs_multitenantorganizationpartnerconfigurationtemplate(data, c
             data__automaticUserConsentSettings = data["automaticUserConsentSettings"]
             data__automaticUserConsentSettings_any_of_count15 = 0
             if not data__automaticUserConsentSettings_any_of_count15:
-                try:
-                    if not isinstance(data__automaticUserConsentSettings, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".automaticUserConsentSettings must be null", value=data__automaticUserConsentSettings, name="" + (name_prefix or "data") + ".automaticUserConsentSettings", rule='type')
+                if isinstance(data__automaticUserConsentSettings, (NoneType)):
                     data__automaticUserConsentSettings_any_of_count15 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__automaticUserConsentSettings_any_of_count15:
                 try:
                     validate____defs_inboundoutboundpolicyconfiguration(data__automaticUserConsentSettings, custom_formats, (name_prefix or "data") + ".automaticUserConsentSettings")
@@ -936,11 +891,8 @@ def validate____defs_crosstenantaccesspolicyb2bsetting(data, custom_formats={}, 
             data__usersAndGroups = data["usersAndGroups"]
             data__usersAndGroups_any_of_count16 = 0
             if not data__usersAndGroups_any_of_count16:
-                try:
-                    if not isinstance(data__usersAndGroups, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".usersAndGroups must be null", value=data__usersAndGroups, name="" + (name_prefix or "data") + ".usersAndGroups", rule='type')
+                if isinstance(data__usersAndGroups, (NoneType)):
                     data__usersAndGroups_any_of_count16 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__usersAndGroups_any_of_count16:
                 try:
                     validate____defs_crosstenantaccesspolicytargetconfiguration(data__usersAndGroups, custom_formats, (name_prefix or "data") + ".usersAndGroups")
@@ -953,11 +905,8 @@ def validate____defs_crosstenantaccesspolicyb2bsetting(data, custom_formats={}, 
             data__applications = data["applications"]
             data__applications_any_of_count17 = 0
             if not data__applications_any_of_count17:
-                try:
-                    if not isinstance(data__applications, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".applications must be null", value=data__applications, name="" + (name_prefix or "data") + ".applications", rule='type')
+                if isinstance(data__applications, (NoneType)):
                     data__applications_any_of_count17 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__applications_any_of_count17:
                 try:
                     validate____defs_crosstenantaccesspolicytargetconfiguration(data__applications, custom_formats, (name_prefix or "data") + ".applications")
@@ -991,7 +940,7 @@ def validate____defs_crosstenantaccesspolicytargetconfiguration(data, custom_for
             if data__targets_is_list:
                 data__targets_len = len(data__targets)
                 for data__targets_x, data__targets_item in enumerate(data__targets):
-                    validate____defs_crosstenantaccesspolicytarget(data__targets_item, custom_formats, (name_prefix or "data") + ".targets[{data__targets_x}]".format(**locals()))
+                    validate____defs_crosstenantaccesspolicytarget(data__targets_item, custom_formats, (name_prefix or "data") + ".targets[{data__targets_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
@@ -1097,7 +1046,7 @@ def validate____defs_multitenantorganization(data, custom_formats={}, name_prefi
                 if data__tenants_len > 1000:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenants must contain less than or equal to 1000 items", value=data__tenants, name="" + (name_prefix or "data") + ".tenants", rule='maxItems')
                 for data__tenants_x, data__tenants_item in enumerate(data__tenants):
-                    validate____defs_multitenantorganizationmember(data__tenants_item, custom_formats, (name_prefix or "data") + ".tenants[{data__tenants_x}]".format(**locals()))
+                    validate____defs_multitenantorganizationmember(data__tenants_item, custom_formats, (name_prefix or "data") + ".tenants[{data__tenants_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
@@ -1245,7 +1194,7 @@ def validate____defs_authorizationpolicy(data, custom_formats={}, name_prefix=No
                 data__enabledPreviewFeatures_len = len(data__enabledPreviewFeatures)
                 for data__enabledPreviewFeatures_x, data__enabledPreviewFeatures_item in enumerate(data__enabledPreviewFeatures):
                     if not isinstance(data__enabledPreviewFeatures_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".enabledPreviewFeatures[{data__enabledPreviewFeatures_x}]".format(**locals()) + " must be string", value=data__enabledPreviewFeatures_item, name="" + (name_prefix or "data") + ".enabledPreviewFeatures[{data__enabledPreviewFeatures_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".enabledPreviewFeatures[{data__enabledPreviewFeatures_x}]" + " must be string", value=data__enabledPreviewFeatures_item, name="" + (name_prefix or "data") + ".enabledPreviewFeatures[{data__enabledPreviewFeatures_x}]" + "", rule='type')
         if "permissionGrantPolicyIdsAssignedToDefaultUserRole" in data_keys:
             data_keys.remove("permissionGrantPolicyIdsAssignedToDefaultUserRole")
             data__permissionGrantPolicyIdsAssignedToDefaultUserRole = data["permissionGrantPolicyIdsAssignedToDefaultUserRole"]
@@ -1256,7 +1205,7 @@ def validate____defs_authorizationpolicy(data, custom_formats={}, name_prefix=No
                 data__permissionGrantPolicyIdsAssignedToDefaultUserRole_len = len(data__permissionGrantPolicyIdsAssignedToDefaultUserRole)
                 for data__permissionGrantPolicyIdsAssignedToDefaultUserRole_x, data__permissionGrantPolicyIdsAssignedToDefaultUserRole_item in enumerate(data__permissionGrantPolicyIdsAssignedToDefaultUserRole):
                     if not isinstance(data__permissionGrantPolicyIdsAssignedToDefaultUserRole_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".permissionGrantPolicyIdsAssignedToDefaultUserRole[{data__permissionGrantPolicyIdsAssignedToDefaultUserRole_x}]".format(**locals()) + " must be string", value=data__permissionGrantPolicyIdsAssignedToDefaultUserRole_item, name="" + (name_prefix or "data") + ".permissionGrantPolicyIdsAssignedToDefaultUserRole[{data__permissionGrantPolicyIdsAssignedToDefaultUserRole_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".permissionGrantPolicyIdsAssignedToDefaultUserRole[{data__permissionGrantPolicyIdsAssignedToDefaultUserRole_x}]" + " must be string", value=data__permissionGrantPolicyIdsAssignedToDefaultUserRole_item, name="" + (name_prefix or "data") + ".permissionGrantPolicyIdsAssignedToDefaultUserRole[{data__permissionGrantPolicyIdsAssignedToDefaultUserRole_x}]" + "", rule='type')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
@@ -1312,11 +1261,8 @@ def validate____defs_crosstenantidentitysyncpolicypartner(data, custom_formats={
             data__userSyncInbound = data["userSyncInbound"]
             data__userSyncInbound_any_of_count19 = 0
             if not data__userSyncInbound_any_of_count19:
-                try:
-                    if not isinstance(data__userSyncInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".userSyncInbound must be null", value=data__userSyncInbound, name="" + (name_prefix or "data") + ".userSyncInbound", rule='type')
+                if isinstance(data__userSyncInbound, (NoneType)):
                     data__userSyncInbound_any_of_count19 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__userSyncInbound_any_of_count19:
                 try:
                     validate____defs_crosstenantusersyncinbound(data__userSyncInbound, custom_formats, (name_prefix or "data") + ".userSyncInbound")
@@ -1329,11 +1275,8 @@ def validate____defs_crosstenantidentitysyncpolicypartner(data, custom_formats={
             data__groupSyncInbound = data["groupSyncInbound"]
             data__groupSyncInbound_any_of_count20 = 0
             if not data__groupSyncInbound_any_of_count20:
-                try:
-                    if not isinstance(data__groupSyncInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".groupSyncInbound must be null", value=data__groupSyncInbound, name="" + (name_prefix or "data") + ".groupSyncInbound", rule='type')
+                if isinstance(data__groupSyncInbound, (NoneType)):
                     data__groupSyncInbound_any_of_count20 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__groupSyncInbound_any_of_count20:
                 try:
                     validate____defs_crosstenantgroupsyncinbound(data__groupSyncInbound, custom_formats, (name_prefix or "data") + ".groupSyncInbound")
@@ -1376,11 +1319,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__automaticUserConsentSettings = data["automaticUserConsentSettings"]
             data__automaticUserConsentSettings_any_of_count21 = 0
             if not data__automaticUserConsentSettings_any_of_count21:
-                try:
-                    if not isinstance(data__automaticUserConsentSettings, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".automaticUserConsentSettings must be null", value=data__automaticUserConsentSettings, name="" + (name_prefix or "data") + ".automaticUserConsentSettings", rule='type')
+                if isinstance(data__automaticUserConsentSettings, (NoneType)):
                     data__automaticUserConsentSettings_any_of_count21 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__automaticUserConsentSettings_any_of_count21:
                 try:
                     validate____defs_inboundoutboundpolicyconfiguration(data__automaticUserConsentSettings, custom_formats, (name_prefix or "data") + ".automaticUserConsentSettings")
@@ -1393,11 +1333,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__appServiceConnectInbound = data["appServiceConnectInbound"]
             data__appServiceConnectInbound_any_of_count22 = 0
             if not data__appServiceConnectInbound_any_of_count22:
-                try:
-                    if not isinstance(data__appServiceConnectInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".appServiceConnectInbound must be null", value=data__appServiceConnectInbound, name="" + (name_prefix or "data") + ".appServiceConnectInbound", rule='type')
+                if isinstance(data__appServiceConnectInbound, (NoneType)):
                     data__appServiceConnectInbound_any_of_count22 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__appServiceConnectInbound_any_of_count22:
                 try:
                     validate____defs_crosstenantaccesspolicyappserviceconnectsetting(data__appServiceConnectInbound, custom_formats, (name_prefix or "data") + ".appServiceConnectInbound")
@@ -1410,11 +1347,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__b2bCollaborationInbound = data["b2bCollaborationInbound"]
             data__b2bCollaborationInbound_any_of_count23 = 0
             if not data__b2bCollaborationInbound_any_of_count23:
-                try:
-                    if not isinstance(data__b2bCollaborationInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bCollaborationInbound must be null", value=data__b2bCollaborationInbound, name="" + (name_prefix or "data") + ".b2bCollaborationInbound", rule='type')
+                if isinstance(data__b2bCollaborationInbound, (NoneType)):
                     data__b2bCollaborationInbound_any_of_count23 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bCollaborationInbound_any_of_count23:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bCollaborationInbound, custom_formats, (name_prefix or "data") + ".b2bCollaborationInbound")
@@ -1427,11 +1361,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__b2bCollaborationOutbound = data["b2bCollaborationOutbound"]
             data__b2bCollaborationOutbound_any_of_count24 = 0
             if not data__b2bCollaborationOutbound_any_of_count24:
-                try:
-                    if not isinstance(data__b2bCollaborationOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bCollaborationOutbound must be null", value=data__b2bCollaborationOutbound, name="" + (name_prefix or "data") + ".b2bCollaborationOutbound", rule='type')
+                if isinstance(data__b2bCollaborationOutbound, (NoneType)):
                     data__b2bCollaborationOutbound_any_of_count24 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bCollaborationOutbound_any_of_count24:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bCollaborationOutbound, custom_formats, (name_prefix or "data") + ".b2bCollaborationOutbound")
@@ -1444,11 +1375,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__b2bDirectConnectInbound = data["b2bDirectConnectInbound"]
             data__b2bDirectConnectInbound_any_of_count25 = 0
             if not data__b2bDirectConnectInbound_any_of_count25:
-                try:
-                    if not isinstance(data__b2bDirectConnectInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bDirectConnectInbound must be null", value=data__b2bDirectConnectInbound, name="" + (name_prefix or "data") + ".b2bDirectConnectInbound", rule='type')
+                if isinstance(data__b2bDirectConnectInbound, (NoneType)):
                     data__b2bDirectConnectInbound_any_of_count25 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bDirectConnectInbound_any_of_count25:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bDirectConnectInbound, custom_formats, (name_prefix or "data") + ".b2bDirectConnectInbound")
@@ -1461,11 +1389,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__b2bDirectConnectOutbound = data["b2bDirectConnectOutbound"]
             data__b2bDirectConnectOutbound_any_of_count26 = 0
             if not data__b2bDirectConnectOutbound_any_of_count26:
-                try:
-                    if not isinstance(data__b2bDirectConnectOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bDirectConnectOutbound must be null", value=data__b2bDirectConnectOutbound, name="" + (name_prefix or "data") + ".b2bDirectConnectOutbound", rule='type')
+                if isinstance(data__b2bDirectConnectOutbound, (NoneType)):
                     data__b2bDirectConnectOutbound_any_of_count26 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bDirectConnectOutbound_any_of_count26:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bDirectConnectOutbound, custom_formats, (name_prefix or "data") + ".b2bDirectConnectOutbound")
@@ -1483,11 +1408,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__inboundTrust = data["inboundTrust"]
             data__inboundTrust_any_of_count27 = 0
             if not data__inboundTrust_any_of_count27:
-                try:
-                    if not isinstance(data__inboundTrust, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".inboundTrust must be null", value=data__inboundTrust, name="" + (name_prefix or "data") + ".inboundTrust", rule='type')
+                if isinstance(data__inboundTrust, (NoneType)):
                     data__inboundTrust_any_of_count27 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__inboundTrust_any_of_count27:
                 try:
                     validate____defs_crosstenantaccesspolicyinboundtrust(data__inboundTrust, custom_formats, (name_prefix or "data") + ".inboundTrust")
@@ -1500,11 +1422,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__m365CollaborationInbound = data["m365CollaborationInbound"]
             data__m365CollaborationInbound_any_of_count28 = 0
             if not data__m365CollaborationInbound_any_of_count28:
-                try:
-                    if not isinstance(data__m365CollaborationInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".m365CollaborationInbound must be null", value=data__m365CollaborationInbound, name="" + (name_prefix or "data") + ".m365CollaborationInbound", rule='type')
+                if isinstance(data__m365CollaborationInbound, (NoneType)):
                     data__m365CollaborationInbound_any_of_count28 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__m365CollaborationInbound_any_of_count28:
                 try:
                     validate____defs_crosstenantaccesspolicym365collaborationinboundsetting(data__m365CollaborationInbound, custom_formats, (name_prefix or "data") + ".m365CollaborationInbound")
@@ -1517,11 +1436,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__m365CollaborationOutbound = data["m365CollaborationOutbound"]
             data__m365CollaborationOutbound_any_of_count29 = 0
             if not data__m365CollaborationOutbound_any_of_count29:
-                try:
-                    if not isinstance(data__m365CollaborationOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".m365CollaborationOutbound must be null", value=data__m365CollaborationOutbound, name="" + (name_prefix or "data") + ".m365CollaborationOutbound", rule='type')
+                if isinstance(data__m365CollaborationOutbound, (NoneType)):
                     data__m365CollaborationOutbound_any_of_count29 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__m365CollaborationOutbound_any_of_count29:
                 try:
                     validate____defs_crosstenantaccesspolicym365collaborationoutboundsetting(data__m365CollaborationOutbound, custom_formats, (name_prefix or "data") + ".m365CollaborationOutbound")
@@ -1534,11 +1450,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationpartner(data, custom_fo
             data__tenantRestrictions = data["tenantRestrictions"]
             data__tenantRestrictions_any_of_count30 = 0
             if not data__tenantRestrictions_any_of_count30:
-                try:
-                    if not isinstance(data__tenantRestrictions, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenantRestrictions must be null", value=data__tenantRestrictions, name="" + (name_prefix or "data") + ".tenantRestrictions", rule='type')
+                if isinstance(data__tenantRestrictions, (NoneType)):
                     data__tenantRestrictions_any_of_count30 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__tenantRestrictions_any_of_count30:
                 try:
                     validate____defs_crosstenantaccesspolicytenantrestrictions(data__tenantRestrictions, custom_formats, (name_prefix or "data") + ".tenantRestrictions")
@@ -1566,11 +1479,8 @@ def validate____defs_crosstenantaccesspolicytenantrestrictions(data, custom_form
             data__usersAndGroups = data["usersAndGroups"]
             data__usersAndGroups_any_of_count31 = 0
             if not data__usersAndGroups_any_of_count31:
-                try:
-                    if not isinstance(data__usersAndGroups, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".usersAndGroups must be null", value=data__usersAndGroups, name="" + (name_prefix or "data") + ".usersAndGroups", rule='type')
+                if isinstance(data__usersAndGroups, (NoneType)):
                     data__usersAndGroups_any_of_count31 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__usersAndGroups_any_of_count31:
                 try:
                     validate____defs_crosstenantaccesspolicytargetconfiguration(data__usersAndGroups, custom_formats, (name_prefix or "data") + ".usersAndGroups")
@@ -1583,11 +1493,8 @@ def validate____defs_crosstenantaccesspolicytenantrestrictions(data, custom_form
             data__applications = data["applications"]
             data__applications_any_of_count32 = 0
             if not data__applications_any_of_count32:
-                try:
-                    if not isinstance(data__applications, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".applications must be null", value=data__applications, name="" + (name_prefix or "data") + ".applications", rule='type')
+                if isinstance(data__applications, (NoneType)):
                     data__applications_any_of_count32 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__applications_any_of_count32:
                 try:
                     validate____defs_crosstenantaccesspolicytargetconfiguration(data__applications, custom_formats, (name_prefix or "data") + ".applications")
@@ -1600,11 +1507,8 @@ def validate____defs_crosstenantaccesspolicytenantrestrictions(data, custom_form
             data__devices = data["devices"]
             data__devices_any_of_count33 = 0
             if not data__devices_any_of_count33:
-                try:
-                    if not isinstance(data__devices, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".devices must be null", value=data__devices, name="" + (name_prefix or "data") + ".devices", rule='type')
+                if isinstance(data__devices, (NoneType)):
                     data__devices_any_of_count33 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__devices_any_of_count33:
                 try:
                     validate____defs_devicesfilter(data__devices, custom_formats, (name_prefix or "data") + ".devices")
@@ -1649,11 +1553,8 @@ def validate____defs_crosstenantaccesspolicym365collaborationoutboundsetting(dat
             data__usersAndGroups = data["usersAndGroups"]
             data__usersAndGroups_any_of_count34 = 0
             if not data__usersAndGroups_any_of_count34:
-                try:
-                    if not isinstance(data__usersAndGroups, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".usersAndGroups must be null", value=data__usersAndGroups, name="" + (name_prefix or "data") + ".usersAndGroups", rule='type')
+                if isinstance(data__usersAndGroups, (NoneType)):
                     data__usersAndGroups_any_of_count34 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__usersAndGroups_any_of_count34:
                 try:
                     validate____defs_crosstenantaccesspolicytargetconfiguration(data__usersAndGroups, custom_formats, (name_prefix or "data") + ".usersAndGroups")
@@ -1676,11 +1577,8 @@ def validate____defs_crosstenantaccesspolicym365collaborationinboundsetting(data
             data__users = data["users"]
             data__users_any_of_count35 = 0
             if not data__users_any_of_count35:
-                try:
-                    if not isinstance(data__users, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".users must be null", value=data__users, name="" + (name_prefix or "data") + ".users", rule='type')
+                if isinstance(data__users, (NoneType)):
                     data__users_any_of_count35 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__users_any_of_count35:
                 try:
                     validate____defs_crosstenantaccesspolicytargetconfiguration(data__users, custom_formats, (name_prefix or "data") + ".users")
@@ -1703,11 +1601,8 @@ def validate____defs_crosstenantaccesspolicyappserviceconnectsetting(data, custo
             data__applications = data["applications"]
             data__applications_any_of_count36 = 0
             if not data__applications_any_of_count36:
-                try:
-                    if not isinstance(data__applications, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".applications must be null", value=data__applications, name="" + (name_prefix or "data") + ".applications", rule='type')
+                if isinstance(data__applications, (NoneType)):
                     data__applications_any_of_count36 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__applications_any_of_count36:
                 try:
                     validate____defs_crosstenantaccesspolicytargetconfiguration(data__applications, custom_formats, (name_prefix or "data") + ".applications")
@@ -1730,11 +1625,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__appServiceConnectInbound = data["appServiceConnectInbound"]
             data__appServiceConnectInbound_any_of_count37 = 0
             if not data__appServiceConnectInbound_any_of_count37:
-                try:
-                    if not isinstance(data__appServiceConnectInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".appServiceConnectInbound must be null", value=data__appServiceConnectInbound, name="" + (name_prefix or "data") + ".appServiceConnectInbound", rule='type')
+                if isinstance(data__appServiceConnectInbound, (NoneType)):
                     data__appServiceConnectInbound_any_of_count37 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__appServiceConnectInbound_any_of_count37:
                 try:
                     validate____defs_crosstenantaccesspolicyappserviceconnectsetting(data__appServiceConnectInbound, custom_formats, (name_prefix or "data") + ".appServiceConnectInbound")
@@ -1747,11 +1639,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__b2bCollaborationInbound = data["b2bCollaborationInbound"]
             data__b2bCollaborationInbound_any_of_count38 = 0
             if not data__b2bCollaborationInbound_any_of_count38:
-                try:
-                    if not isinstance(data__b2bCollaborationInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bCollaborationInbound must be null", value=data__b2bCollaborationInbound, name="" + (name_prefix or "data") + ".b2bCollaborationInbound", rule='type')
+                if isinstance(data__b2bCollaborationInbound, (NoneType)):
                     data__b2bCollaborationInbound_any_of_count38 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bCollaborationInbound_any_of_count38:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bCollaborationInbound, custom_formats, (name_prefix or "data") + ".b2bCollaborationInbound")
@@ -1764,11 +1653,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__b2bCollaborationOutbound = data["b2bCollaborationOutbound"]
             data__b2bCollaborationOutbound_any_of_count39 = 0
             if not data__b2bCollaborationOutbound_any_of_count39:
-                try:
-                    if not isinstance(data__b2bCollaborationOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bCollaborationOutbound must be null", value=data__b2bCollaborationOutbound, name="" + (name_prefix or "data") + ".b2bCollaborationOutbound", rule='type')
+                if isinstance(data__b2bCollaborationOutbound, (NoneType)):
                     data__b2bCollaborationOutbound_any_of_count39 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bCollaborationOutbound_any_of_count39:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bCollaborationOutbound, custom_formats, (name_prefix or "data") + ".b2bCollaborationOutbound")
@@ -1781,11 +1667,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__b2bDirectConnectInbound = data["b2bDirectConnectInbound"]
             data__b2bDirectConnectInbound_any_of_count40 = 0
             if not data__b2bDirectConnectInbound_any_of_count40:
-                try:
-                    if not isinstance(data__b2bDirectConnectInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bDirectConnectInbound must be null", value=data__b2bDirectConnectInbound, name="" + (name_prefix or "data") + ".b2bDirectConnectInbound", rule='type')
+                if isinstance(data__b2bDirectConnectInbound, (NoneType)):
                     data__b2bDirectConnectInbound_any_of_count40 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bDirectConnectInbound_any_of_count40:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bDirectConnectInbound, custom_formats, (name_prefix or "data") + ".b2bDirectConnectInbound")
@@ -1798,11 +1681,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__b2bDirectConnectOutbound = data["b2bDirectConnectOutbound"]
             data__b2bDirectConnectOutbound_any_of_count41 = 0
             if not data__b2bDirectConnectOutbound_any_of_count41:
-                try:
-                    if not isinstance(data__b2bDirectConnectOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".b2bDirectConnectOutbound must be null", value=data__b2bDirectConnectOutbound, name="" + (name_prefix or "data") + ".b2bDirectConnectOutbound", rule='type')
+                if isinstance(data__b2bDirectConnectOutbound, (NoneType)):
                     data__b2bDirectConnectOutbound_any_of_count41 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__b2bDirectConnectOutbound_any_of_count41:
                 try:
                     validate____defs_crosstenantaccesspolicyb2bsetting(data__b2bDirectConnectOutbound, custom_formats, (name_prefix or "data") + ".b2bDirectConnectOutbound")
@@ -1820,11 +1700,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__inboundTrust = data["inboundTrust"]
             data__inboundTrust_any_of_count42 = 0
             if not data__inboundTrust_any_of_count42:
-                try:
-                    if not isinstance(data__inboundTrust, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".inboundTrust must be null", value=data__inboundTrust, name="" + (name_prefix or "data") + ".inboundTrust", rule='type')
+                if isinstance(data__inboundTrust, (NoneType)):
                     data__inboundTrust_any_of_count42 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__inboundTrust_any_of_count42:
                 try:
                     validate____defs_crosstenantaccesspolicyinboundtrust(data__inboundTrust, custom_formats, (name_prefix or "data") + ".inboundTrust")
@@ -1837,11 +1714,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__invitationRedemptionIdentityProviderConfiguration = data["invitationRedemptionIdentityProviderConfiguration"]
             data__invitationRedemptionIdentityProviderConfiguration_any_of_count43 = 0
             if not data__invitationRedemptionIdentityProviderConfiguration_any_of_count43:
-                try:
-                    if not isinstance(data__invitationRedemptionIdentityProviderConfiguration, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".invitationRedemptionIdentityProviderConfiguration must be null", value=data__invitationRedemptionIdentityProviderConfiguration, name="" + (name_prefix or "data") + ".invitationRedemptionIdentityProviderConfiguration", rule='type')
+                if isinstance(data__invitationRedemptionIdentityProviderConfiguration, (NoneType)):
                     data__invitationRedemptionIdentityProviderConfiguration_any_of_count43 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__invitationRedemptionIdentityProviderConfiguration_any_of_count43:
                 try:
                     validate____defs_defaultinvitationredemptionidentityproviderconfiguration(data__invitationRedemptionIdentityProviderConfiguration, custom_formats, (name_prefix or "data") + ".invitationRedemptionIdentityProviderConfiguration")
@@ -1854,11 +1728,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__m365CollaborationInbound = data["m365CollaborationInbound"]
             data__m365CollaborationInbound_any_of_count44 = 0
             if not data__m365CollaborationInbound_any_of_count44:
-                try:
-                    if not isinstance(data__m365CollaborationInbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".m365CollaborationInbound must be null", value=data__m365CollaborationInbound, name="" + (name_prefix or "data") + ".m365CollaborationInbound", rule='type')
+                if isinstance(data__m365CollaborationInbound, (NoneType)):
                     data__m365CollaborationInbound_any_of_count44 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__m365CollaborationInbound_any_of_count44:
                 try:
                     validate____defs_crosstenantaccesspolicym365collaborationinboundsetting(data__m365CollaborationInbound, custom_formats, (name_prefix or "data") + ".m365CollaborationInbound")
@@ -1871,11 +1742,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__m365CollaborationOutbound = data["m365CollaborationOutbound"]
             data__m365CollaborationOutbound_any_of_count45 = 0
             if not data__m365CollaborationOutbound_any_of_count45:
-                try:
-                    if not isinstance(data__m365CollaborationOutbound, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".m365CollaborationOutbound must be null", value=data__m365CollaborationOutbound, name="" + (name_prefix or "data") + ".m365CollaborationOutbound", rule='type')
+                if isinstance(data__m365CollaborationOutbound, (NoneType)):
                     data__m365CollaborationOutbound_any_of_count45 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__m365CollaborationOutbound_any_of_count45:
                 try:
                     validate____defs_crosstenantaccesspolicym365collaborationoutboundsetting(data__m365CollaborationOutbound, custom_formats, (name_prefix or "data") + ".m365CollaborationOutbound")
@@ -1888,11 +1756,8 @@ def validate____defs_crosstenantaccesspolicyconfigurationdefault(data, custom_fo
             data__tenantRestrictions = data["tenantRestrictions"]
             data__tenantRestrictions_any_of_count46 = 0
             if not data__tenantRestrictions_any_of_count46:
-                try:
-                    if not isinstance(data__tenantRestrictions, (NoneType)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tenantRestrictions must be null", value=data__tenantRestrictions, name="" + (name_prefix or "data") + ".tenantRestrictions", rule='type')
+                if isinstance(data__tenantRestrictions, (NoneType)):
                     data__tenantRestrictions_any_of_count46 += 1
-                except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data__tenantRestrictions_any_of_count46:
                 try:
                     validate____defs_crosstenantaccesspolicytenantrestrictions(data__tenantRestrictions, custom_formats, (name_prefix or "data") + ".tenantRestrictions")
@@ -1920,9 +1785,9 @@ def validate____defs_defaultinvitationredemptionidentityproviderconfiguration(da
                 data__primaryIdentityProviderPrecedenceOrder_len = len(data__primaryIdentityProviderPrecedenceOrder)
                 for data__primaryIdentityProviderPrecedenceOrder_x, data__primaryIdentityProviderPrecedenceOrder_item in enumerate(data__primaryIdentityProviderPrecedenceOrder):
                     if not isinstance(data__primaryIdentityProviderPrecedenceOrder_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]".format(**locals()) + " must be string", value=data__primaryIdentityProviderPrecedenceOrder_item, name="" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]" + " must be string", value=data__primaryIdentityProviderPrecedenceOrder_item, name="" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]" + "", rule='type')
                     if not (isinstance(data__primaryIdentityProviderPrecedenceOrder_item, str) and data__primaryIdentityProviderPrecedenceOrder_item == 'azureActiveDirectory' or isinstance(data__primaryIdentityProviderPrecedenceOrder_item, str) and data__primaryIdentityProviderPrecedenceOrder_item == 'externalFederation' or isinstance(data__primaryIdentityProviderPrecedenceOrder_item, str) and data__primaryIdentityProviderPrecedenceOrder_item == 'socialIdentityProviders'):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]".format(**locals()) + " must be one of ['azureActiveDirectory', 'externalFederation', 'socialIdentityProviders']", value=data__primaryIdentityProviderPrecedenceOrder_item, name="" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]".format(**locals()) + "", rule='enum')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]" + " must be one of ['azureActiveDirectory', 'externalFederation', 'socialIdentityProviders']", value=data__primaryIdentityProviderPrecedenceOrder_item, name="" + (name_prefix or "data") + ".primaryIdentityProviderPrecedenceOrder[{data__primaryIdentityProviderPrecedenceOrder_x}]" + "", rule='enum')
         if "fallbackIdentityProvider" in data_keys:
             data_keys.remove("fallbackIdentityProvider")
             data__fallbackIdentityProvider = data["fallbackIdentityProvider"]
@@ -1955,9 +1820,9 @@ def validate____defs_crosstenantaccesspolicy(data, custom_formats={}, name_prefi
                 data__allowedCloudEndpoints_len = len(data__allowedCloudEndpoints)
                 for data__allowedCloudEndpoints_x, data__allowedCloudEndpoints_item in enumerate(data__allowedCloudEndpoints):
                     if not isinstance(data__allowedCloudEndpoints_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]".format(**locals()) + " must be string", value=data__allowedCloudEndpoints_item, name="" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]" + " must be string", value=data__allowedCloudEndpoints_item, name="" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]" + "", rule='type')
                     if not (isinstance(data__allowedCloudEndpoints_item, str) and data__allowedCloudEndpoints_item == 'microsoftonline.com' or isinstance(data__allowedCloudEndpoints_item, str) and data__allowedCloudEndpoints_item == 'microsoftonline.us' or isinstance(data__allowedCloudEndpoints_item, str) and data__allowedCloudEndpoints_item == 'partner.microsoftonline.cn'):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]".format(**locals()) + " must be one of ['microsoftonline.com', 'microsoftonline.us', 'partner.microsoftonline.cn']", value=data__allowedCloudEndpoints_item, name="" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]".format(**locals()) + "", rule='enum')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]" + " must be one of ['microsoftonline.com', 'microsoftonline.us', 'partner.microsoftonline.cn']", value=data__allowedCloudEndpoints_item, name="" + (name_prefix or "data") + ".allowedCloudEndpoints[{data__allowedCloudEndpoints_x}]" + "", rule='enum')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data

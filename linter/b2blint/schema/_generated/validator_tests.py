@@ -62,7 +62,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests must contain at least 1 items", value=data__tests, name="" + (name_prefix or "data") + ".tests", rule='minItems')
                 for data__tests_x, data__tests_item in enumerate(data__tests):
                     if not isinstance(data__tests_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must be object", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must be object", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='type')
                     data__tests_item_one_of_count1 = 0
                     if data__tests_item_one_of_count1 < 2:
                         try:
@@ -71,15 +71,15 @@ def validate(data, custom_formats={}, name_prefix=None):
                                 if data__tests_item_is_dict:
                                     data__tests_item__missing_keys = set(['invite']) - data__tests_item.keys()
                                     if data__tests_item__missing_keys:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             else:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must NOT match a disallowed definition", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='not')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must NOT match a disallowed definition", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='not')
                             data__tests_item_is_dict = isinstance(data__tests_item, dict)
                             if data__tests_item_is_dict:
                                 data__tests_item__missing_keys = set(['partner', 'kind']) - data__tests_item.keys()
                                 if data__tests_item__missing_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                             data__tests_item_one_of_count1 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__tests_item_one_of_count1 < 2:
@@ -92,7 +92,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                                         if data__tests_item_is_dict:
                                             data__tests_item__missing_keys = set(['kind']) - data__tests_item.keys()
                                             if data__tests_item__missing_keys:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                                         data__tests_item_any_of_count2 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if not data__tests_item_any_of_count2:
@@ -101,7 +101,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                                         if data__tests_item_is_dict:
                                             data__tests_item__missing_keys = set(['direction']) - data__tests_item.keys()
                                             if data__tests_item__missing_keys:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                                         data__tests_item_any_of_count2 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if not data__tests_item_any_of_count2:
@@ -110,7 +110,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                                         if data__tests_item_is_dict:
                                             data__tests_item__missing_keys = set(['app']) - data__tests_item.keys()
                                             if data__tests_item__missing_keys:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                                         data__tests_item_any_of_count2 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if not data__tests_item_any_of_count2:
@@ -119,7 +119,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                                         if data__tests_item_is_dict:
                                             data__tests_item__missing_keys = set(['mfaRequired']) - data__tests_item.keys()
                                             if data__tests_item__missing_keys:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                                         data__tests_item_any_of_count2 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if not data__tests_item_any_of_count2:
@@ -128,151 +128,151 @@ def validate(data, custom_formats={}, name_prefix=None):
                                         if data__tests_item_is_dict:
                                             data__tests_item__missing_keys = set(['userType']) - data__tests_item.keys()
                                             if data__tests_item__missing_keys:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                                         data__tests_item_any_of_count2 += 1
                                     except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                 if not data__tests_item_any_of_count2:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " cannot be validated by any definition", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='anyOf')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " cannot be validated by any definition", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='anyOf')
                             except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             else:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must NOT match a disallowed definition", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='not')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must NOT match a disallowed definition", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='not')
                             data__tests_item_is_dict = isinstance(data__tests_item, dict)
                             if data__tests_item_is_dict:
                                 data__tests_item__missing_keys = set(['invite']) - data__tests_item.keys()
                                 if data__tests_item__missing_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                             data__tests_item_one_of_count1 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__tests_item_one_of_count1 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must be valid exactly by one definition" + (" (" + str(data__tests_item_one_of_count1) + " matches found)"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='oneOf')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must be valid exactly by one definition" + (" (" + str(data__tests_item_one_of_count1) + " matches found)"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='oneOf')
                     data__tests_item_is_dict = isinstance(data__tests_item, dict)
                     if data__tests_item_is_dict:
                         data__tests_item__missing_keys = set(['name', 'expect']) - data__tests_item.keys()
                         if data__tests_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='required')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must contain " + (str(sorted(data__tests_item__missing_keys)) + " properties"), value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='required')
                         data__tests_item_keys = set(data__tests_item.keys())
                         if "name" in data__tests_item_keys:
                             data__tests_item_keys.remove("name")
                             data__tests_item__name = data__tests_item["name"]
                             if not isinstance(data__tests_item__name, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].name".format(**locals()) + " must be string", value=data__tests_item__name, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].name".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].name" + " must be string", value=data__tests_item__name, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].name" + "", rule='type')
                             if isinstance(data__tests_item__name, str):
                                 data__tests_item__name_len = len(data__tests_item__name)
                                 if data__tests_item__name_len < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].name".format(**locals()) + " must be longer than or equal to 1 characters", value=data__tests_item__name, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].name".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].name" + " must be longer than or equal to 1 characters", value=data__tests_item__name, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].name" + "", rule='minLength')
                         if "partner" in data__tests_item_keys:
                             data__tests_item_keys.remove("partner")
                             data__tests_item__partner = data__tests_item["partner"]
                             if not isinstance(data__tests_item__partner, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].partner".format(**locals()) + " must be string", value=data__tests_item__partner, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].partner".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].partner" + " must be string", value=data__tests_item__partner, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].partner" + "", rule='type')
                             if isinstance(data__tests_item__partner, str):
                                 data__tests_item__partner_len = len(data__tests_item__partner)
                                 if data__tests_item__partner_len < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].partner".format(**locals()) + " must be longer than or equal to 1 characters", value=data__tests_item__partner, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].partner".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].partner" + " must be longer than or equal to 1 characters", value=data__tests_item__partner, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].partner" + "", rule='minLength')
                         if "kind" in data__tests_item_keys:
                             data__tests_item_keys.remove("kind")
                             data__tests_item__kind = data__tests_item["kind"]
                             if not isinstance(data__tests_item__kind, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].kind".format(**locals()) + " must be string", value=data__tests_item__kind, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].kind".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].kind" + " must be string", value=data__tests_item__kind, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].kind" + "", rule='type')
                             if not (isinstance(data__tests_item__kind, str) and data__tests_item__kind == 'b2b-collaboration' or isinstance(data__tests_item__kind, str) and data__tests_item__kind == 'b2b-direct-connect' or isinstance(data__tests_item__kind, str) and data__tests_item__kind == 'tenant-restrictions'):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].kind".format(**locals()) + " must be one of ['b2b-collaboration', 'b2b-direct-connect', 'tenant-restrictions']", value=data__tests_item__kind, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].kind".format(**locals()) + "", rule='enum')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].kind" + " must be one of ['b2b-collaboration', 'b2b-direct-connect', 'tenant-restrictions']", value=data__tests_item__kind, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].kind" + "", rule='enum')
                         if "direction" in data__tests_item_keys:
                             data__tests_item_keys.remove("direction")
                             data__tests_item__direction = data__tests_item["direction"]
                             if not isinstance(data__tests_item__direction, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].direction".format(**locals()) + " must be string", value=data__tests_item__direction, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].direction".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].direction" + " must be string", value=data__tests_item__direction, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].direction" + "", rule='type')
                             if not (isinstance(data__tests_item__direction, str) and data__tests_item__direction == 'inbound' or isinstance(data__tests_item__direction, str) and data__tests_item__direction == 'outbound'):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].direction".format(**locals()) + " must be one of ['inbound', 'outbound']", value=data__tests_item__direction, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].direction".format(**locals()) + "", rule='enum')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].direction" + " must be one of ['inbound', 'outbound']", value=data__tests_item__direction, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].direction" + "", rule='enum')
                         if "user" in data__tests_item_keys:
                             data__tests_item_keys.remove("user")
                             data__tests_item__user = data__tests_item["user"]
                             if not isinstance(data__tests_item__user, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].user".format(**locals()) + " must be string", value=data__tests_item__user, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].user".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].user" + " must be string", value=data__tests_item__user, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].user" + "", rule='type')
                             if isinstance(data__tests_item__user, str):
                                 if not REGEX_PATTERNS['^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'].search(data__tests_item__user):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].user".format(**locals()) + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__user, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].user".format(**locals()) + "", rule='pattern')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].user" + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__user, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].user" + "", rule='pattern')
                         if "group" in data__tests_item_keys:
                             data__tests_item_keys.remove("group")
                             data__tests_item__group = data__tests_item["group"]
                             if not isinstance(data__tests_item__group, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].group".format(**locals()) + " must be string", value=data__tests_item__group, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].group".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].group" + " must be string", value=data__tests_item__group, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].group" + "", rule='type')
                             if isinstance(data__tests_item__group, str):
                                 if not REGEX_PATTERNS['^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'].search(data__tests_item__group):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].group".format(**locals()) + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__group, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].group".format(**locals()) + "", rule='pattern')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].group" + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__group, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].group" + "", rule='pattern')
                         if "groups" in data__tests_item_keys:
                             data__tests_item_keys.remove("groups")
                             data__tests_item__groups = data__tests_item["groups"]
                             if not isinstance(data__tests_item__groups, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].groups".format(**locals()) + " must be array", value=data__tests_item__groups, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].groups".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].groups" + " must be array", value=data__tests_item__groups, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].groups" + "", rule='type')
                             data__tests_item__groups_is_list = isinstance(data__tests_item__groups, (list, tuple))
                             if data__tests_item__groups_is_list:
                                 data__tests_item__groups_len = len(data__tests_item__groups)
                                 for data__tests_item__groups_x, data__tests_item__groups_item in enumerate(data__tests_item__groups):
                                     if not isinstance(data__tests_item__groups_item, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]".format(**locals()) + " must be string", value=data__tests_item__groups_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]".format(**locals()) + "", rule='type')
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]" + " must be string", value=data__tests_item__groups_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]" + "", rule='type')
                                     if isinstance(data__tests_item__groups_item, str):
                                         if not REGEX_PATTERNS['^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'].search(data__tests_item__groups_item):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]".format(**locals()) + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__groups_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]".format(**locals()) + "", rule='pattern')
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]" + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__groups_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].groups[{data__tests_item__groups_x}]" + "", rule='pattern')
                         if "app" in data__tests_item_keys:
                             data__tests_item_keys.remove("app")
                             data__tests_item__app = data__tests_item["app"]
                             if not isinstance(data__tests_item__app, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + " must be string", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + " must be string", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + "", rule='type')
                             data__tests_item__app_any_of_count3 = 0
                             if not data__tests_item__app_any_of_count3:
                                 try:
                                     if isinstance(data__tests_item__app, str):
                                         if not REGEX_PATTERNS['^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'].search(data__tests_item__app):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + "", rule='pattern')
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + " must match pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + "", rule='pattern')
                                     data__tests_item__app_any_of_count3 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__tests_item__app_any_of_count3:
                                 try:
                                     if not (isinstance(data__tests_item__app, str) and data__tests_item__app == 'Office365' or isinstance(data__tests_item__app, str) and data__tests_item__app == 'AllApplications'):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + " must be one of ['Office365', 'AllApplications']", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + "", rule='enum')
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + " must be one of ['Office365', 'AllApplications']", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + "", rule='enum')
                                     data__tests_item__app_any_of_count3 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__tests_item__app_any_of_count3:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + " cannot be validated by any definition", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app".format(**locals()) + "", rule='anyOf')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + " cannot be validated by any definition", value=data__tests_item__app, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].app" + "", rule='anyOf')
                         if "invite" in data__tests_item_keys:
                             data__tests_item_keys.remove("invite")
                             data__tests_item__invite = data__tests_item["invite"]
                             if not isinstance(data__tests_item__invite, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].invite".format(**locals()) + " must be string", value=data__tests_item__invite, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].invite".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].invite" + " must be string", value=data__tests_item__invite, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].invite" + "", rule='type')
                             if isinstance(data__tests_item__invite, str):
                                 data__tests_item__invite_len = len(data__tests_item__invite)
                                 if data__tests_item__invite_len < 3:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].invite".format(**locals()) + " must be longer than or equal to 3 characters", value=data__tests_item__invite, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].invite".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].invite" + " must be longer than or equal to 3 characters", value=data__tests_item__invite, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].invite" + "", rule='minLength')
                         if "mfaRequired" in data__tests_item_keys:
                             data__tests_item_keys.remove("mfaRequired")
                             data__tests_item__mfaRequired = data__tests_item["mfaRequired"]
                             if not isinstance(data__tests_item__mfaRequired, (bool)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].mfaRequired".format(**locals()) + " must be boolean", value=data__tests_item__mfaRequired, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].mfaRequired".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].mfaRequired" + " must be boolean", value=data__tests_item__mfaRequired, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].mfaRequired" + "", rule='type')
                         if "userType" in data__tests_item_keys:
                             data__tests_item_keys.remove("userType")
                             data__tests_item__userType = data__tests_item["userType"]
                             if not isinstance(data__tests_item__userType, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].userType".format(**locals()) + " must be string", value=data__tests_item__userType, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].userType".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].userType" + " must be string", value=data__tests_item__userType, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].userType" + "", rule='type')
                             if not (isinstance(data__tests_item__userType, str) and data__tests_item__userType == 'b2bCollaborationGuest' or isinstance(data__tests_item__userType, str) and data__tests_item__userType == 'b2bCollaborationMember' or isinstance(data__tests_item__userType, str) and data__tests_item__userType == 'serviceProvider' or isinstance(data__tests_item__userType, str) and data__tests_item__userType == 'b2bDirectConnectUser'):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].userType".format(**locals()) + " must be one of ['b2bCollaborationGuest', 'b2bCollaborationMember', 'serviceProvider', 'b2bDirectConnectUser']", value=data__tests_item__userType, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].userType".format(**locals()) + "", rule='enum')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].userType" + " must be one of ['b2bCollaborationGuest', 'b2bCollaborationMember', 'serviceProvider', 'b2bDirectConnectUser']", value=data__tests_item__userType, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].userType" + "", rule='enum')
                         if "expect" in data__tests_item_keys:
                             data__tests_item_keys.remove("expect")
                             data__tests_item__expect = data__tests_item["expect"]
                             if not isinstance(data__tests_item__expect, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].expect".format(**locals()) + " must be string", value=data__tests_item__expect, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].expect".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].expect" + " must be string", value=data__tests_item__expect, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].expect" + "", rule='type')
                             if not (isinstance(data__tests_item__expect, str) and data__tests_item__expect == 'allowed' or isinstance(data__tests_item__expect, str) and data__tests_item__expect == 'blocked' or isinstance(data__tests_item__expect, str) and data__tests_item__expect == 'depends'):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].expect".format(**locals()) + " must be one of ['allowed', 'blocked', 'depends']", value=data__tests_item__expect, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].expect".format(**locals()) + "", rule='enum')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].expect" + " must be one of ['allowed', 'blocked', 'depends']", value=data__tests_item__expect, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].expect" + "", rule='enum')
                         if "error" in data__tests_item_keys:
                             data__tests_item_keys.remove("error")
                             data__tests_item__error = data__tests_item["error"]
                             if not isinstance(data__tests_item__error, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].error".format(**locals()) + " must be string", value=data__tests_item__error, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].error".format(**locals()) + "", rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].error" + " must be string", value=data__tests_item__error, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].error" + "", rule='type')
                             if isinstance(data__tests_item__error, str):
                                 data__tests_item__error_len = len(data__tests_item__error)
                                 if data__tests_item__error_len < 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].error".format(**locals()) + " must be longer than or equal to 1 characters", value=data__tests_item__error, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].error".format(**locals()) + "", rule='minLength')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}].error" + " must be longer than or equal to 1 characters", value=data__tests_item__error, name="" + (name_prefix or "data") + ".tests[{data__tests_x}].error" + "", rule='minLength')
                         if data__tests_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + " must not contain "+str(data__tests_item_keys)+" properties", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]".format(**locals()) + "", rule='additionalProperties')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".tests[{data__tests_x}]" + " must not contain "+str(data__tests_item_keys)+" properties", value=data__tests_item, name="" + (name_prefix or "data") + ".tests[{data__tests_x}]" + "", rule='additionalProperties')
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", rule='additionalProperties')
     return data
