@@ -800,3 +800,16 @@ def test_shell_completion_snippet_completes_in_bash(snippet: Snippet) -> None:
     assert (done.returncode, done.stderr) == (0, ""), done
     got = [[w for w in out.split("|") if w] for out in done.stdout.splitlines()]
     assert got == list(asks.values())
+
+
+def test_fleet_guide_mto_layer_is_the_example_fleets_layer() -> None:
+    """The worked MTO example shows the example fleet's real MTO layer (comments aside)."""
+    guide = ROOT / "docs" / "fleets.md"
+    section = guide.read_text("utf-8").split("## Worked example: a multitenant organization")[1]
+    [snippet] = [
+        s
+        for s in extract(guide)
+        if s.text.startswith("# baselines/mto-contoso-group.yaml") and s.text in section
+    ]
+    real = ROOT / "examples" / "fleet" / "baselines" / "mto-contoso-group.yaml"
+    assert yaml.safe_load(snippet.text) == yaml.safe_load(real.read_text("utf-8"))
