@@ -297,12 +297,6 @@ def test_diff_one_tenant_between_two_fleet_checkouts(tmp_path: Path) -> None:
     assert (same.exit_code, same.stdout) == (0, "No access changes (old → new).\n")
 
 
-def test_diff_base_revision_is_refused_with_a_tenant() -> None:
-    result = run_cli(["diff", "--tenant", "contoso", "--base", "HEAD", str(EXAMPLE)])
-    assert result.exit_code == 2
-    assert "--tenant: compare two fleet roots" in result.stderr
-
-
 def test_size_of_one_tenant() -> None:
     result = run_cli(["size", "--tenant", "contoso", str(EXAMPLE)])
     assert result.exit_code == 0, result.stderr
