@@ -131,3 +131,28 @@ def test_the_fleet_lint_reads_the_tenants_context_too(tmp_path: Path) -> None:
         "Conditional Access policy 'Require MFA for direct connect users' "
         "(tenants/contoso/context/conditional-access.yaml:3) requires MFA" in contoso
     )
+
+
+def test_the_resource_tenants_context_notes_are_kept(tmp_path: Path) -> None:
+    # A report-only policy of the resource tenant is a note (never enforced), as one-sided; the
+    # one-sided caveat "not in these files" is not.
+    root = _fleet(tmp_path, context=True)
+    context = root / "tenants/contoso/context/conditional-access.yaml"
+    context.write_text(
+        context.read_text("utf-8").replace(
+            "state: enabled", "state: enabledForReportingButNotEnforced"
+        ),
+        "utf-8",
+    )
+    answer = _answer(
+        root, *QUESTION, "--tenant", "contoso", "--direction", "inbound", "--mfa-required"
+    )
+    assert (answer["verdict"], answer["error"]) == ("allowed", None)
+    assert (
+        answer["notes"][0] == "the MFA assumption of the question is not used: the context decides"
+    )
+    assert answer["notes"][1].startswith(
+        "report-only Conditional Access policy 'Require MFA for direct connect users'"
+    )
+    assert answer["notes"][1].endswith("(when enabled: blocked)")
+    assert len(answer["notes"]) == 2
