@@ -37,7 +37,7 @@ def in_tmp(tmp_path: Path) -> Iterator[Path]:
 def test_example_fleet_lints_clean() -> None:
     result = run_cli(["lint", str(EXAMPLE)])
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert "All checks passed (11 files)" in result.stdout
+    assert "All checks passed (12 files)" in result.stdout
 
 
 def test_lint_at_the_fleet_root_without_arguments(in_tmp: Path) -> None:

@@ -119,7 +119,7 @@ def test_a_hostile_path_in_fleet_yaml_at_the_revision_is_refused(repo: Path) -> 
     result = diff(repo, "--tenant", "contoso", "--base", "HEAD")
     assert result.exit_code == 2
     assert result.stderr == (
-        "b2blint: error: HEAD:fleet/fleet.yaml:40:11: path '../../etc' must stay inside the "
+        "b2blint: error: HEAD:fleet/fleet.yaml:37:11: path '../../etc' must stay inside the "
         "fleet root\n"
     )
 

@@ -802,14 +802,16 @@ def test_shell_completion_snippet_completes_in_bash(snippet: Snippet) -> None:
     assert got == list(asks.values())
 
 
-def test_fleet_guide_mto_layer_is_the_example_fleets_layer() -> None:
-    """The worked MTO example shows the example fleet's real MTO layer (comments aside)."""
+def test_fleet_guide_mto_sections_are_the_example_fleets() -> None:
+    """The worked MTO example shows the example fleet's real MTO sections (comments aside)."""
     guide = ROOT / "docs" / "fleets.md"
     section = guide.read_text("utf-8").split("## Worked example: a multitenant organization")[1]
     [snippet] = [
         s
         for s in extract(guide)
-        if s.text.startswith("# baselines/mto-contoso-group.yaml") and s.text in section
+        if s.text.startswith("# tenants/contoso/mto.yaml") and s.text in section
     ]
-    real = ROOT / "examples" / "fleet" / "baselines" / "mto-contoso-group.yaml"
-    assert yaml.safe_load(snippet.text) == yaml.safe_load(real.read_text("utf-8"))
+    tenants = ROOT / "examples" / "fleet" / "tenants"
+    for member in ("contoso", "fabrikam"):
+        real = (tenants / member / "mto.yaml").read_text("utf-8")
+        assert yaml.safe_load(snippet.text) == yaml.safe_load(real), member
