@@ -141,3 +141,17 @@ def test_an_unknown_revision_is_a_usage_error(repo: Path) -> None:
     result = diff(repo, "--tenant", "contoso", "--base", "no-such-branch")
     assert result.exit_code == 2
     assert result.stderr.startswith("b2blint: error: --base: unknown revision 'no-such-branch'")
+
+
+def test_a_file_that_does_not_parse_at_the_revision_is_named_with_it(repo: Path) -> None:
+    partner = repo / "fleet/tenants/tailspin/partners/contoso.yaml"
+    text = partner.read_text("utf-8")
+    partner.write_text(text + "  - [unclosed\n", "utf-8")
+    git(repo, "commit", "-qam", "broken")
+    partner.write_text(text, "utf-8")
+    result = diff(repo, "--tenant", "contoso", "--base", "HEAD")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "b2blint: error: HEAD:fleet/tenants/tailspin/partners/contoso.yaml:"
+    )
+    assert result.stderr.count("\n") == 1 and "/tmp" not in result.stderr
