@@ -37,7 +37,7 @@ def in_tmp(tmp_path: Path) -> Iterator[Path]:
 def test_example_fleet_lints_clean() -> None:
     result = run_cli(["lint", str(EXAMPLE)])
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert "All checks passed (10 files)" in result.stdout
+    assert "All checks passed (12 files)" in result.stdout
 
 
 def test_lint_at_the_fleet_root_without_arguments(in_tmp: Path) -> None:
@@ -271,7 +271,7 @@ def test_simulate_reads_the_tenant_over_its_baseline() -> None:
     # Contoso is a fleet tenant too: the verdict is two-sided (fleet-pair), Contoso's outbound
     # and Fabrikam's inbound, each from its own files.
     assert result.stdout.startswith("ALLOWED  Contoso -> Fabrikam · B2B direct connect (both")
-    assert "tenants/fabrikam/partners/contoso.yaml:14" in result.stdout
+    assert "tenants/fabrikam/partners/contoso.yaml:20" in result.stdout
     assert "tenants/contoso/partners/fabrikam.yaml:" in result.stdout
     blocked = run_cli([*args[:4], "default", *args[5:]])
     assert blocked.stdout.startswith("BLOCKED")
@@ -297,12 +297,6 @@ def test_diff_one_tenant_between_two_fleet_checkouts(tmp_path: Path) -> None:
     assert (same.exit_code, same.stdout) == (0, "No access changes (old → new).\n")
 
 
-def test_diff_base_revision_is_refused_with_a_tenant() -> None:
-    result = run_cli(["diff", "--tenant", "contoso", "--base", "HEAD", str(EXAMPLE)])
-    assert result.exit_code == 2
-    assert "--tenant: compare two fleet roots" in result.stderr
-
-
 def test_size_of_one_tenant() -> None:
     result = run_cli(["size", "--tenant", "contoso", str(EXAMPLE)])
     assert result.exit_code == 0, result.stderr
@@ -316,3 +310,42 @@ def test_tenant_without_a_fleet_is_a_usage_error(tmp_path: Path) -> None:
         result.stderr
         == f"b2blint: error: --tenant: {tmp_path}: no fleet.yaml here (docs/fleets.md)\n"
     )
+
+
+# --- the example's multitenant organization (docs/fleets.md, docs/mto.md) ---------------------
+
+
+def test_example_mto_is_one_organization_seen_alike_by_its_members() -> None:
+    from b2blint.fleet.assemble import tenant_policies
+    from b2blint.fleet.fleetfile import load_fleet
+
+    policies = tenant_policies(load_fleet(EXAMPLE))
+    ids = {name: policy.tenant_id for name, policy in policies.items()}
+    mto = {}
+    for name, policy in policies.items():
+        section = policy.section("multiTenantOrganization")
+        mto[name] = None if section is None else section.value
+    assert mto["tailspin"] is None  # not (yet) a member
+    assert mto["contoso"] == mto["fabrikam"]
+    members = {t["tenantId"]: t["role"] for t in mto["contoso"]["tenants"]}
+    assert members == {ids["contoso"]: "owner", ids["fabrikam"]: "member"}
+    for name, other in (("contoso", "fabrikam"), ("fabrikam", "contoso")):
+        [partner] = [p for p in policies[name].partners if p.tenant_id == ids[other]]
+        consent = partner.settings["automaticUserConsentSettings"]
+        assert consent == {"inboundAllowed": True, "outboundAllowed": True}
+
+
+def test_example_mto_member_without_redemption_is_reported(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "fleet")
+    partner = tmp_path / "fleet" / "tenants" / "fabrikam" / "partners" / "contoso.yaml"
+    text = partner.read_text("utf-8")
+    assert "        outboundAllowed: true\n" in text
+    partner.write_text(text.replace("        outboundAllowed: true\n", ""), "utf-8")
+    result = run_cli(["lint", "--select", "MTO", "fleet"], cwd=tmp_path)
+    found = [line.split(" [")[0] for line in result.stdout.splitlines() if ": MTO" in line]
+    assert found == [
+        "fleet/tenants/fabrikam/partners/contoso.yaml:14:9: MTO001",
+        "fleet/tenants/fabrikam/partners/contoso.yaml:14:9: MTO002",
+    ]

@@ -800,3 +800,18 @@ def test_shell_completion_snippet_completes_in_bash(snippet: Snippet) -> None:
     assert (done.returncode, done.stderr) == (0, ""), done
     got = [[w for w in out.split("|") if w] for out in done.stdout.splitlines()]
     assert got == list(asks.values())
+
+
+def test_fleet_guide_mto_sections_are_the_example_fleets() -> None:
+    """The worked MTO example shows the example fleet's real MTO sections (comments aside)."""
+    guide = ROOT / "docs" / "fleets.md"
+    section = guide.read_text("utf-8").split("## Worked example: a multitenant organization")[1]
+    [snippet] = [
+        s
+        for s in extract(guide)
+        if s.text.startswith("# tenants/contoso/mto.yaml") and s.text in section
+    ]
+    tenants = ROOT / "examples" / "fleet" / "tenants"
+    for member in ("contoso", "fabrikam"):
+        real = (tenants / member / "mto.yaml").read_text("utf-8")
+        assert yaml.safe_load(snippet.text) == yaml.safe_load(real), member

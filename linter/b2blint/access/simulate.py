@@ -712,11 +712,17 @@ def two_sided(policy: Policy, partner: Partner, question: Question, other: Polic
     )
     mine, theirs = _one_sided(policy, question), _one_sided(other, mirrored)
     ours, their_name = tenant_name(policy), tenant_name(other)
+    kind = question.kind
     if direction is Direction.INBOUND:
         (home, home_name), (resource, resource_name) = (theirs, their_name), (mine, ours)
+        resource_policy, resource_partner = policy, find_partner(policy, question.partner)
     else:
         (home, home_name), (resource, resource_name) = (mine, ours), (theirs, their_name)
-    kind = question.kind
+        resource_policy, resource_partner = other, find_partner(other, mirrored.partner)
+    # The resource side's own notes (its Conditional Access context: report-only policies, the
+    # MFA assumption not used), without the one-sided caveats both sides now answer.
+    caveats = _notes(resource_policy, resource_partner, kind, Direction.INBOUND)
+    notes = tuple(note for note in resource.notes if note not in caveats)
     line = (
         f"{home_name} -> {resource_name} · {kind_label(kind, None)} (both tenants) · "
         f"{subject_text(question.subject)} · {app_text(question.app)}"
@@ -731,13 +737,13 @@ def two_sided(policy: Policy, partner: Partner, question: Question, other: Polic
     words = "; ".join(f"{label} ({verdict.verdict}): {verdict.reason}" for verdict, label in sides)
     if len(blocked) == 2:
         reason = f"both tenants block it. {words}; {BOTH_BLOCK}"
-        return Verdict(BLOCKED, None, reason, deciders, line)
+        return Verdict(BLOCKED, None, reason, deciders, line, notes)
     if blocked:
         verdict, label = blocked[0]
         reason = f"{label} blocks it. {words}"
-        return Verdict(BLOCKED, verdict.error, reason, deciders, line)
+        return Verdict(BLOCKED, verdict.error, reason, deciders, line, notes)
     if unknown:
         verdict, label = unknown[0]
         reason = f"{label} depends on what the files cannot say. {words}"
-        return Verdict(DEPENDS, verdict.error, reason, deciders, line)
-    return Verdict(ALLOWED, None, f"both tenants allow it. {words}", deciders, line)
+        return Verdict(DEPENDS, verdict.error, reason, deciders, line, notes)
+    return Verdict(ALLOWED, None, f"both tenants allow it. {words}", deciders, line, notes)

@@ -2,7 +2,9 @@
 
 ``b2blint diff BASE_PATH HEAD_PATH`` compares two trees on disk; ``b2blint diff --base REV
 [PATH]`` compares the working tree's PATH (default ``policies/``) with PATH at git revision
-REV, read with ``git ls-tree``/``git cat-file`` (nothing is checked out). Exit codes: 0, or
+REV, read with ``git ls-tree``/``git cat-file`` (nothing is checked out); with ``--tenant
+NAME`` the fleet tenant's assembled policy, the whole fleet read at REV the same way
+(`b2blint.fleet.atrev`). Exit codes: 0, or
 with ``--exit-code`` 1 when access or a test verdict changes (as ``git diff --exit-code``);
 2 for bad usage (missing path, unknown revision, not a repository).
 """
@@ -41,14 +43,24 @@ def diff_command(
     b2blint diff old-policies/ policies/
     b2blint diff --base origin/main            # the working tree's policies/ vs origin/main
     b2blint diff --base origin/main --format markdown > access.md
+    b2blint diff --tenant contoso --base origin/main   # one fleet tenant vs origin/main
     """
     from b2blint.commands._options import fleet_tenant
     from b2blint.errors import B2BLintError
     from b2blint.lint.tree import DEFAULT_PATHS, read_tree, split
 
-    if revision is not None and fleet_tenant() is not None:
-        raise B2BLintError("--tenant: compare two fleet roots (BASE_PATH HEAD_PATH), not --base")
-    if revision is not None:
+    name = fleet_tenant()
+    if revision is not None and name is not None:
+        from b2blint.fleet.atrev import tenant_at
+        from b2blint.fleet.lint import fleet_root
+
+        # the tenant at REV, assembled from the fleet at REV read out of git
+        at_base = tenant_at(revision, fleet_root(paths), name)
+        before, before_tests = at_base.policy, at_base.tests
+        unreadable: list[str] = []
+        head = read_tree(list(paths) or ["."], lint=False)
+        base_label, head_label = revision, "working tree"
+    elif revision is not None:
         head_paths = list(paths) or list(DEFAULT_PATHS)
         from b2blint.files.gitrev import documents_at
 

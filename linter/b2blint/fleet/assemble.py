@@ -32,6 +32,7 @@ from b2blint.fleet.layers import (
     substitute,
 )
 from b2blint.policy.model import (
+    CONTEXT_KEY,
     SINGLETON_SECTIONS,
     Conflict,
     Policy,
@@ -110,6 +111,19 @@ def _own_tree(
         if section is not None:
             data[name] = section.value
             children[name] = Origins((section.ref.document, section.ref.path))
+    if own.conditional_access is not None:
+        # Conditional Access context (read-only; simulate and the CAX rules read it): the
+        # policies of every own file, in file order, each pointing back at its file.
+        data[CONTEXT_KEY] = [dict(ca.body) for ca in own.conditional_access]
+        children[CONTEXT_KEY] = Origins(
+            (own.conditional_access[0].ref.document, (CONTEXT_KEY,))
+            if own.conditional_access
+            else (documents[0] if documents else fallback, ()),
+            {
+                index: Origins((ca.ref.document, ca.ref.path))
+                for index, ca in enumerate(own.conditional_access)
+            },
+        )
     if own.partners:
         data["partners"] = [dict(partner.entry) for partner in own.partners]
         first = own.partners[0].ref
