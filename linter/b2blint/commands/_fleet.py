@@ -36,6 +36,21 @@ def lint_fleet_root(
 
     fleet = load_fleet(fleet_file)
     name = fleet_tenant()
+    if config.profiles and name is None:
+        # A control's verdict and the reports that carry it (HTML, JUnit) are per tenant.
+        from b2blint.errors import B2BLintError
+
+        tenants = ", ".join(tenant.name for tenant in fleet.tenants)
+        raise B2BLintError(
+            f"--profile on a fleet checks one tenant at a time: add --tenant NAME ({tenants})"
+        )
     result = lint_fleet(fleet, config) if name is None else lint_one(fleet, name, config)
-    write_report(result, ALL_RULES, output_format, output)
+    if config.profiles:  # as for one tree: the findings, then each control's verdict
+        from b2blint.commands._controls import exit_code, write_with_controls
+        from b2blint.lint.profiles import control_results
+
+        controls = control_results(result, config.profiles, config)
+        write_with_controls(result, ALL_RULES, output_format, output, controls, config=config)
+        return exit_code(result, controls, strict)
+    write_report(result, ALL_RULES, output_format, output, config=config)
     return result.exit_code(strict)
