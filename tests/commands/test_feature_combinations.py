@@ -66,3 +66,22 @@ def test_profile_on_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:
         "b2blint: error: --profile on a fleet checks one tenant at a time: add --tenant NAME "
         "(contoso, fabrikam, tailspin)\n"
     )
+
+
+def test_html_report_of_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:
+    """The HTML report's header, access matrix and size gauge are one tenant's."""
+    result = run_cli(["lint", "--format", "html", "fleet"], fleet)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "b2blint: error: --format html on a fleet checks one tenant at a time: add --tenant NAME "
+        "(contoso, fabrikam, tailspin)\n"
+    )
+
+
+def test_html_report_of_a_fleet_tenant_with_a_profile(fleet: Path) -> None:
+    args = ["lint", "--tenant", "tailspin", "--profile", "cisa-scuba", "--format", "html"]
+    result = run_cli([*args, "--output", "report.html", "fleet"], fleet)
+    assert result.exit_code == 0, result.stderr
+    page = (fleet / "report.html").read_text("utf-8")
+    assert "<title>b2blint report: Tailspin Toys</title>" in page
+    assert "MS.AAD.8.2" in page

@@ -29,20 +29,22 @@ def lint_fleet_root(
     fleet_file: Path, config: Config, output_format: str, output: str | None, strict: bool
 ) -> int:
     """``lint`` on a fleet: every tenant (or the ``--tenant``) and the pairs; report; exit."""
-    from b2blint.commands._emit import write_report
+    from b2blint.commands._emit import resolve_format, write_report
     from b2blint.fleet.fleetfile import load_fleet
     from b2blint.fleet.lint import lint_fleet, lint_one
     from b2blint.rules import ALL_RULES
 
     fleet = load_fleet(fleet_file)
     name = fleet_tenant()
-    if config.profiles and name is None:
-        # A control's verdict and the reports that carry it (HTML, JUnit) are per tenant.
+    if name is None and (config.profiles or resolve_format(output_format) == "html"):
+        # A control's verdict, and the HTML report (its header, access matrix and size gauge),
+        # are one tenant's: on the fleet root they would name the first tenant only.
         from b2blint.errors import B2BLintError
 
+        what = "--profile" if config.profiles else "--format html"
         tenants = ", ".join(tenant.name for tenant in fleet.tenants)
         raise B2BLintError(
-            f"--profile on a fleet checks one tenant at a time: add --tenant NAME ({tenants})"
+            f"{what} on a fleet checks one tenant at a time: add --tenant NAME ({tenants})"
         )
     result = lint_fleet(fleet, config) if name is None else lint_one(fleet, name, config)
     if config.profiles:  # as for one tree: the findings, then each control's verdict
