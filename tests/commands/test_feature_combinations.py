@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import POLICIES, ROOT, run_cli
 
 FLEET = ROOT / "examples" / "fleet"
 
@@ -85,3 +85,38 @@ def test_html_report_of_a_fleet_tenant_with_a_profile(fleet: Path) -> None:
     page = (fleet / "report.html").read_text("utf-8")
     assert "<title>b2blint report: Tailspin Toys</title>" in page
     assert "MS.AAD.8.2" in page
+
+
+def _northwind_without_mfa_trust(tmp_path: Path) -> Path:
+    """The bundled policies with Northwind's MFA trust off: XTA003 [error] with the context."""
+    shutil.copytree(POLICIES, tmp_path / "policies")
+    northwind = tmp_path / "policies" / "partners" / "northwind-traders.yaml"
+    text = northwind.read_text("utf-8")
+    assert "isMfaAccepted: true" in text
+    northwind.write_text(text.replace("isMfaAccepted: true", "isMfaAccepted: false"), "utf-8")
+    return tmp_path
+
+
+NORTHWIND_IN = ["--partner", "Northwind Traders", "--kind", "b2b-collaboration"]
+
+
+def test_simulate_warns_of_the_lint_error_the_project_has(tmp_path: Path) -> None:
+    tree = _northwind_without_mfa_trust(tmp_path)
+    result = run_cli(["simulate", *NORTHWIND_IN, "--direction", "inbound"], tree)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "b2blint: warning: the policy has 1 lint error (first: policies/partners/"
+        "northwind-traders.yaml:19:7 XTA003; run 'b2blint lint'); the verdict may differ from "
+        "what Graph would do\n"
+    )
+
+
+def test_simulate_counts_errors_with_the_project_config(tmp_path: Path) -> None:
+    """The team made XTA003 a warning: `lint` reports no error for it, nor does simulate."""
+    tree = _northwind_without_mfa_trust(tmp_path)
+    (tree / ".b2blint.yaml").write_text("rules:\n  XTA003: warning\n", "utf-8")
+    lint = run_cli(["lint", "--ignore", "TST001"], tree)
+    assert lint.stdout.endswith("Found 0 errors and 1 warning in 8 files.\n")
+    result = run_cli(["simulate", *NORTHWIND_IN, "--direction", "inbound"], tree)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("DEPENDS  Northwind Traders")  # any application

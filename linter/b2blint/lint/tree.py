@@ -108,7 +108,11 @@ def read_tree(paths: Sequence[str], *, lint: bool) -> Tree:
     Raises `B2BLintError` (exit 2) for a missing path or a directory without YAML.
     """
     if lint:
-        result = lint_tree(paths, Config(ignore=frozenset({"TST001"})))
+        # The project's config, as `b2blint lint` finds it: an error the team made a warning
+        # (or turned off) is not counted, so the warning agrees with what `lint` shows.
+        from b2blint.lint.config import load_config
+
+        result = lint_tree(paths, load_config().with_command_line(ignore=["TST001"]))
         policy, tests = _reuse(result)
         test_files = {d.path for d in tests}
         errors = [
