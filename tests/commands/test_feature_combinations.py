@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from b2blint.fakegraph.server import RunningFake
 from tests.conftest import POLICIES, ROOT, run_cli
+from tests.tenant.conftest import TENANT, fake, writes
+
+__all__ = ["fake"]
 
 FLEET = ROOT / "examples" / "fleet"
 
@@ -120,3 +124,27 @@ def test_simulate_counts_errors_with_the_project_config(tmp_path: Path) -> None:
     result = run_cli(["simulate", *NORTHWIND_IN, "--direction", "inbound"], tree)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith("DEPENDS  Northwind Traders")  # any application
+
+
+def test_plan_and_apply_with_tenant_default_to_the_fleet_root(
+    fake: RunningFake, fleet: Path
+) -> None:
+    """docs/fleets.md: `plan --tenant NAME [ROOT]`; without ROOT, the current directory."""
+    fake.set_state({"tenantId": TENANT, "partners": []})
+    root = fleet / "fleet"
+    plan = run_cli(["plan", "--tenant", "contoso"], root)
+    assert plan.exit_code == 0, plan.stderr
+    assert "Fabrikam" in plan.stdout and "Tailspin Toys" in plan.stdout
+    applied = run_cli(["apply", "--tenant", "contoso", "--yes"], root)
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert ("PATCH", "/v1.0/policies/crossTenantAccessPolicy/default") in writes(fake)
+    again = run_cli(["plan", "--tenant", "contoso", "--detailed-exitcode"], root)
+    assert again.exit_code == 0, again.stdout + again.stderr
+
+
+def test_policy_tests_of_a_fleet_tenant_name_the_fleet_root(fleet: Path) -> None:
+    result = run_cli(["test", "--tenant", "contoso"], fleet / "fleet")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "b2blint: error: .: no policy-test files (YAML files with 'b2blint-tests: 1')\n"
+    )

@@ -44,9 +44,15 @@ def use_reader(reader: TreeReader | None) -> None:
         _reader.append(reader)
 
 
+def default_path() -> str:
+    """The path a command reads when given none: ``policies/``, or with ``--tenant NAME`` (a
+    reader installed) the current directory, the fleet root (docs/fleets.md)."""
+    return "." if _reader else DEFAULT_PATH
+
+
 def tree_paths(paths: Sequence[str]) -> list[str]:
     """``paths``, or the default tree when none is given."""
-    return list(paths) or [DEFAULT_PATH]
+    return list(paths) or [default_path()]
 
 
 def lint_tree(paths: Sequence[str], config: Config) -> LintResult:
