@@ -148,3 +148,26 @@ def test_policy_tests_of_a_fleet_tenant_name_the_fleet_root(fleet: Path) -> None
     assert result.stderr == (
         "b2blint: error: .: no policy-test files (YAML files with 'b2blint-tests: 1')\n"
     )
+
+
+@pytest.mark.parametrize("broken", ["tailspin", "contoso"])
+def test_two_sided_simulate_answers_when_a_fleet_file_does_not_parse(
+    fleet: Path, broken: str
+) -> None:
+    """A file that does not parse (another tenant's, or the partner's) is a warning, as on one
+    tree, not a failed command: the other side answers from what parsed."""
+    bad = fleet / "fleet" / "tenants" / broken / "context" / "ca.yaml"
+    bad.parent.mkdir()
+    bad.write_text("b2blint: 1\nconditionalAccessPolicies:\n  - [\n", "utf-8")
+    args = ["simulate", "--tenant", "fabrikam", "--partner", "Contoso"]
+    args += ["--kind", "b2b-direct-connect", "--direction", "inbound", "--app", "Office365"]
+    result = run_cli([*args, "fleet"], fleet)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"b2blint: warning: the policy has 1 lint error (first: fleet/tenants/{broken}/context/"
+        "ca.yaml:4:1 SYN001; run 'b2blint lint'); the verdict may differ from what Graph would "
+        "do\n"
+    )
+    assert result.stdout.startswith(
+        "ALLOWED  Contoso -> Fabrikam · B2B direct connect (both tenants) · any user · Office365"
+    )
