@@ -63,12 +63,47 @@ def test_profile_on_a_fleet_tenant_fails_a_control_and_exits_1(fleet: Path) -> N
     ) in result.stdout
 
 
-def test_profile_on_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:
-    result = run_cli(["lint", "--profile", "cisa-scuba", "--format", "html", "fleet"], fleet)
+def test_profile_on_a_fleet_root_judges_each_tenant(fleet: Path) -> None:
+    result = run_cli(["lint", "--profile", "cisa-scuba", "fleet"], fleet)
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["All checks passed (10 files).", "", "Tenant contoso:"]
+    tailspin = lines[lines.index("Tenant tailspin:") :]
+    assert tailspin[2:5] == [
+        "  MS.AAD.8.1         passed      Guest users have limited or restricted access to "
+        "directory objects (BSL001)",
+        "  MS.AAD.8.2         not checked Only users with the Guest Inviter role can invite "
+        "guest users (BSL003)",
+        "      why: authorizationPolicy.allowInvitesFrom is not set, so its value is unknown",
+    ]
+    assert tailspin[-1] == "Controls: 2 passed, 0 failed, 1 not checked."
+    assert [line for line in lines if line.startswith("Tenant ")] == [
+        "Tenant contoso:",
+        "Tenant fabrikam:",
+        "Tenant tailspin:",
+    ]
+
+
+def test_a_control_failed_by_one_fleet_tenant_fails_the_fleet(fleet: Path) -> None:
+    tenant = fleet / "fleet" / "tenants" / "contoso" / "tenant.yaml"
+    tenant.write_text(
+        tenant.read_text("utf-8")
+        + "authorizationPolicy:\n  allowInvitesFrom: adminsGuestInvitersAndAllMembers\n",
+        "utf-8",
+    )
+    result = run_cli(["lint", "--profile", "cisa-scuba", "fleet"], fleet)
+    assert result.exit_code == 1
+    contoso = result.stdout.split("Tenant contoso:\n")[1].split("Tenant fabrikam:")[0]
+    assert "  MS.AAD.8.2         FAILED      Only users with the Guest Inviter role" in contoso
+    assert "Controls: 2 passed, 1 failed, 0 not checked." in contoso
+
+
+def test_profile_with_a_machine_format_on_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:
+    result = run_cli(["lint", "--profile", "cisa-scuba", "--format", "junit", "fleet"], fleet)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "b2blint: error: --profile on a fleet checks one tenant at a time: add --tenant NAME "
-        "(contoso, fabrikam, tailspin)\n"
+        "b2blint: error: --format junit with --profile on a fleet reports one tenant at a time: "
+        "add --tenant NAME (contoso, fabrikam, tailspin)\n"
     )
 
 
@@ -77,8 +112,8 @@ def test_html_report_of_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:
     result = run_cli(["lint", "--format", "html", "fleet"], fleet)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "b2blint: error: --format html on a fleet checks one tenant at a time: add --tenant NAME "
-        "(contoso, fabrikam, tailspin)\n"
+        "b2blint: error: --format html on a fleet reports one tenant at a time: add --tenant "
+        "NAME (contoso, fabrikam, tailspin)\n"
     )
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from b2blint.commands._options import fleet_tenant
 from b2blint.fleet.fleetfile import FLEET_FILE, find_fleet_file
 from b2blint.lint.config import Config
+
+if TYPE_CHECKING:
+    from b2blint.fleet.fleetfile import Fleet
+    from b2blint.lint.engine import LintResult
 
 
 def fleet_file_of(paths: Sequence[str]) -> Path | None:
@@ -36,17 +42,20 @@ def lint_fleet_root(
 
     fleet = load_fleet(fleet_file)
     name = fleet_tenant()
-    if name is None and (config.profiles or resolve_format(output_format) == "html"):
-        # A control's verdict, and the HTML report (its header, access matrix and size gauge),
-        # are one tenant's: on the fleet root they would name the first tenant only.
+    shape = resolve_format(output_format)
+    if name is None and (shape == "html" or (config.profiles and shape != "text")):
+        # The HTML report (its header, access matrix and size gauge) and the controls in the
+        # machine formats are one tenant's: on the fleet root they would name the first only.
         from b2blint.errors import B2BLintError
 
-        what = "--profile" if config.profiles else "--format html"
+        what = f"--format {shape}" + (" with --profile" if shape != "html" else "")
         tenants = ", ".join(tenant.name for tenant in fleet.tenants)
         raise B2BLintError(
-            f"{what} on a fleet checks one tenant at a time: add --tenant NAME ({tenants})"
+            f"{what} on a fleet reports one tenant at a time: add --tenant NAME ({tenants})"
         )
     result = lint_fleet(fleet, config) if name is None else lint_one(fleet, name, config)
+    if config.profiles and name is None:
+        return _fleet_controls(fleet, result, config, output, strict)
     if config.profiles:  # as for one tree: the findings, then each control's verdict
         from b2blint.commands._controls import exit_code, write_with_controls
         from b2blint.lint.profiles import control_results
@@ -56,3 +65,38 @@ def lint_fleet_root(
         return exit_code(result, controls, strict)
     write_report(result, ALL_RULES, output_format, output, config=config)
     return result.exit_code(strict)
+
+
+def _fleet_controls(
+    fleet: Fleet, result: LintResult, config: Config, output: str | None, strict: bool
+) -> int:
+    """Text: the fleet's findings, then each tenant's control verdicts (a control passes or
+    fails per tenant: its merged policy, judged as ``lint --tenant NAME --profile`` does)."""
+    from b2blint.commands._controls import exit_code, render
+    from b2blint.commands._options import echo, note, use_color
+    from b2blint.fleet.lint import lint_one
+    from b2blint.lint.profiles import control_results
+    from b2blint.report.controls import render_text
+    from b2blint.rules import ALL_RULES
+
+    color = output is None and use_color(sys.stdout)
+    parts = [render(result, ALL_RULES, "text", (), color=color, config=config)]
+    code = result.exit_code(strict)
+    for tenant in fleet.tenants:
+        controls = control_results(lint_one(fleet, tenant.name, config), config.profiles, config)
+        parts.append(f"\nTenant {tenant.name}:\n{render_text(controls)}")
+        code = max(code, exit_code(result, controls, strict))
+    text = "".join(parts)
+    if output is None:
+        echo(text, nl=False)
+        return code
+    from b2blint.errors import B2BLintError
+    from b2blint.files.fsutil import atomic_write_text, check_output_target
+
+    check_output_target(output)
+    try:
+        atomic_write_text(Path(output), text)
+    except OSError as error:
+        raise B2BLintError(f"{output}: cannot write: {error.strerror or error}") from None
+    note(f"wrote the text report to {output}")
+    return code
