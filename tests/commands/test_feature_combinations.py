@@ -3,6 +3,7 @@ a fleet tenant (``lint --tenant NAME --profile``), and a fleet root asked for pr
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -206,3 +207,19 @@ def test_two_sided_simulate_answers_when_a_fleet_file_does_not_parse(
     assert result.stdout.startswith(
         "ALLOWED  Contoso -> Fabrikam · B2B direct connect (both tenants) · any user · Office365"
     )
+
+
+def test_profile_findings_of_a_fleet_root_in_sarif(fleet: Path) -> None:
+    """SARIF carries findings and their control IDs, no verdicts: it works on the fleet root."""
+    tenant = fleet / "fleet" / "tenants" / "fabrikam" / "tenant.yaml"
+    tenant.write_text(
+        tenant.read_text("utf-8")
+        + "authorizationPolicy:\n  allowInvitesFrom: adminsGuestInvitersAndAllMembers\n",
+        "utf-8",
+    )
+    result = run_cli(["lint", "--profile", "cisa-scuba", "--format", "sarif", "fleet"], fleet)
+    assert result.exit_code == 1, result.stderr
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+            for r in results] == [("BSL003", "fleet/tenants/fabrikam/tenant.yaml")]  # fmt: skip
+    assert "MS.AAD.8.2" in results[0]["properties"]["tags"]

@@ -31,6 +31,10 @@ def fleet_file_of(paths: Sequence[str]) -> Path | None:
     return None
 
 
+#: Formats whose controls are one tenant's (`b2blint.commands._controls.render`).
+_ONE_TENANT = frozenset({"json", "junit"})
+
+
 def lint_fleet_root(
     fleet_file: Path, config: Config, output_format: str, output: str | None, strict: bool
 ) -> int:
@@ -43,9 +47,10 @@ def lint_fleet_root(
     fleet = load_fleet(fleet_file)
     name = fleet_tenant()
     shape = resolve_format(output_format)
-    if name is None and (shape == "html" or (config.profiles and shape != "text")):
-        # The HTML report (its header, access matrix and size gauge) and the controls in the
-        # machine formats are one tenant's: on the fleet root they would name the first only.
+    if name is None and (shape == "html" or (config.profiles and shape in _ONE_TENANT)):
+        # The HTML report (its header, access matrix and size gauge) and the controls in JSON
+        # and JUnit are one tenant's: on the fleet root they would name the first only. SARIF,
+        # github and CSV carry findings (with their control IDs) and no verdicts: they go on.
         from b2blint.errors import B2BLintError
 
         what = f"--format {shape}" + (" with --profile" if shape != "html" else "")
@@ -54,8 +59,16 @@ def lint_fleet_root(
             f"{what} on a fleet reports one tenant at a time: add --tenant NAME ({tenants})"
         )
     result = lint_fleet(fleet, config) if name is None else lint_one(fleet, name, config)
-    if config.profiles and name is None:
+    if config.profiles and name is None and shape == "text":
         return _fleet_controls(fleet, result, config, output, strict)
+    if config.profiles and name is None:  # findings only, as these formats carry them
+        from b2blint.commands._controls import exit_code
+        from b2blint.lint.profiles import control_results
+
+        write_report(result, ALL_RULES, output_format, output, config=config)
+        failed = [control_results(lint_one(fleet, t.name, config), config.profiles, config)
+                  for t in fleet.tenants]  # fmt: skip
+        return max([result.exit_code(strict), *(exit_code(result, c, strict) for c in failed)])
     if config.profiles:  # as for one tree: the findings, then each control's verdict
         from b2blint.commands._controls import exit_code, write_with_controls
         from b2blint.lint.profiles import control_results
