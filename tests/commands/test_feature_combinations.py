@@ -99,13 +99,27 @@ def test_a_control_failed_by_one_fleet_tenant_fails_the_fleet(fleet: Path) -> No
     assert "Controls: 2 passed, 1 failed, 0 not checked." in contoso
 
 
-def test_profile_with_a_machine_format_on_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:
+def test_profile_with_junit_on_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:
     result = run_cli(["lint", "--profile", "cisa-scuba", "--format", "junit", "fleet"], fleet)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
         "b2blint: error: --format junit with --profile on a fleet reports one tenant at a time: "
         "add --tenant NAME (contoso, fabrikam, tailspin)\n"
     )
+
+
+def test_profile_in_json_on_a_fleet_root_has_each_tenants_verdicts(fleet: Path) -> None:
+    result = run_cli(["lint", "--profile", "cisa-scuba", "--format", "json", "fleet"], fleet)
+    assert (result.exit_code, result.stderr) == (0, "")
+    report = json.loads(result.stdout)
+    assert "controls" not in report
+    by_tenant = report["controlsByTenant"]
+    assert list(by_tenant) == ["contoso", "fabrikam", "tailspin"]
+    assert [(c["id"], c["status"]) for c in by_tenant["tailspin"]] == [
+        ("MS.AAD.8.1", "passed"),
+        ("MS.AAD.8.2", "not-checked"),
+        ("MS.AAD.8.3", "passed"),
+    ]
 
 
 def test_html_report_of_a_fleet_root_asks_for_a_tenant(fleet: Path) -> None:

@@ -32,7 +32,7 @@ def fleet_file_of(paths: Sequence[str]) -> Path | None:
 
 
 #: Formats whose controls are one tenant's (`b2blint.commands._controls.render`).
-_ONE_TENANT = frozenset({"json", "junit"})
+_ONE_TENANT = frozenset({"junit"})
 
 
 def lint_fleet_root(
@@ -59,8 +59,8 @@ def lint_fleet_root(
             f"{what} on a fleet reports one tenant at a time: add --tenant NAME ({tenants})"
         )
     result = lint_fleet(fleet, config) if name is None else lint_one(fleet, name, config)
-    if config.profiles and name is None and shape == "text":
-        return _fleet_controls(fleet, result, config, output, strict)
+    if config.profiles and name is None and shape in ("text", "json"):
+        return _fleet_controls(fleet, result, config, shape, output=output, strict=strict)
     if config.profiles and name is None:  # findings only, as these formats carry them
         from b2blint.commands._controls import exit_code
         from b2blint.lint.profiles import control_results
@@ -81,25 +81,43 @@ def lint_fleet_root(
 
 
 def _fleet_controls(
-    fleet: Fleet, result: LintResult, config: Config, output: str | None, strict: bool
+    fleet: Fleet,
+    result: LintResult,
+    config: Config,
+    shape: str,
+    *,
+    output: str | None,
+    strict: bool,
 ) -> int:
-    """Text: the fleet's findings, then each tenant's control verdicts (a control passes or
-    fails per tenant: its merged policy, judged as ``lint --tenant NAME --profile`` does)."""
+    """Text and JSON: the fleet's findings, then each tenant's control verdicts (a control
+    passes or fails per tenant: its merged policy, judged as ``lint --tenant NAME --profile``
+    does). JSON puts them under ``controlsByTenant`` (one tree's report has ``controls``)."""
+    import json
+
     from b2blint.commands._controls import exit_code, render
     from b2blint.commands._options import echo, note, use_color
     from b2blint.fleet.lint import lint_one
     from b2blint.lint.profiles import control_results
-    from b2blint.report.controls import render_text
+    from b2blint.printable import json_document
+    from b2blint.report.controls import render_text, to_json
     from b2blint.rules import ALL_RULES
 
-    color = output is None and use_color(sys.stdout)
-    parts = [render(result, ALL_RULES, "text", (), color=color, config=config)]
+    color = output is None and shape == "text" and use_color(sys.stdout)
+    report = render(result, ALL_RULES, shape, (), color=color, config=config)
     code = result.exit_code(strict)
+    verdicts = {}
     for tenant in fleet.tenants:
         controls = control_results(lint_one(fleet, tenant.name, config), config.profiles, config)
-        parts.append(f"\nTenant {tenant.name}:\n{render_text(controls)}")
+        verdicts[tenant.name] = controls
         code = max(code, exit_code(result, controls, strict))
-    text = "".join(parts)
+    if shape == "json":
+        payload = json.loads(report)
+        payload.pop("controls", None)
+        payload["controlsByTenant"] = {name: to_json(c) for name, c in verdicts.items()}
+        text = json_document(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n"
+    else:
+        blocks = (f"\nTenant {name}:\n{render_text(c)}" for name, c in verdicts.items())
+        text = report + "".join(blocks)
     if output is None:
         echo(text, nl=False)
         return code
@@ -111,5 +129,5 @@ def _fleet_controls(
         atomic_write_text(Path(output), text)
     except OSError as error:
         raise B2BLintError(f"{output}: cannot write: {error.strerror or error}") from None
-    note(f"wrote the text report to {output}")
+    note(f"wrote the {shape} report to {output}")
     return code
