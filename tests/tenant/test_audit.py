@@ -276,3 +276,26 @@ def test_the_audit_use_case_cannot_reach_the_write_path() -> None:
         and node.func.value.id == "client"
     }
     assert calls == set()
+
+
+def test_findings_of_the_in_memory_tree_are_not_offered_to_fix(
+    fake: RunningFake, tmp_path: Path
+) -> None:
+    """audit has no --fix: "1 fixable with --fix" would send the user to an option that is not
+    there (with --out, `lint DIR --fix` can fix the tree written)."""
+    same_as_default = {
+        "isMfaAccepted": False,
+        "isCompliantDeviceAccepted": False,
+        "isHybridAzureADJoinedDeviceAccepted": False,
+    }
+    fake.set_state(
+        {"tenantId": TENANT, "partners": [live_partner(FABRIKAM, inboundTrust=same_as_default)]}
+    )
+    result = run_cli(["audit", "--tenant-id", TENANT], cwd=tmp_path)
+    assert f" XTA011 [warning] partner {FABRIKAM}: inboundTrust is identical" in result.stdout
+    assert "fixable" not in result.stdout
+    out = tmp_path / "live"
+    written = run_cli(["audit", "--tenant-id", TENANT, "--out", str(out)], cwd=tmp_path)
+    assert "1 fixable with --fix." in written.stdout
+    assert "fixable" not in run_cli(["lint", str(out), "--fix"]).stdout
+    _only_gets(fake)

@@ -272,8 +272,8 @@ def test_plan_warns_naming_the_policies_that_differ_in_one_more_list_read(
         "Conditional Access context (read-only):",
         "  ! the Conditional Access context in the repository is stale against the tenant "
         "(1 added, 1 removed, 1 changed); lint and simulate verdicts used the repository's "
-        "copy: refresh it with `b2blint export --section conditionalAccess --merge --out "
-        "<tree>` (or a new export)",
+        "copy: refresh it with `b2blint export --tenant-id <tenant ID> --section "
+        "conditionalAccess --merge --out <tree>` (or a new export)",
         f"    + 'Block legacy auth' ({NEW_ID}) is in the tenant, not in the repository",
         "    - 'SimplePolicy1' (ad8d2b4a-8d30-413f-88b8-144c6c8d98d9) at "
         f"{context}:3 is no longer in the tenant",
@@ -474,3 +474,20 @@ def test_plan_access_section_shows_what_the_context_change_does(
         "'Guests'"
     ) in run.stdout.splitlines()
     assert f"    ~ 'Guests' ({GUESTS['id']}) at {tree / CONTEXT}:3 differs: " in run.stdout
+
+
+def test_merge_counts_every_policy_when_all_are_gone(fake: RunningFake, tmp_path: Path) -> None:
+    """Every policy of the file gone is one splice, but the user is told how many went."""
+    fake.set_state({"conditionalAccessPolicies": documented()})
+    out = tmp_path / "out"
+    assert _export("--section", "conditionalAccess", out=out).exit_code == 0
+    fake.set_state({"conditionalAccessPolicies": []})
+    run = _export("--section", "conditionalAccess", "--merge", out=out)
+    assert run.exit_code == 0, run.stderr
+    count = len(documented())
+    assert count > 1
+    assert (
+        f"b2blint: updated {out / CONTEXT}: {count} Conditional Access policies changed, added "
+        "or removed\n" in run.stderr
+    )
+    assert _context(out)["conditionalAccessPolicies"] == []

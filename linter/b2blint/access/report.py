@@ -7,10 +7,13 @@ cannot add lines or send terminal escape sequences.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from b2blint.access.policytest import TestResult
 from b2blint.access.simulate import ERROR_TEXT, Verdict
 from b2blint.printable import printable
+
+if TYPE_CHECKING:  # simulate's answer needs no policy-test code (its import is ~7 ms)
+    from b2blint.access.policytest import TestResult
 
 _WIDTH = 12
 

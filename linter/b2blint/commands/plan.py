@@ -73,7 +73,7 @@ def plan_command(
 ) -> int:
     """Compare the live tenant with the policy YAML at PATH (default: policies/)."""
     from b2blint.files.fsutil import atomic_write_text, check_output_target
-    from b2blint.lint.tree import DEFAULT_PATH
+    from b2blint.lint.tree import default_path
     from b2blint.printable import printable
     from b2blint.tenant.auth import with_skip_hint
     from b2blint.tenant.client import GraphError
@@ -85,7 +85,7 @@ def plan_command(
 
     if out_path is not None:
         check_output_target(out_path)  # before Graph is read: a bad --out fails at once
-    source = path or DEFAULT_PATH
+    source = path or default_path()
     gate = lint_gate([source], config_file)
     policy = gate.result.policy
     data = policy.to_data()

@@ -26,11 +26,11 @@ def test_command(*, paths: tuple[str, ...], output_format: str) -> int:
     """
     from b2blint.access.policytest import run_document, validate
     from b2blint.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, B2BLintError
-    from b2blint.lint.tree import DEFAULT_PATH, read_tree
+    from b2blint.lint.tree import default_path, read_tree
 
     tree = read_tree(paths, lint=True)
     if not tree.tests:
-        where = ", ".join(paths) or DEFAULT_PATH
+        where = ", ".join(paths) or default_path()
         raise B2BLintError(f"{where}: no policy-test files (YAML files with 'b2blint-tests: 1')")
     problems = []
     for document in tree.tests:

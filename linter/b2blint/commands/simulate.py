@@ -95,6 +95,7 @@ def simulate_command(
         parse_guid,
         simulate,
     )
+    from b2blint.commands._options import keep_until_exit
     from b2blint.errors import B2BLintError
     from b2blint.lint.tree import read_tree
     from b2blint.policy.targets import Subject
@@ -131,6 +132,7 @@ def simulate_command(
             user_type,
         )
     tree = read_tree(paths, lint=True)
+    keep_until_exit(tree)  # the process ends after the answer: no freeing the tree object by object
     if tree.lint_errors:
         note(tree.lint_warning("the verdict may differ from what Graph would do"))
     if isinstance(asked, InviteQuestion):

@@ -9,7 +9,7 @@ such policy: the simulator keeps its one-sided answer.
 
 from __future__ import annotations
 
-from b2blint.fleet.assemble import tenant_policies
+from b2blint.fleet.assemble import read_fleet
 from b2blint.fleet.fleetfile import Fleet
 from b2blint.policy.model import Policy
 
@@ -23,7 +23,10 @@ def partner_policy(fleet: Fleet, name: str, policy: Policy, partner: str) -> Pol
     if entry is None:
         return None
     wanted = entry.tenant_id.lower()
-    for other, other_policy in tenant_policies(fleet).items():
-        if other != name and (other_policy.tenant_id or "").lower() == wanted:
-            return other_policy
+    # Not strict: a file anywhere in the fleet that does not parse is already in the lint
+    # warning `simulate --tenant` prints (its tenant reader reads the whole fleet); the other
+    # side answers from what parsed, as this side does, instead of failing the command.
+    for tree in read_fleet(fleet).tenants:
+        if tree.name != name and (tree.policy.tenant_id or "").lower() == wanted:
+            return tree.policy
     return None

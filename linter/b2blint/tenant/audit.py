@@ -132,6 +132,12 @@ def audit_tenant(
     base = out_dir if out_dir is not None else Path(tenant_id)
     sources = [((base / file.relative).as_posix(), file.text) for file in files]
     result = lint_sources(sources, config)
+    if out_dir is None:
+        # The tree is in memory: no "fixable with --fix" (audit has no --fix; with --out,
+        # `b2blint lint DIR --fix` can).
+        result = result._replace(
+            diagnostics=tuple(d._replace(fixable=False) for d in result.diagnostics), fixes=()
+        )
     absent: dict[str, str] = {}
     domains = section_key(ResourceKind.B2B_MANAGEMENT_POLICY)
     if ResourceKind.B2B_MANAGEMENT_POLICY in live.kinds and domains not in policy:

@@ -35,7 +35,8 @@ from b2blint.tenant.client import GraphClient, GraphError
 #: At most this many policies are named in text and Markdown (all of them are in JSON).
 MAX_NAMED = 20
 REFRESH = (
-    f"refresh it with `b2blint export --section {CONTEXT_SECTION} --merge --out <tree>` "
+    f"refresh it with `b2blint export --tenant-id <tenant ID> --section {CONTEXT_SECTION} "
+    "--merge --out <tree>` "
     "(or a new export)"
 )
 

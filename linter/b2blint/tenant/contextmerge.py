@@ -37,6 +37,7 @@ def merge_context(
     live_by_id = {str(p["id"]).lower(): p for p in live}
     plan = MergePlan({}, {}, [], [], set())
     seen: set[str] = set()
+    emptied: dict[str, int] = {}  # files whose every policy is gone: how many were removed
     first_document = None
     lines: list[str] = []
     for document in tree.policy.documents:
@@ -69,6 +70,7 @@ def merge_context(
             # Every policy of the file is gone: one `[]` instead of deletions that would each
             # leave the list to the others (the splice cannot empty a list item by item).
             plan.edits[document.path] = [Edit("set", (CONTEXT_KEY,), [])]
+            emptied[document.path] = len(edits)  # counted as the policies removed
     new = [p for key, p in live_by_id.items() if key not in seen]
     new_file: list[TreeFile] = []
     if first_document is None:
@@ -95,7 +97,7 @@ def merge_context(
     written = write_fixes(outcome)
     out: list[str] = []
     for path in written:
-        count = len(plan.edits[path])
+        count = len(plan.edits[path]) + emptied.get(path, 1) - 1
         out.append(
             f"updated {path}: {count} Conditional Access polic{'y' if count == 1 else 'ies'} "
             "changed, added or removed"

@@ -23,7 +23,7 @@ from typing import NoReturn
 
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.lint.engine import LintResult
-from b2blint.lint.tree import DEFAULT_PATH
+from b2blint.lint.tree import default_path
 from b2blint.printable import printable
 from b2blint.redact import redact
 from b2blint.tenant.apply import OpResult, Verification, now_iso, partner_precheck
@@ -272,7 +272,7 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
                 f"{plan_file} was made without --prune; run plan --prune", exit_code=EXIT_FAILED
             )
     sources: list[str] = (
-        [request.path] if request.path else (list(saved.sources) if saved else [DEFAULT_PATH])
+        [request.path] if request.path else (list(saved.sources) if saved else [default_path()])
     )
     try:
         gate = lint_gate(sources, request.config_file)
