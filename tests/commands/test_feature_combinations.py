@@ -28,7 +28,7 @@ def test_profile_on_a_fleet_tenant_reports_its_controls(fleet: Path) -> None:
     result = run_cli(["lint", "--tenant", "contoso", "--profile", "cisa-scuba", "fleet"], fleet)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
-        "All checks passed (5 files).\n"
+        "All checks passed (6 files).\n"
         "\n"
         "Profile cisa-scuba: CISA SCuBA Microsoft Entra ID baseline, section 8 (Guest User "
         "Access)\n"
@@ -68,7 +68,7 @@ def test_profile_on_a_fleet_root_judges_each_tenant(fleet: Path) -> None:
     result = run_cli(["lint", "--profile", "cisa-scuba", "fleet"], fleet)
     assert (result.exit_code, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
-    assert lines[:3] == ["All checks passed (10 files).", "", "Tenant contoso:"]
+    assert lines[:3] == ["All checks passed (12 files).", "", "Tenant contoso:"]
     tailspin = lines[lines.index("Tenant tailspin:") :]
     assert tailspin[2:5] == [
         "  MS.AAD.8.1         passed      Guest users have limited or restricted access to "
