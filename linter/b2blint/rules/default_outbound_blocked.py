@@ -50,10 +50,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from b2blint.diagnostics import Severity
 from b2blint.policy.model import Policy
+from b2blint.rules._baseline import baseline_rule
 from b2blint.rules._controls import Control, blocks_everything, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._rule import Context, Finding
 
 SETTINGS = ("b2bCollaborationOutbound", "b2bDirectConnectOutbound")
 CONFLICT = (
@@ -103,13 +103,11 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL008",
     name="default-outbound-blocked",
-    severity=Severity.ERROR,
     summary="Default outbound B2B access must block everyone (ZTA 21790; conflicts with XTA002).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

@@ -36,12 +36,8 @@ Set `guestUserRoleId: 2af84b1e-32c8-42b7-82bc-daa82404023b`. Microsoft notes som
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import Control
 
 RESTRICTED_GUEST_ROLE = "2af84b1e-32c8-42b7-82bc-daa82404023b"
 PATH = ("authorizationPolicy", "guestUserRoleId")
@@ -88,29 +84,24 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, role = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or not isinstance(role, str):
-        return
-    if role.lower() != RESTRICTED_GUEST_ROLE:
-        yield Finding(
-            at,
-            tagged(
-                f"guestUserRoleId {role} is not Restricted Guest User; these baselines want "
-                f"{RESTRICTED_GUEST_ROLE} (guests see only their own directory objects)",
-                IDS,
-            ),
-        )
+def _restricted(role: object) -> bool:
+    return not isinstance(role, str) or role.lower() == RESTRICTED_GUEST_ROLE
 
 
-RULE = Rule(
+check = setting_check(
+    PATH,
+    _restricted,
+    lambda role: f"guestUserRoleId {role} is not Restricted Guest User; these baselines want "
+    f"{RESTRICTED_GUEST_ROLE} (guests see only their own directory objects)",
+    IDS,
+)
+
+
+RULE = baseline_rule(
     id="BSL002",
     name="guest-access-restricted",
-    severity=Severity.ERROR,
     summary="Guests must have restricted directory access (CIS Azure 6.15, EIDSCA AP07, ZTA).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

@@ -41,12 +41,8 @@ who approve guests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import Control
 
 PATH = ("authorizationPolicy", "allowInvitesFrom")
 PROPERTY = "authorizationPolicy.allowInvitesFrom"
@@ -92,28 +88,20 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, value = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or value == WANTED:
-        return
-    yield Finding(
-        at,
-        tagged(
-            f"allowInvitesFrom is '{value}'; these baselines want '{WANTED}' (only admins and "
-            "users with the Guest Inviter role can invite guests)",
-            IDS,
-        ),
-    )
+check = setting_check(
+    PATH,
+    lambda value: value == WANTED,
+    lambda value: f"allowInvitesFrom is '{value}'; these baselines want '{WANTED}' (only admins "
+    "and users with the Guest Inviter role can invite guests)",
+    IDS,
+)
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL003",
     name="guest-invites-admins-only",
-    severity=Severity.ERROR,
     summary="Only admins and Guest Inviters may invite (MS.AAD.8.2, CIS 5.1.6.3, CIS Azure 6.16).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

@@ -43,10 +43,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from b2blint.diagnostics import Severity
 from b2blint.policy.model import Policy
+from b2blint.rules._baseline import baseline_rule
 from b2blint.rules._controls import Control, tagged
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._rule import Context, Finding
 
 SECTION = "invitationDomains"
 PROPERTY = "b2bManagementPolicy InvitationsAllowedAndBlockedDomainsPolicy.AllowedDomains"
@@ -125,13 +125,11 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL007",
     name="invitation-allow-list",
-    severity=Severity.ERROR,
     summary="Guest invitations only to an allow list of domains (MS.AAD.8.3, CIS 5.1.6.1, ZTA).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )
