@@ -69,17 +69,13 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         untrusted = [r for r in reaches(policy, item, found, GUEST_KINDS) if not r.trust.mfa]
         if not untrusted:
             continue
-        yield trust_finding(
-            policy,
-            item,
-            found,
-            untrusted,
-            at=ref,
-            message=f"Conditional Access policy '{item.display_name}' requires MFA of "
+        message = (
+            f"Conditional Access policy '{item.display_name}' requires MFA of "
             f"{kinds_text(untrusted)} of {who(found, untrusted)}, whose MFA is not trusted: they "
             "must register and do MFA in this tenant as well as at home; trust their MFA "
-            "(inboundTrust.isMfaAccepted: true) if their home tenant requires it",
+            "(inboundTrust.isMfaAccepted: true) if their home tenant requires it"
         )
+        yield trust_finding(policy, item, found, untrusted, at=ref, message=message)
 
 
 RULE = Rule(
