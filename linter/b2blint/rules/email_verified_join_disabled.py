@@ -26,19 +26,15 @@ Set `allowEmailVerifiedUsersToJoinOrganization: false`.
 from __future__ import annotations
 
 from b2blint.rules._baseline import baseline_rule, setting_check
-from b2blint.rules._controls import Control
+from b2blint.rules._controls import eidsca
 
 PATH = ("authorizationPolicy", "allowEmailVerifiedUsersToJoinOrganization")
 
 CONTROLS = (
-    Control(
-        id="EIDSCA.AP06",
-        profile="eidsca",
+    eidsca(
+        "AP06",
         title="Default Authorization Settings - User can join the tenant by email validation",
-        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
-        version="EIDSCA.AP06 as published in maester365/maester (website/docs/tests/eidsca)",
         requirement="Setting allowEmailVerifiedUsersToJoinOrganization, Recommended Value 'false'",
-        url="https://maester.dev/docs/tests/EIDSCA.AP06",
         graph_property="authorizationPolicy.allowEmailVerifiedUsersToJoinOrganization",
         needs=(PATH,),
     ),
@@ -49,8 +45,10 @@ IDS = tuple(control.id for control in CONTROLS)
 check = setting_check(
     PATH,
     lambda value: value is False,
-    lambda value: "allowEmailVerifiedUsersToJoinOrganization is not false: anyone with a "
-    "mailbox in a verified domain can join the tenant by email verification; set it to false",
+    lambda value: (
+        "allowEmailVerifiedUsersToJoinOrganization is not false: anyone with a "
+        "mailbox in a verified domain can join the tenant by email verification; set it to false"
+    ),
     IDS,
 )
 

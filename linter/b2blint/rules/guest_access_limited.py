@@ -38,34 +38,27 @@ Set `guestUserRoleId` to `10dae51f-b6af-4016-8d66-8c2a99b929b3` (limited) or
 from __future__ import annotations
 
 from b2blint.rules._baseline import baseline_rule, setting_check
-from b2blint.rules._controls import Control
+from b2blint.rules._controls import cis_m365, scuba
 
 GUEST_ROLE = "10dae51f-b6af-4016-8d66-8c2a99b929b3"
 RESTRICTED_GUEST_ROLE = "2af84b1e-32c8-42b7-82bc-daa82404023b"
 PATH = ("authorizationPolicy", "guestUserRoleId")
 
 CONTROLS = (
-    Control(
-        id="MS.AAD.8.1",
-        profile="cisa-scuba",
+    scuba(
+        "8.1",
         title="Guest users have limited or restricted access to directory objects",
-        document="CISA SCuBA Secure Configuration Baseline for Microsoft Entra ID",
-        version="MS.AAD.8.1v1 (last modified June 2023)",
         requirement="Guest users SHOULD have limited or restricted access to Microsoft Entra "
         "ID directory objects.",
-        url="https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md",
         graph_property="authorizationPolicy.guestUserRoleId",
         needs=(PATH,),
     ),
-    Control(
-        id="CIS.M365.5.1.6.2",
-        profile="cis-m365",
+    cis_m365(
+        "5.1.6.2",
+        "L1",
         title="Ensure that guest user access is restricted",
-        document="CIS Microsoft 365 Foundations Benchmark",
-        version="v5.0.0, recommendation 5.1.6.2 (L1)",
         requirement="The recommended state is at least Guest users have limited access to "
         "properties and memberships of directory objects or more restrictive.",
-        url="https://www.cisecurity.org/benchmark/microsoft_365",
         graph_property="authorizationPolicy.guestUserRoleId",
         needs=(PATH,),
     ),
@@ -80,8 +73,10 @@ def _limited(role: object) -> bool:
 check = setting_check(
     PATH,
     _limited,
-    lambda role: f"guestUserRoleId {role} gives guests more than limited access to directory "
-    f"objects; use {GUEST_ROLE} (limited) or {RESTRICTED_GUEST_ROLE} (restricted)",
+    lambda role: (
+        f"guestUserRoleId {role} gives guests more than limited access to directory "
+        f"objects; use {GUEST_ROLE} (limited) or {RESTRICTED_GUEST_ROLE} (restricted)"
+    ),
     IDS,
 )
 

@@ -28,21 +28,17 @@ Set `allowInvitesFrom: adminsAndGuestInviters` (or `none` to stop invitations al
 from __future__ import annotations
 
 from b2blint.rules._baseline import baseline_rule, setting_check
-from b2blint.rules._controls import Control
+from b2blint.rules._controls import eidsca
 
 PATH = ("authorizationPolicy", "allowInvitesFrom")
 ACCEPTED = ("adminsAndGuestInviters", "none")
 
 CONTROLS = (
-    Control(
-        id="EIDSCA.AP04",
-        profile="eidsca",
+    eidsca(
+        "AP04",
         title="Default Authorization Settings - Guest invite restrictions",
-        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
-        version="EIDSCA.AP04 as published in maester365/maester (website/docs/tests/eidsca)",
         requirement="Setting allowInvitesFrom, Recommended Value 'adminsAndGuestInviters' "
         "(the test passes 'adminsAndGuestInviters' or 'none')",
-        url="https://maester.dev/docs/tests/EIDSCA.AP04",
         graph_property="authorizationPolicy.allowInvitesFrom",
         needs=(PATH,),
     ),
@@ -53,8 +49,9 @@ IDS = tuple(control.id for control in CONTROLS)
 check = setting_check(
     PATH,
     lambda value: value in ACCEPTED,
-    lambda value: f"allowInvitesFrom is '{value}'; EIDSCA wants 'adminsAndGuestInviters' (or "
-    "'none')",
+    lambda value: (
+        f"allowInvitesFrom is '{value}'; EIDSCA wants 'adminsAndGuestInviters' (or 'none')"
+    ),
     IDS,
 )
 

@@ -24,20 +24,14 @@ Set `allowInvitesFrom` to `adminsAndGuestInviters` (what CISA and CIS ask, BSL00
 from __future__ import annotations
 
 from b2blint.rules._baseline import baseline_rule, setting_check
-from b2blint.rules._controls import Control
+from b2blint.rules._controls import zta
 
 PATH = ("authorizationPolicy", "allowInvitesFrom")
 
 CONTROLS = (
-    Control(
-        id="ZTA.21791",
-        profile="zta",
+    zta(
+        21791,
         title="Guests can't invite other guests",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21791 (microsoft/zerotrustassessment, Test-Assessment.21791.ps1)",
-        requirement="Guests can't invite other guests",
-        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
-        "Test-Assessment.21791.ps1",
         graph_property="authorizationPolicy.allowInvitesFrom",
         needs=(PATH,),
     ),
@@ -48,8 +42,10 @@ IDS = tuple(control.id for control in CONTROLS)
 check = setting_check(
     PATH,
     lambda value: value != "everyone",
-    lambda value: "allowInvitesFrom is 'everyone': guests can invite other guests; use "
-    "'adminsAndGuestInviters'",
+    lambda value: (
+        "allowInvitesFrom is 'everyone': guests can invite other guests; use "
+        "'adminsAndGuestInviters'"
+    ),
     IDS,
 )
 

@@ -29,20 +29,14 @@ tenants you trust per partner.
 from __future__ import annotations
 
 from b2blint.rules._baseline import baseline_rule, setting_check
-from b2blint.rules._controls import Control, blocks_everything
+from b2blint.rules._controls import blocks_everything, zta
 
 PATH = ("default", "tenantRestrictions")
 
 CONTROLS = (
-    Control(
-        id="ZTA.21793",
-        profile="zta",
+    zta(
+        21793,
         title="Tenant restrictions v2 policy is configured",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21793 (microsoft/zerotrustassessment, Test-Assessment.21793.ps1)",
-        requirement="Tenant restrictions v2 policy is configured",
-        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
-        "Test-Assessment.21793.ps1",
         graph_property="crossTenantAccessPolicy/default tenantRestrictions",
         needs=(PATH,),
     ),
@@ -53,8 +47,10 @@ IDS = tuple(control.id for control in CONTROLS)
 check = setting_check(
     PATH,
     blocks_everything,
-    lambda value: "default tenantRestrictions do not block all users and all applications; "
-    "block them by default and allow trusted tenants per partner",
+    lambda value: (
+        "default tenantRestrictions do not block all users and all applications; "
+        "block them by default and allow trusted tenants per partner"
+    ),
     IDS,
     at_key=True,
 )
