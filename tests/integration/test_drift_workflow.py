@@ -10,13 +10,10 @@ issue endpoints.
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,13 @@ from tests.conftest import run_cli
 from tests.integration._actions import BASH, commands_named, run_step
 from tests.integration._checkout import ROOT, clean_env
 from tests.integration._cli import check_invocation
+from tests.integration._workflows import (
+    GitHubStub,
+    assert_zizmor_clean,
+    check_jsonschema,
+    harness,
+    run_github_script,
+)
 from tests.integration.test_github_ci import SHA_REF, USES
 
 WORKFLOW = ROOT / "examples" / "drift-workflow.yml"
@@ -50,25 +54,11 @@ def _step(name: str) -> dict[str, Any]:
 
 
 def test_valid_for_github() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         str(WORKFLOW)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    check_jsonschema(WORKFLOW)
 
 
 def test_zizmor_reports_nothing_offline() -> None:
-    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
-    if zizmor is None:
-        pytest.skip("zizmor is not installed (pip install zizmor; it is in the test extra)")
-    done = subprocess.run(
-        [zizmor, "--offline", "--no-progress", "--format", "plain", str(WORKFLOW)],
-        capture_output=True, text=True, timeout=120, check=False, env=clean_env(),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "No findings to report" in done.stdout + done.stderr
-    assert "zizmor: ignore" not in WORKFLOW.read_text("utf-8")
+    assert_zizmor_clean(WORKFLOW)
 
 
 def test_every_b2blint_command_parses_with_the_real_cli() -> None:
@@ -228,19 +218,8 @@ def test_step_is_bash_with_errexit_semantics() -> None:
 
 # ---------------------------------------------------------------- the issue script, run in Node
 
-HARNESS = """
-const api = process.env.API;
-async function call(method, path, body) {
-  const response = await fetch(api + path, {
-    method, headers: {"content-type": "application/json"},
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(method + " " + path + ": " + response.status);
-  return {data: await response.json(), link: response.headers.get("link") || ""};
-}
-const base = (p) => "/repos/" + p.owner + "/" + p.repo + "/issues";
-const github = {
-  rest: {issues: {
+HARNESS = harness(
+    """\
     listForRepo: (p) => call("GET", base(p) + "?state=" + p.state + "&labels=" + p.labels +
       "&per_page=" + p.per_page + "&page=" + (p.page || 1)),
     create: (p) => call("POST", base(p), {title: p.title, body: p.body, labels: p.labels}),
@@ -250,38 +229,13 @@ const github = {
     },
     createComment: (p) => call("POST", base(p) + "/" + p.issue_number + "/comments",
       {body: p.body}),
-  }},
-  paginate: async (method, params) => {
-    const all = [];
-    for (let page = 1; ; page++) {
-      const {data, link} = await method({...params, page});
-      all.push(...data);
-      if (!link.includes('rel="next"')) return all;
-    }
-  },
-};
-const context = {repo: {owner: "contoso", repo: "policies"}};
-const core = {setFailed: (m) => { console.error(m); process.exitCode = 1; }};
-(async () => {
-SCRIPT
-})().catch((e) => { console.error(e); process.exitCode = 2; });
-"""
+""",
+    '{repo: {owner: "contoso", repo: "policies"}}',
+)
 
 
-class _Issues(http.server.BaseHTTPRequestHandler):
+class _Issues(GitHubStub):
     issues: list[dict[str, Any]]
-    requests: list[tuple[str, str, Any]]
-
-    def _reply(self, status: int, data: Any) -> None:
-        raw = json.dumps(data).encode("utf-8")
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def _body(self) -> Any:
-        return json.loads(self.rfile.read(int(self.headers["content-length"])))
 
     def do_GET(self) -> None:
         self.requests.append(("GET", self.path, None))
@@ -296,9 +250,6 @@ class _Issues(http.server.BaseHTTPRequestHandler):
         body = self._body()
         self.requests.append(("PATCH", self.path, body))
         self._reply(200, body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 AUDIT = {
@@ -320,32 +271,17 @@ AUDIT = {
 def _run_issue_step(
     tmp_path: Path, *, drift: bool, failing: bool, issues: list[dict[str, Any]]
 ) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, str, Any]]]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (github-script runs in Node)")
     step = _step("Open, update or close the drift issue")
     (tmp_path / "audit.json").write_text(json.dumps(AUDIT), "utf-8")
     (tmp_path / "plan.md").write_text("### b2blint plan\n\n**1 to update**\n", "utf-8")
-    (tmp_path / "run.js").write_text(HARNESS.replace("SCRIPT", step["with"]["script"]), "utf-8")
     handler = type("Handler", (_Issues,), {"issues": issues, "requests": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     env = {
-        **clean_env(),
-        "API": f"http://127.0.0.1:{server.server_port}",
         "DRIFT": "true" if drift else "false",
         "FAILING": "true" if failing else "false",
         "RUN_URL": "https://github.com/contoso/policies/actions/runs/1",
     }
-    try:
-        done = subprocess.run(
-            [node, "run.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-            check=False, env=env,
-        )  # fmt: skip
-    finally:
-        server.shutdown()
-        server.server_close()
+    program = HARNESS.replace("SCRIPT", step["with"]["script"])
+    done = run_github_script(tmp_path, program, handler, env)
     return done, handler.requests
 
 

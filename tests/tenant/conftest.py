@@ -27,6 +27,14 @@ COLLAB_IN = {
     "usersAndGroups": {"accessType": "allowed", "targets": [ALL_USERS]},
     "applications": {"accessType": "allowed", "targets": [ALL_APPS]},
 }
+#: All users, Office 365 only (the CA context tests' direct connect setting).
+OFFICE365_OPEN = {
+    "usersAndGroups": {"accessType": "allowed", "targets": [ALL_USERS]},
+    "applications": {
+        "accessType": "allowed",
+        "targets": [{"target": "Office365", "targetType": "application"}],
+    },
+}
 
 _ENV = ("B2BLINT_GRAPH_URL", "B2BLINT_ACCESS_TOKEN", "B2BLINT_AUTH", "B2BLINT_CLOUD")
 
@@ -89,3 +97,18 @@ def committed(fake: RunningFake) -> list[tuple[str, str, Any]]:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def guests_policy(control: str) -> dict[str, Any]:
+    """An enabled Conditional Access policy 'Guests' requiring ``control`` of all guests and
+    external users, for all apps and client apps."""
+    return {
+        "displayName": "Guests",
+        "state": "enabled",
+        "conditions": {
+            "clientAppTypes": ["all"],
+            "applications": {"includeApplications": ["All"]},
+            "users": {"includeUsers": ["GuestsOrExternalUsers"]},
+        },
+        "grantControls": {"operator": "OR", "builtInControls": [control]},
+    }

@@ -12,6 +12,7 @@ from typing import Any
 from b2blint.fakegraph.server import RunningFake
 from b2blint.tenant.planaccess import access_section
 from tests.conftest import POLICIES, run_cli
+from tests.tenant.conftest import FABRIKAM, OFFICE365_OPEN, guests_policy
 
 CONTEXT = Path("context") / "conditional-access.yaml"
 
@@ -46,31 +47,7 @@ def test_plan_and_apply_never_touch_conditional_access(fake: RunningFake, tmp_pa
 
 
 def _context(control: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "displayName": "Guests",
-            "state": "enabled",
-            "conditions": {
-                "clientAppTypes": ["all"],
-                "applications": {"includeApplications": ["All"]},
-                "users": {"includeUsers": ["GuestsOrExternalUsers"]},
-            },
-            "grantControls": {"operator": "OR", "builtInControls": [control]},
-        }
-    ]
-
-
-FABRIKAM = "3d0f5dd2-6c2d-4f0e-9a43-8d7b6f1c2a11"
-DIRECT_OPEN = {
-    "usersAndGroups": {
-        "accessType": "allowed",
-        "targets": [{"target": "AllUsers", "targetType": "user"}],
-    },
-    "applications": {
-        "accessType": "allowed",
-        "targets": [{"target": "Office365", "targetType": "application"}],
-    },
-}
+    return [guests_policy(control)]
 
 
 def test_access_section_shows_a_context_change_that_blocks_direct_connect() -> None:
@@ -82,7 +59,7 @@ def test_access_section_shows_a_context_change_that_blocks_direct_connect() -> N
         "name": "Fabrikam",
         "settings": {
             "inboundTrust": {"isMfaAccepted": True},
-            "b2bDirectConnectInbound": DIRECT_OPEN,
+            "b2bDirectConnectInbound": OFFICE365_OPEN,
         },
     }
     policy = {

@@ -21,7 +21,9 @@ from tests.conftest import FIXTURES, run_cli
 from tests.tenant.conftest import (
     FABRIKAM,
     MFA_TRUST,
+    OFFICE365_OPEN,
     TENANT,
+    guests_policy,
     live_partner,
     partner,
     write_tree,
@@ -427,29 +429,9 @@ def test_plan_access_section_shows_what_the_context_change_does(
     claims, so its direct connect goes from allowed to blocked (issue 13 item 6)."""
 
     def guests(control: str) -> dict[str, Any]:
-        return {
-            "id": GUESTS["id"],
-            "displayName": "Guests",
-            "state": "enabled",
-            "conditions": {
-                "clientAppTypes": ["all"],
-                "applications": {"includeApplications": ["All"]},
-                "users": {"includeUsers": ["GuestsOrExternalUsers"]},
-            },
-            "grantControls": {"operator": "OR", "builtInControls": [control]},
-        }
+        return {"id": GUESTS["id"], **guests_policy(control)}
 
-    open_direct = {
-        "usersAndGroups": {
-            "accessType": "allowed",
-            "targets": [{"target": "AllUsers", "targetType": "user"}],
-        },
-        "applications": {
-            "accessType": "allowed",
-            "targets": [{"target": "Office365", "targetType": "application"}],
-        },
-    }
-    settings = {"inboundTrust": MFA_TRUST, "b2bDirectConnectInbound": open_direct}
+    settings = {"inboundTrust": MFA_TRUST, "b2bDirectConnectInbound": OFFICE365_OPEN}
     tree = tmp_path / "tree"
     write_tree(tree, [partner(FABRIKAM, "Fabrikam", settings)])
     (tree / "context").mkdir()

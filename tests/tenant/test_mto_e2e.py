@@ -14,7 +14,7 @@ import pytest
 
 from b2blint.fakegraph.server import RunningFake
 from b2blint.files.document import read_document
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, Run, run_cli
 from tests.tenant.conftest import ADATUM, FABRIKAM, TENANT, committed, writes
 
 DOCS = ROOT / "tests" / "fixtures" / "graph" / "mto"
@@ -61,19 +61,25 @@ def _export(tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------- import
 
 
+def _import(tmp_path: Path, tenant: str, *files: str) -> tuple[Run, dict[str, Any]]:
+    """``b2blint import`` of these documented responses into out/: the run, and tenant.yaml."""
+    run = run_cli(
+        ["import", "--tenant-id", tenant, "--out", "out", *(str(DOCS / f) for f in files)],
+        cwd=tmp_path,
+    )
+    assert run.exit_code == 0, run.stderr
+    return run, read_document(tmp_path / "out" / "tenant.yaml").data
+
+
 def test_import_of_the_documented_responses_lints_clean(tmp_path: Path) -> None:
-    files = [
+    run, data = _import(
+        tmp_path,
+        CONTOSO_DOCS,
         "multitenantorganization-get.json",
         "multitenantorganization-list-tenants.json",
         "multitenantorganizationpartnerconfigurationtemplate-get.json",
         "multitenantorganizationidentitysyncpolicytemplate-get.json",
-    ]
-    run = run_cli(
-        ["import", "--tenant-id", CONTOSO_DOCS, "--out", "out", *(str(DOCS / f) for f in files)],
-        cwd=tmp_path,
     )
-    assert run.exit_code == 0, run.stderr
-    data = read_document(tmp_path / "out" / "tenant.yaml").data
     assert data["multiTenantOrganization"] == {
         "displayName": "Contoso organization",
         "description": "Multitenant organization between Contoso, Fabrikam, and Woodgrove Bank",
@@ -106,16 +112,12 @@ def test_import_of_the_documented_responses_lints_clean(tmp_path: Path) -> None:
 
 
 def test_import_of_the_unconfigured_and_inactive_examples(tmp_path: Path) -> None:
-    files = [
+    _, data = _import(
+        tmp_path,
+        TENANT,
         "multitenantorganization-get-inactive.json",
         "multitenantorganizationpartnerconfigurationtemplate-get-unconfigured.json",
-    ]
-    run = run_cli(
-        ["import", "--tenant-id", TENANT, "--out", "out", *(str(DOCS / f) for f in files)],
-        cwd=tmp_path,
     )
-    assert run.exit_code == 0, run.stderr
-    data = read_document(tmp_path / "out" / "tenant.yaml").data
     assert "multiTenantOrganization" not in data  # "inactive": the tenant is in no MTO [S90]
     assert data["multiTenantOrganizationPartnerConfiguration"]["templateApplicationLevel"] == (
         "newPartners,existingPartners"

@@ -84,6 +84,32 @@ def config_option(function: F) -> F:
     return option(function)
 
 
+def output_option(function: F) -> F:
+    """``--output/-o FILE`` (parameter ``output``): the report goes to FILE, not stdout."""
+    import click
+
+    option = click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Path(dir_okay=False),
+        help="Write the report to this file (atomically) instead of stdout.",
+    )
+    return option(function)
+
+
+def fleet_root_option(
+    name: str = "--root",
+    dest: str = "root",
+    *,
+    help: str = "The fleet root (the directory holding fleet.yaml).",
+) -> Callable[[F], F]:
+    """A fleet root directory option (default: the current directory)."""
+    import click
+
+    return click.option(name, dest, default=".", show_default=True, type=click.Path(), help=help)
+
+
 def common_options(function: F) -> F:
     """Add ``-q/--quiet``, ``-v/--verbose`` and ``--no-color`` to a click command."""
     import click

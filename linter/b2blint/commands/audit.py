@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from b2blint.commands._graph import graph_options, open_session, reading_progress
-from b2blint.commands._options import common_options, config_option, note
+from b2blint.commands._options import common_options, config_option, note, output_option
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.identifiers import is_guid
 from b2blint.report import REPORTERS
@@ -38,13 +38,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="Output format of the report (auto: github under GitHub Actions, else text).",
 )
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    type=click.Path(dir_okay=False),
-    help="Write the report to this file (atomically) instead of stdout.",
-)
+@output_option
 @click.option(
     "--out",
     "out_dir",

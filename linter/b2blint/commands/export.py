@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from b2blint.commands._graph import graph_options, open_session, reading_progress
-from b2blint.commands._options import common_options, detail, note
+from b2blint.commands._options import common_options, detail, fleet_root_option, note
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.graph.conditionalaccess import CONTEXT_SECTION
 from b2blint.graph.treewriter import check_out_dir, render_context, render_tree, write_tree
@@ -48,12 +48,9 @@ FORMAT_CLOUD = {"usgov-dod": "usgov"}
     metavar="NAME",
     help="Fleet tenant to read: its tenant ID (and cloud) come from the fleet at --fleet.",
 )
-@click.option(
+@fleet_root_option(
     "--fleet",
     "fleet_root",
-    default=".",
-    show_default=True,
-    type=click.Path(),
     help="With --tenant: the fleet root (the directory holding fleet.yaml).",
 )
 @click.option(

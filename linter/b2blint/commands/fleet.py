@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from b2blint.commands._options import common_options, note
+from b2blint.commands._options import common_options, fleet_root_option, note
 
 
 @click.group("fleet")
@@ -16,13 +16,7 @@ def fleet_command() -> None:
 
 @fleet_command.command("render")
 @click.argument("tenant", required=False)
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(),
-    help="The fleet root (the directory holding fleet.yaml).",
-)
+@fleet_root_option()
 @click.option(
     "--out",
     "out_dir",
@@ -51,13 +45,7 @@ def render_command(tenant: str | None, root: str, out_dir: Path | None, no_layer
 
 
 @fleet_command.command("matrix")
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(),
-    help="The fleet root (the directory holding fleet.yaml).",
-)
+@fleet_root_option()
 @click.option(
     "--changed-since",
     "revision",

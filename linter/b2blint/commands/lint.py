@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from b2blint.commands._lintrun import API_VERSION_CHOICES, FORMAT_CHOICES, run_lint
-from b2blint.commands._options import common_options, config_option, tenant_option
+from b2blint.commands._options import common_options, config_option, output_option, tenant_option
 
 
 @click.command("lint")
@@ -22,13 +22,7 @@ from b2blint.commands._options import common_options, config_option, tenant_opti
     show_default=True,
     help="Output format (auto: github under GitHub Actions, else text).",
 )
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    type=click.Path(dir_okay=False),
-    help="Write the report to this file (atomically) instead of stdout.",
-)
+@output_option
 @click.option(
     "--tree",
     type=click.Path(),

@@ -173,6 +173,17 @@ def _entity(
     return Reply(status, {**head, **odata.project(shaped, select)})
 
 
+def _collection(call: Call, items: list[dict[str, Any]], context_url: str) -> Reply:
+    """200 + one page of ``items`` as an OData collection: ``@odata.context``, then
+    ``@odata.nextLink`` when more remain, then ``value``."""
+    chunk, next_link = odata.page(items, call.query, call.options.page_size, call.origin, call.path)
+    body: dict[str, Any] = {"@odata.context": context_url}
+    if next_link:
+        body["@odata.nextLink"] = next_link
+    body["value"] = chunk
+    return Reply(200, body)
+
+
 def _no_content() -> Reply:
     return Reply(204)
 
@@ -276,16 +287,11 @@ def partners_get(call: Call) -> Reply:
         PARTNER,
     )
     items = [_partner_out(call, p, expand, select) for p in call.state.partners.values()]
-    chunk, next_link = odata.page(items, call.query, call.options.page_size, call.origin, call.path)
-    body: dict[str, Any] = {
-        "@odata.context": context(
-            call.version, odata.select_fragment(f"{XTAP_CONTEXT}/partners", select, expand)
-        )
-    }
-    if next_link:
-        body["@odata.nextLink"] = next_link
-    body["value"] = chunk
-    return Reply(200, body)
+    return _collection(
+        call,
+        items,
+        context(call.version, odata.select_fragment(f"{XTAP_CONTEXT}/partners", select, expand)),
+    )
 
 
 def partners_post(call: Call) -> Reply:
@@ -501,12 +507,7 @@ def b2bs_get(call: Call) -> Reply:
         {"@odata.type": B2B_ODATA_TYPE, **odata.project(copy.deepcopy(p), select)}
         for p in call.state.b2b_policies.values()
     ]
-    chunk, next_link = odata.page(items, call.query, call.options.page_size, call.origin, call.path)
-    body: dict[str, Any] = {"@odata.context": context(BETA, "policies/b2bManagementPolicies")}
-    if next_link:
-        body["@odata.nextLink"] = next_link
-    body["value"] = chunk
-    return Reply(200, body)
+    return _collection(call, items, context(BETA, "policies/b2bManagementPolicies"))
 
 
 def b2bs_post(call: Call) -> Reply:
@@ -620,14 +621,9 @@ def ca_policies_get(call: Call) -> Reply:
     items = [
         odata.project(copy.deepcopy(p), select) for p in call.state.conditional_access.values()
     ]
-    chunk, next_link = odata.page(items, call.query, call.options.page_size, call.origin, call.path)
-    body: dict[str, Any] = {
-        "@odata.context": context(call.version, odata.select_fragment(CA_CONTEXT, select, ()))
-    }
-    if next_link:
-        body["@odata.nextLink"] = next_link
-    body["value"] = chunk
-    return Reply(200, body)
+    return _collection(
+        call, items, context(call.version, odata.select_fragment(CA_CONTEXT, select, ()))
+    )
 
 
 def ca_policy_get(call: Call) -> Reply:

@@ -26,9 +26,16 @@ import copy
 import datetime
 from typing import Any
 
-from . import odata
 from .errors import GraphError, not_found
-from .handlers import Call, Handler, _checked, _entity, _no_content, _patch_into
+from .handlers import (
+    Call,
+    Handler,
+    _checked,
+    _collection,
+    _entity,
+    _no_content,
+    _patch_into,
+)
 from .odata import context
 from .reply import Reply
 from .schema import GUID_RE, bad_request
@@ -114,12 +121,7 @@ def mto_patch(call: Call) -> Reply:
 def tenants_get(call: Call) -> Reply:
     """GET .../multiTenantOrganization/tenants: active and pending tenants [S92]."""
     items = [copy.deepcopy(t) for t in call.state.mto_tenants.values()]
-    chunk, next_link = odata.page(items, call.query, call.options.page_size, call.origin, call.path)
-    body: dict[str, Any] = {"@odata.context": context(call.version, f"{MTO_CONTEXT}/tenants")}
-    if next_link:
-        body["@odata.nextLink"] = next_link
-    body["value"] = chunk
-    return Reply(200, body)
+    return _collection(call, items, context(call.version, f"{MTO_CONTEXT}/tenants"))
 
 
 def tenants_post(call: Call) -> Reply:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import defaults
@@ -277,26 +277,21 @@ def load_state(data: Any) -> State:
         # A stored default is a modified one unless the file says otherwise.
         state.default = {**defaults.service_default(), "isServiceDefault": False, **default}
     for entry in _list(data, "partners"):
-        tenant = entry.get("tenantId")
-        if not isinstance(tenant, str) or not GUID_RE.match(tenant):
-            raise StateError(f"partner tenantId {tenant!r} is not a GUID")
-        key = tenant.lower()
-        if key in state.partners:
-            raise StateError(f"partner {tenant} appears twice")
+        key = _guid_key(entry, "tenantId", state.partners, "partner", "partner")
+        tenant = entry["tenantId"]
         sync = entry.pop("identitySynchronization", None)
         state.partners[key] = {**defaults.new_partner(key), **entry, "tenantId": key}
         if sync is not None:
             if not isinstance(sync, dict):
                 raise StateError(f"identitySynchronization of {tenant} must be an object")
             state.syncs[key] = {**defaults.new_sync(key), **sync, "tenantId": key}
-    for key, factory, attribute in (
+    _defaulted(
+        data,
+        state,
         ("authorizationPolicy", defaults.authorization_policy, "authorization"),
         ("emailAuthenticationMethodConfiguration", defaults.email_configuration, "email"),
         ("externalIdentitiesPolicy", defaults.external_identities_policy, "external_identities"),
-    ):
-        value = _object(data, key)
-        if value is not None:
-            setattr(state, attribute, {**factory(), **value})
+    )
     for entry in _list(data, "b2bManagementPolicies"):
         identifier = entry.get("id")
         if not isinstance(identifier, str) or not identifier:
@@ -305,21 +300,40 @@ def load_state(data: Any) -> State:
             raise StateError(f"b2bManagementPolicy {identifier} appears twice")
         state.b2b_policies[identifier] = entry
     for entry in _list(data, "tenantInformation"):
-        tenant = entry.get("tenantId")
-        if not isinstance(tenant, str) or not GUID_RE.match(tenant):
-            raise StateError(f"tenantInformation tenantId {tenant!r} is not a GUID")
-        if tenant.lower() in state.tenant_information:
-            raise StateError(f"tenantInformation {tenant} appears twice")
-        state.tenant_information[tenant.lower()] = entry
+        seen = state.tenant_information
+        seen[_guid_key(entry, "tenantId", seen, "tenantInformation", "tenantInformation")] = entry
     _load_mto(data, state)
     for entry in _list(data, "conditionalAccessPolicies"):
-        identifier = entry.get("id")
-        if not isinstance(identifier, str) or not GUID_RE.match(identifier):
-            raise StateError(f"conditionalAccessPolicy id {identifier!r} is not a GUID")
-        if identifier.lower() in state.conditional_access:
-            raise StateError(f"conditionalAccessPolicy {identifier} appears twice")
-        state.conditional_access[identifier.lower()] = entry
+        seen = state.conditional_access
+        name = "conditionalAccessPolicy"
+        seen[_guid_key(entry, "id", seen, name, name)] = entry
     return state
+
+
+def _guid_key(
+    entry: Mapping[str, Any], field: str, seen: Mapping[str, Any], name: str, repeated: str
+) -> str:
+    """The GUID ``entry[field]`` of one listed object, lowercased: the key it is stored under.
+    Raise `StateError` when it is no GUID or ``seen`` already holds it."""
+    value = entry.get(field)
+    if not isinstance(value, str) or not GUID_RE.match(value):
+        raise StateError(f"{name} {field} {value!r} is not a GUID")
+    if value.lower() in seen:
+        raise StateError(f"{repeated} {value} appears twice")
+    return value.lower()
+
+
+def _defaulted(
+    data: Mapping[str, Any],
+    state: State,
+    *table: tuple[str, Callable[[], dict[str, Any]], str],
+) -> None:
+    """Each singleton object of the file (key, its defaults, the `State` attribute) over its
+    defaults; an absent one keeps the state's default."""
+    for key, factory, attribute in table:
+        value = _object(data, key)
+        if value is not None:
+            setattr(state, attribute, {**factory(), **value})
 
 
 def _load_mto(data: Mapping[str, Any], state: State) -> None:
@@ -331,13 +345,13 @@ def _load_mto(data: Mapping[str, Any], state: State) -> None:
             raise StateError("'multiTenantOrganization.tenants' must be a list of JSON objects")
         state.mto = {**defaults.mto_inactive(), "state": "active", **mto}
         for entry in tenants:
-            tenant = entry.get("tenantId")
-            if not isinstance(tenant, str) or not GUID_RE.match(tenant):
-                raise StateError(f"multiTenantOrganization tenantId {tenant!r} is not a GUID")
-            if tenant.lower() in state.mto_tenants:
-                raise StateError(f"multiTenantOrganization tenant {tenant} appears twice")
-            state.mto_tenants[tenant.lower()] = {**defaults.mto_member(tenant), **entry}
-    for key, factory, attribute in (
+            seen = state.mto_tenants
+            name = "multiTenantOrganization"
+            key = _guid_key(entry, "tenantId", seen, name, f"{name} tenant")
+            seen[key] = {**defaults.mto_member(entry["tenantId"]), **entry}
+    _defaulted(
+        data,
+        state,
         (
             "multiTenantOrganizationPartnerConfigurationTemplate",
             defaults.mto_partner_template,
@@ -348,7 +362,4 @@ def _load_mto(data: Mapping[str, Any], state: State) -> None:
             defaults.mto_sync_template,
             "mto_sync_template",
         ),
-    ):
-        value = _object(data, key)
-        if value is not None:
-            setattr(state, attribute, {**factory(), **value})
+    )

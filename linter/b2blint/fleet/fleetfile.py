@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -223,21 +223,39 @@ def _path(
     return _inside(root, raw, document, (*where, "path"))
 
 
+_LIMITS = {"layer": MAX_LAYERS, "tenant": MAX_TENANTS}
+
+
+def _named_entries(
+    document: Document,
+    value: list[Any],
+    noun: str,
+    keys: frozenset[str],
+    seen: Mapping[str, object],
+) -> Iterator[tuple[int, tuple[PathSegment, ...], Mapping[str, Any], str]]:
+    """Each entry of the ``{noun}s`` list with its index, place and name, checked: at most
+    the limit of entries, each a mapping with only ``keys`` and a name not in ``seen``
+    (the caller adds each name to ``seen`` before taking the next entry)."""
+    key, limit = f"{noun}s", _LIMITS[noun]
+    if len(value) > limit:
+        raise error_at(document, (key,), f"more than {limit} {key}")
+    for index, raw in enumerate(value):
+        where: tuple[PathSegment, ...] = (key, index)
+        entry = _mapping(document, raw, where, f"a {noun}")
+        _unknown_keys(document, entry, keys, where)
+        name = _name(document, entry, where)
+        if name in seen:
+            raise error_at(document, (*where, "name"), f"{noun} '{name}' is declared twice")
+        yield index, where, entry, name
+
+
 def _layers(root: Path, document: Document, value: Any) -> dict[str, Layer]:
     layers: dict[str, Layer] = {}
     if value is None:
         return layers
     if not isinstance(value, list):
         raise error_at(document, ("layers",), "'layers' must be a list")
-    if len(value) > MAX_LAYERS:
-        raise error_at(document, ("layers",), f"more than {MAX_LAYERS} layers")
-    for index, raw in enumerate(value):
-        where: tuple[PathSegment, ...] = ("layers", index)
-        entry = _mapping(document, raw, where, "a layer")
-        _unknown_keys(document, entry, _LAYER_KEYS, where)
-        name = _name(document, entry, where)
-        if name in layers:
-            raise error_at(document, (*where, "name"), f"layer '{name}' is declared twice")
+    for index, where, entry, name in _named_entries(document, value, "layer", _LAYER_KEYS, layers):
         path = _path(root, document, entry, where)
         if not path.is_file():
             raise error_at(
@@ -305,17 +323,11 @@ def _tenants(
             ("tenants",) if value is not None else (),
             "'tenants' must be a non-empty list",
         )
-    if len(value) > MAX_TENANTS:
-        raise error_at(document, ("tenants",), f"more than {MAX_TENANTS} tenants")
     tenants: dict[str, FleetTenant] = {}
     paths: dict[str, str] = {}
-    for index, raw in enumerate(value):
-        where: tuple[PathSegment, ...] = ("tenants", index)
-        entry = _mapping(document, raw, where, "a tenant")
-        _unknown_keys(document, entry, _TENANT_KEYS, where)
-        name = _name(document, entry, where)
-        if name in tenants:
-            raise error_at(document, (*where, "name"), f"tenant '{name}' is declared twice")
+    for index, where, entry, name in _named_entries(
+        document, value, "tenant", _TENANT_KEYS, tenants
+    ):
         path = _path(root, document, entry, where)
         if not path.is_dir():
             raise error_at(

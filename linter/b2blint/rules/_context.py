@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
+from b2blint.diagnostics import Severity
 from b2blint.policy import conditional_access as ca
 from b2blint.policy.effective import resolve
-from b2blint.policy.model import ConditionalAccessPolicy, Partner, Policy
-from b2blint.rules._rule import Related
+from b2blint.policy.model import ConditionalAccessPolicy, Partner, Policy, Ref
+from b2blint.rules._rule import Finding, Related
 
 #: The external users whose access the cross-tenant settings decide, with their words.
 KINDS = {
@@ -199,3 +200,23 @@ def trust_related(
         elif owner is not None:
             related.append(Related(owner.ref, what))
     return tuple(related)
+
+
+def trust_finding(
+    policy: Policy,
+    item: ConditionalAccessPolicy,
+    found: Owners,
+    reached: Sequence[Reach],
+    *,
+    at: Ref,
+    message: str,
+) -> Finding:
+    """A CAX finding at ``at`` in ``item``: the reached owners' inbound trust as related
+    locations, and a warning rather than the rule's severity when ``item`` is report-only
+    (it blocks nobody yet)."""
+    return Finding(
+        at,
+        message,
+        trust_related(policy, found, reached, "the inbound trust that applies"),
+        severity=Severity.WARNING if item.state == ca.REPORT_ONLY else None,
+    )

@@ -36,6 +36,96 @@ class Control(NamedTuple):
     conflict: str = ""
 
 
+Needs = tuple[tuple[str, ...], ...]
+
+SCUBA_URL = "https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md"
+ZTA_TESTS = "https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
+
+
+def scuba(
+    number: str, *, title: str, requirement: str, graph_property: str, needs: Needs
+) -> Control:
+    """CISA SCuBA control ``MS.AAD.<number>`` (the Entra ID baseline, v1 of June 2023)."""
+    return Control(
+        id=f"MS.AAD.{number}",
+        profile="cisa-scuba",
+        title=title,
+        document="CISA SCuBA Secure Configuration Baseline for Microsoft Entra ID",
+        version=f"MS.AAD.{number}v1 (last modified June 2023)",
+        requirement=requirement,
+        url=SCUBA_URL,
+        graph_property=graph_property,
+        needs=needs,
+    )
+
+
+def cis_m365(
+    number: str, level: str, *, title: str, requirement: str, graph_property: str, needs: Needs
+) -> Control:
+    """CIS Microsoft 365 Foundations Benchmark v5.0.0 recommendation ``number`` (``level``)."""
+    return Control(
+        id=f"CIS.M365.{number}",
+        profile="cis-m365",
+        title=title,
+        document="CIS Microsoft 365 Foundations Benchmark",
+        version=f"v5.0.0, recommendation {number} ({level})",
+        requirement=requirement,
+        url="https://www.cisecurity.org/benchmark/microsoft_365",
+        graph_property=graph_property,
+        needs=needs,
+    )
+
+
+def cis_azure(
+    number: str, *, title: str, requirement: str, graph_property: str, needs: Needs
+) -> Control:
+    """CIS Microsoft Azure Foundations Benchmark v4.0.0 recommendation ``number``."""
+    return Control(
+        id=f"CIS.AZURE.{number}",
+        profile="cis-azure",
+        title=title,
+        document="CIS Microsoft Azure Foundations Benchmark",
+        version=f"v4.0.0, recommendation {number}",
+        requirement=requirement,
+        url="https://www.cisecurity.org/benchmark/azure",
+        graph_property=graph_property,
+        needs=needs,
+    )
+
+
+def eidsca(
+    code: str, *, title: str, requirement: str, graph_property: str, needs: Needs
+) -> Control:
+    """Maester EIDSCA test ``EIDSCA.<code>``."""
+    return Control(
+        id=f"EIDSCA.{code}",
+        profile="eidsca",
+        title=title,
+        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
+        version=f"EIDSCA.{code} as published in maester365/maester (website/docs/tests/eidsca)",
+        requirement=requirement,
+        url=f"https://maester.dev/docs/tests/EIDSCA.{code}",
+        graph_property=graph_property,
+        needs=needs,
+    )
+
+
+def zta(test: int, *, title: str, graph_property: str, needs: Needs, conflict: str = "") -> Control:
+    """Microsoft Zero Trust Assessment test ``test``; its title is its requirement."""
+    return Control(
+        id=f"ZTA.{test}",
+        profile="zta",
+        title=title,
+        document="Microsoft Zero Trust Assessment",
+        version=f"test {test} (microsoft/zerotrustassessment, Test-Assessment.{test}.ps1)",
+        requirement=title,
+        url=f"{ZTA_TESTS}Test-Assessment.{test}.ps1",
+        graph_property=graph_property,
+        needs=needs,
+        conflict=conflict,
+    )
+
+
 def tagged(message: str, controls: tuple[str, ...]) -> str:
     """``message`` with the control IDs, so text, JSON and SARIF all name them."""
     return f"{message} [{', '.join(controls)}]"

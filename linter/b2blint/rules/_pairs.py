@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from b2blint.diagnostics import Severity
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import Ref
 from b2blint.policy.pairs import Direction, Pair, Side
@@ -25,7 +26,7 @@ from b2blint.policy.targets import (
     target_key,
     targets,
 )
-from b2blint.rules._rule import Finding, Related
+from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 #: The error a user meets when the home tenant's outbound setting blocks (reference-error-codes,
 #: [S42]): "NotAllowedByOutboundPolicyTenant - The user's administrator has set an outbound
@@ -106,6 +107,36 @@ def one_side_blocks(
         ):
             continue
         yield from _direction(direction, inbound=inbound, outbound=outbound, noun=noun)
+
+
+def one_side_blocks_rule(
+    *,
+    id: str,
+    name: str,
+    summary: str,
+    doc: str,
+    inbound: str,
+    outbound: str,
+    noun: str,
+    cross_cloud: bool = True,
+) -> Rule:
+    """A PAIR rule that runs `one_side_blocks` on one pair of settings (PAIR001, PAIR002)."""
+
+    def check(pair: Pair, ctx: Context) -> Iterator[Finding]:
+        yield from one_side_blocks(
+            pair, inbound=inbound, outbound=outbound, noun=noun, cross_cloud=cross_cloud
+        )
+
+    return Rule(
+        id=id,
+        name=name,
+        severity=Severity.ERROR,
+        summary=summary,
+        doc=doc,
+        visits=Visit.PAIR,
+        check=check,
+        prevents=(OUTBOUND_ERROR, INBOUND_ERROR),
+    )
 
 
 def _direction(

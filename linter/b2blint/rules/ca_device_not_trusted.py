@@ -50,7 +50,7 @@ from b2blint.rules._context import (
     live_policies,
     owners,
     reaches,
-    trust_related,
+    trust_finding,
     who,
 )
 from b2blint.rules._rule import Context, Finding, Rule, Visit
@@ -89,12 +89,7 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
             "trust the partner's device claims or exclude external users from the policy"
         )
         ref = item.ref.child("grantControls", "builtInControls", controls.index(devices[0]))
-        yield Finding(
-            ref,
-            message,
-            trust_related(policy, found, blocked, "the inbound trust that applies"),
-            severity=Severity.WARNING if report_only else None,
-        )
+        yield trust_finding(policy, item, found, blocked, at=ref, message=message)
 
 
 RULE = Rule(

@@ -43,7 +43,7 @@ from b2blint.rules._context import (
     live_policies,
     owners,
     reaches,
-    trust_related,
+    trust_finding,
     who,
 )
 from b2blint.rules._rule import Context, Finding, Rule, Visit
@@ -69,14 +69,13 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         untrusted = [r for r in reaches(policy, item, found, GUEST_KINDS) if not r.trust.mfa]
         if not untrusted:
             continue
-        yield Finding(
-            ref,
+        message = (
             f"Conditional Access policy '{item.display_name}' requires MFA of "
             f"{kinds_text(untrusted)} of {who(found, untrusted)}, whose MFA is not trusted: they "
             "must register and do MFA in this tenant as well as at home; trust their MFA "
-            "(inboundTrust.isMfaAccepted: true) if their home tenant requires it",
-            trust_related(policy, found, untrusted, "the inbound trust that applies"),
+            "(inboundTrust.isMfaAccepted: true) if their home tenant requires it"
         )
+        yield trust_finding(policy, item, found, untrusted, at=ref, message=message)
 
 
 RULE = Rule(

@@ -48,7 +48,7 @@ from b2blint.rules._context import (
     live_policies,
     owners,
     reaches,
-    trust_related,
+    trust_finding,
     who,
 )
 from b2blint.rules._rule import Context, Finding, Rule, Visit
@@ -96,11 +96,13 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
             f"{'going to be ' if report_only else ''}blocked; trust their MFA "
             "(inboundTrust.isMfaAccepted) or require a strength they can meet"
         )
-        yield Finding(
-            item.ref.child("grantControls", "authenticationStrength", key=True),
-            message,
-            trust_related(policy, found, blocked, "the inbound trust that applies"),
-            severity=Severity.WARNING if report_only else None,
+        yield trust_finding(
+            policy,
+            item,
+            found,
+            blocked,
+            at=item.ref.child("grantControls", "authenticationStrength", key=True),
+            message=message,
         )
 
 

@@ -50,10 +50,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from b2blint.diagnostics import Severity
 from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, blocks_everything, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule
+from b2blint.rules._controls import blocks_everything, ref_at, tagged, value_at, zta
+from b2blint.rules._rule import Context, Finding
 
 SETTINGS = ("b2bCollaborationOutbound", "b2bDirectConnectOutbound")
 CONFLICT = (
@@ -63,15 +63,9 @@ CONFLICT = (
 )
 
 CONTROLS = (
-    Control(
-        id="ZTA.21790",
-        profile="zta",
+    zta(
+        21790,
         title="Outbound cross-tenant access settings are configured",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21790 (microsoft/zerotrustassessment, Test-Assessment.21790.ps1)",
-        requirement="Outbound cross-tenant access settings are configured",
-        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
-        "Test-Assessment.21790.ps1",
         graph_property="crossTenantAccessPolicy/default b2bCollaborationOutbound, "
         "b2bDirectConnectOutbound",
         needs=tuple(("default", name) for name in SETTINGS),
@@ -103,13 +97,11 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL008",
     name="default-outbound-blocked",
-    severity=Severity.ERROR,
     summary="Default outbound B2B access must block everyone (ZTA 21790; conflicts with XTA002).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

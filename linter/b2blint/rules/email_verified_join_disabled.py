@@ -25,24 +25,16 @@ Set `allowEmailVerifiedUsersToJoinOrganization: false`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import eidsca
 
 PATH = ("authorizationPolicy", "allowEmailVerifiedUsersToJoinOrganization")
 
 CONTROLS = (
-    Control(
-        id="EIDSCA.AP06",
-        profile="eidsca",
+    eidsca(
+        "AP06",
         title="Default Authorization Settings - User can join the tenant by email validation",
-        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
-        version="EIDSCA.AP06 as published in maester365/maester (website/docs/tests/eidsca)",
         requirement="Setting allowEmailVerifiedUsersToJoinOrganization, Recommended Value 'false'",
-        url="https://maester.dev/docs/tests/EIDSCA.AP06",
         graph_property="authorizationPolicy.allowEmailVerifiedUsersToJoinOrganization",
         needs=(PATH,),
     ),
@@ -50,28 +42,22 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, value = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or value is False:
-        return
-    yield Finding(
-        at,
-        tagged(
-            "allowEmailVerifiedUsersToJoinOrganization is not false: anyone with a mailbox in a "
-            "verified domain can join the tenant by email verification; set it to false",
-            IDS,
-        ),
-    )
+check = setting_check(
+    PATH,
+    lambda value: value is False,
+    lambda value: (
+        "allowEmailVerifiedUsersToJoinOrganization is not false: anyone with a "
+        "mailbox in a verified domain can join the tenant by email verification; set it to false"
+    ),
+    IDS,
+)
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL006",
     name="email-verified-join-disabled",
-    severity=Severity.ERROR,
     summary="Users must not join the tenant by email verification (EIDSCA AP06).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

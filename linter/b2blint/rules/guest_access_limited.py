@@ -37,39 +37,28 @@ Set `guestUserRoleId` to `10dae51f-b6af-4016-8d66-8c2a99b929b3` (limited) or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import cis_m365, scuba
 
 GUEST_ROLE = "10dae51f-b6af-4016-8d66-8c2a99b929b3"
 RESTRICTED_GUEST_ROLE = "2af84b1e-32c8-42b7-82bc-daa82404023b"
 PATH = ("authorizationPolicy", "guestUserRoleId")
 
 CONTROLS = (
-    Control(
-        id="MS.AAD.8.1",
-        profile="cisa-scuba",
+    scuba(
+        "8.1",
         title="Guest users have limited or restricted access to directory objects",
-        document="CISA SCuBA Secure Configuration Baseline for Microsoft Entra ID",
-        version="MS.AAD.8.1v1 (last modified June 2023)",
         requirement="Guest users SHOULD have limited or restricted access to Microsoft Entra "
         "ID directory objects.",
-        url="https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md",
         graph_property="authorizationPolicy.guestUserRoleId",
         needs=(PATH,),
     ),
-    Control(
-        id="CIS.M365.5.1.6.2",
-        profile="cis-m365",
+    cis_m365(
+        "5.1.6.2",
+        "L1",
         title="Ensure that guest user access is restricted",
-        document="CIS Microsoft 365 Foundations Benchmark",
-        version="v5.0.0, recommendation 5.1.6.2 (L1)",
         requirement="The recommended state is at least Guest users have limited access to "
         "properties and memberships of directory objects or more restrictive.",
-        url="https://www.cisecurity.org/benchmark/microsoft_365",
         graph_property="authorizationPolicy.guestUserRoleId",
         needs=(PATH,),
     ),
@@ -77,29 +66,26 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, role = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or not isinstance(role, str):
-        return
-    if role.lower() not in {GUEST_ROLE, RESTRICTED_GUEST_ROLE}:
-        yield Finding(
-            at,
-            tagged(
-                f"guestUserRoleId {role} gives guests more than limited access to directory "
-                f"objects; use {GUEST_ROLE} (limited) or {RESTRICTED_GUEST_ROLE} (restricted)",
-                IDS,
-            ),
-        )
+def _limited(role: object) -> bool:
+    return not isinstance(role, str) or role.lower() in {GUEST_ROLE, RESTRICTED_GUEST_ROLE}
 
 
-RULE = Rule(
+check = setting_check(
+    PATH,
+    _limited,
+    lambda role: (
+        f"guestUserRoleId {role} gives guests more than limited access to directory "
+        f"objects; use {GUEST_ROLE} (limited) or {RESTRICTED_GUEST_ROLE} (restricted)"
+    ),
+    IDS,
+)
+
+
+RULE = baseline_rule(
     id="BSL001",
     name="guest-access-limited",
-    severity=Severity.ERROR,
     summary="Guests must have limited or restricted directory access (MS.AAD.8.1, CIS 5.1.6.2).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

@@ -36,51 +36,33 @@ Set `guestUserRoleId: 2af84b1e-32c8-42b7-82bc-daa82404023b`. Microsoft notes som
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import cis_azure, eidsca, zta
 
 RESTRICTED_GUEST_ROLE = "2af84b1e-32c8-42b7-82bc-daa82404023b"
 PATH = ("authorizationPolicy", "guestUserRoleId")
 PROPERTY = "authorizationPolicy.guestUserRoleId"
 
 CONTROLS = (
-    Control(
-        id="CIS.AZURE.6.15",
-        profile="cis-azure",
+    cis_azure(
+        "6.15",
         title="Guest users access restrictions set to restricted to their own directory objects",
-        document="CIS Microsoft Azure Foundations Benchmark",
-        version="v4.0.0, recommendation 6.15",
         requirement="Ensure that 'Guest users access restrictions' is set to 'Guest user access "
         "is restricted to properties and memberships of their own directory objects'",
-        url="https://www.cisecurity.org/benchmark/azure",
         graph_property=PROPERTY,
         needs=(PATH,),
     ),
-    Control(
-        id="EIDSCA.AP07",
-        profile="eidsca",
+    eidsca(
+        "AP07",
         title="Default Authorization Settings - Guest user access",
-        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
-        version="EIDSCA.AP07 as published in maester365/maester (website/docs/tests/eidsca)",
         requirement="Setting guestUserRoleId, Recommended Value "
         "'2af84b1e-32c8-42b7-82bc-daa82404023b'",
-        url="https://maester.dev/docs/tests/EIDSCA.AP07",
         graph_property=PROPERTY,
         needs=(PATH,),
     ),
-    Control(
-        id="ZTA.21792",
-        profile="zta",
+    zta(
+        21792,
         title="Guests have restricted access to directory objects",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21792 (microsoft/zerotrustassessment, Test-Assessment.21792.ps1)",
-        requirement="Guests have restricted access to directory objects",
-        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
-        "Test-Assessment.21792.ps1",
         graph_property=PROPERTY,
         needs=(PATH,),
     ),
@@ -88,29 +70,26 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, role = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or not isinstance(role, str):
-        return
-    if role.lower() != RESTRICTED_GUEST_ROLE:
-        yield Finding(
-            at,
-            tagged(
-                f"guestUserRoleId {role} is not Restricted Guest User; these baselines want "
-                f"{RESTRICTED_GUEST_ROLE} (guests see only their own directory objects)",
-                IDS,
-            ),
-        )
+def _restricted(role: object) -> bool:
+    return not isinstance(role, str) or role.lower() == RESTRICTED_GUEST_ROLE
 
 
-RULE = Rule(
+check = setting_check(
+    PATH,
+    _restricted,
+    lambda role: (
+        f"guestUserRoleId {role} is not Restricted Guest User; these baselines want "
+        f"{RESTRICTED_GUEST_ROLE} (guests see only their own directory objects)"
+    ),
+    IDS,
+)
+
+
+RULE = baseline_rule(
     id="BSL002",
     name="guest-access-restricted",
-    severity=Severity.ERROR,
     summary="Guests must have restricted directory access (CIS Azure 6.15, EIDSCA AP07, ZTA).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

@@ -41,50 +41,35 @@ who approve guests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import cis_azure, cis_m365, scuba
 
 PATH = ("authorizationPolicy", "allowInvitesFrom")
 PROPERTY = "authorizationPolicy.allowInvitesFrom"
 WANTED = "adminsAndGuestInviters"
 
 CONTROLS = (
-    Control(
-        id="MS.AAD.8.2",
-        profile="cisa-scuba",
+    scuba(
+        "8.2",
         title="Only users with the Guest Inviter role can invite guest users",
-        document="CISA SCuBA Secure Configuration Baseline for Microsoft Entra ID",
-        version="MS.AAD.8.2v1 (last modified June 2023)",
         requirement="Only users with the Guest Inviter role SHOULD be able to invite guest users.",
-        url="https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md",
         graph_property=PROPERTY,
         needs=(PATH,),
     ),
-    Control(
-        id="CIS.M365.5.1.6.3",
-        profile="cis-m365",
+    cis_m365(
+        "5.1.6.3",
+        "L2",
         title="Ensure guest user invitations are limited to the Guest Inviter role",
-        document="CIS Microsoft 365 Foundations Benchmark",
-        version="v5.0.0, recommendation 5.1.6.3 (L2)",
         requirement="The recommended state for guest invite restrictions is Only users assigned "
         "to specific admin roles can invite guest users.",
-        url="https://www.cisecurity.org/benchmark/microsoft_365",
         graph_property=PROPERTY,
         needs=(PATH,),
     ),
-    Control(
-        id="CIS.AZURE.6.16",
-        profile="cis-azure",
+    cis_azure(
+        "6.16",
         title="Guest invite restrictions set to specific admin roles",
-        document="CIS Microsoft Azure Foundations Benchmark",
-        version="v4.0.0, recommendation 6.16",
         requirement="Ensure that 'Guest invite restrictions' is set to 'Only users assigned to "
         "specific admin roles can invite guest users'",
-        url="https://www.cisecurity.org/benchmark/azure",
         graph_property=PROPERTY,
         needs=(PATH,),
     ),
@@ -92,28 +77,22 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, value = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or value == WANTED:
-        return
-    yield Finding(
-        at,
-        tagged(
-            f"allowInvitesFrom is '{value}'; these baselines want '{WANTED}' (only admins and "
-            "users with the Guest Inviter role can invite guests)",
-            IDS,
-        ),
-    )
+check = setting_check(
+    PATH,
+    lambda value: value == WANTED,
+    lambda value: (
+        f"allowInvitesFrom is '{value}'; these baselines want '{WANTED}' (only admins "
+        "and users with the Guest Inviter role can invite guests)"
+    ),
+    IDS,
+)
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL003",
     name="guest-invites-admins-only",
-    severity=Severity.ERROR,
     summary="Only admins and Guest Inviters may invite (MS.AAD.8.2, CIS 5.1.6.3, CIS Azure 6.16).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

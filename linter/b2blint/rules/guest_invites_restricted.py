@@ -27,26 +27,18 @@ Set `allowInvitesFrom: adminsAndGuestInviters` (or `none` to stop invitations al
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import eidsca
 
 PATH = ("authorizationPolicy", "allowInvitesFrom")
 ACCEPTED = ("adminsAndGuestInviters", "none")
 
 CONTROLS = (
-    Control(
-        id="EIDSCA.AP04",
-        profile="eidsca",
+    eidsca(
+        "AP04",
         title="Default Authorization Settings - Guest invite restrictions",
-        document="Maester EIDSCA (Entra ID Security Config Analyzer) tests",
-        version="EIDSCA.AP04 as published in maester365/maester (website/docs/tests/eidsca)",
         requirement="Setting allowInvitesFrom, Recommended Value 'adminsAndGuestInviters' "
         "(the test passes 'adminsAndGuestInviters' or 'none')",
-        url="https://maester.dev/docs/tests/EIDSCA.AP04",
         graph_property="authorizationPolicy.allowInvitesFrom",
         needs=(PATH,),
     ),
@@ -54,27 +46,21 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, value = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or value in ACCEPTED:
-        return
-    yield Finding(
-        at,
-        tagged(
-            f"allowInvitesFrom is '{value}'; EIDSCA wants 'adminsAndGuestInviters' (or 'none')",
-            IDS,
-        ),
-    )
+check = setting_check(
+    PATH,
+    lambda value: value in ACCEPTED,
+    lambda value: (
+        f"allowInvitesFrom is '{value}'; EIDSCA wants 'adminsAndGuestInviters' (or 'none')"
+    ),
+    IDS,
+)
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL004",
     name="guest-invites-restricted",
-    severity=Severity.ERROR,
     summary="Invitations limited to admins and Guest Inviters, or off (EIDSCA AP04).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

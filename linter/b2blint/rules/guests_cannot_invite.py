@@ -23,25 +23,15 @@ Set `allowInvitesFrom` to `adminsAndGuestInviters` (what CISA and CIS ask, BSL00
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import zta
 
 PATH = ("authorizationPolicy", "allowInvitesFrom")
 
 CONTROLS = (
-    Control(
-        id="ZTA.21791",
-        profile="zta",
+    zta(
+        21791,
         title="Guests can't invite other guests",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21791 (microsoft/zerotrustassessment, Test-Assessment.21791.ps1)",
-        requirement="Guests can't invite other guests",
-        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
-        "Test-Assessment.21791.ps1",
         graph_property="authorizationPolicy.allowInvitesFrom",
         needs=(PATH,),
     ),
@@ -49,28 +39,22 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, value = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or value != "everyone":
-        return
-    yield Finding(
-        at,
-        tagged(
-            "allowInvitesFrom is 'everyone': guests can invite other guests; use "
-            "'adminsAndGuestInviters'",
-            IDS,
-        ),
-    )
+check = setting_check(
+    PATH,
+    lambda value: value != "everyone",
+    lambda value: (
+        "allowInvitesFrom is 'everyone': guests can invite other guests; use "
+        "'adminsAndGuestInviters'"
+    ),
+    IDS,
+)
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL005",
     name="guests-cannot-invite",
-    severity=Severity.ERROR,
     summary="Guests must not be able to invite guests (ZTA 21791).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

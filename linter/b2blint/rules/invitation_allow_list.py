@@ -43,58 +43,40 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from b2blint.diagnostics import Severity
 from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, tagged
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule
+from b2blint.rules._controls import cis_m365, scuba, tagged, zta
+from b2blint.rules._rule import Context, Finding
 
 SECTION = "invitationDomains"
 PROPERTY = "b2bManagementPolicy InvitationsAllowedAndBlockedDomainsPolicy.AllowedDomains"
-ZTA_TESTS = "https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
 
 CONTROLS = (
-    Control(
-        id="MS.AAD.8.3",
-        profile="cisa-scuba",
+    scuba(
+        "8.3",
         title="Guest invites only to authorized external domains",
-        document="CISA SCuBA Secure Configuration Baseline for Microsoft Entra ID",
-        version="MS.AAD.8.3v1 (last modified June 2023)",
         requirement="Guest invites SHOULD only be allowed to specific external domains that have "
         "been authorized by the agency for legitimate business purposes.",
-        url="https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md",
         graph_property=PROPERTY,
         needs=((SECTION,),),
     ),
-    Control(
-        id="CIS.M365.5.1.6.1",
-        profile="cis-m365",
+    cis_m365(
+        "5.1.6.1",
+        "L2",
         title="Ensure that collaboration invitations are sent to allowed domains only",
-        document="CIS Microsoft 365 Foundations Benchmark",
-        version="v5.0.0, recommendation 5.1.6.1 (L2)",
         requirement="Ensure that collaboration invitations are sent to allowed domains only",
-        url="https://www.cisecurity.org/benchmark/microsoft_365",
         graph_property=PROPERTY,
         needs=((SECTION,),),
     ),
-    Control(
-        id="ZTA.21822",
-        profile="zta",
+    zta(
+        21822,
         title="Guest access is limited to approved tenants",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21822 (microsoft/zerotrustassessment, Test-Assessment.21822.ps1)",
-        requirement="Guest access is limited to approved tenants",
-        url=ZTA_TESTS + "Test-Assessment.21822.ps1",
         graph_property=PROPERTY,
         needs=((SECTION,),),
     ),
-    Control(
-        id="ZTA.21874",
-        profile="zta",
+    zta(
+        21874,
         title="Allow/Deny lists of domains to restrict external collaboration are configured",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21874 (microsoft/zerotrustassessment, Test-Assessment.21874.ps1)",
-        requirement="Allow/Deny lists of domains to restrict external collaboration are configured",
-        url=ZTA_TESTS + "Test-Assessment.21874.ps1",
         graph_property=PROPERTY,
         needs=((SECTION,),),
     ),
@@ -125,13 +107,11 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL007",
     name="invitation-allow-list",
-    severity=Severity.ERROR,
     summary="Guest invitations only to an allow list of domains (MS.AAD.8.3, CIS 5.1.6.1, ZTA).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )

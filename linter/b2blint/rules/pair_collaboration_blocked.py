@@ -55,30 +55,14 @@ same thing. If the difference is deliberate, suppress the finding with the reaso
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from b2blint.rules._pairs import one_side_blocks_rule
 
-from b2blint.diagnostics import Severity
-from b2blint.policy.pairs import Pair
-from b2blint.rules._pairs import INBOUND_ERROR, OUTBOUND_ERROR, one_side_blocks
-from b2blint.rules._rule import Context, Finding, Rule, Visit
-
-
-def check(pair: Pair, ctx: Context) -> Iterator[Finding]:
-    yield from one_side_blocks(
-        pair,
-        inbound="b2bCollaborationInbound",
-        outbound="b2bCollaborationOutbound",
-        noun="B2B collaboration",
-    )
-
-
-RULE = Rule(
+RULE = one_side_blocks_rule(
     id="PAIR001",
     name="pair-collaboration-blocked",
-    severity=Severity.ERROR,
     summary="One fleet tenant allows B2B collaboration with another that blocks it entirely.",
     doc=__doc__ or "",
-    visits=Visit.PAIR,
-    check=check,
-    prevents=(OUTBOUND_ERROR, INBOUND_ERROR),
+    inbound="b2bCollaborationInbound",
+    outbound="b2bCollaborationOutbound",
+    noun="B2B collaboration",
 )

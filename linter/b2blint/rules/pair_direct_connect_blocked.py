@@ -54,31 +54,15 @@ finding with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from b2blint.rules._pairs import one_side_blocks_rule
 
-from b2blint.diagnostics import Severity
-from b2blint.policy.pairs import Pair
-from b2blint.rules._pairs import INBOUND_ERROR, OUTBOUND_ERROR, one_side_blocks
-from b2blint.rules._rule import Context, Finding, Rule, Visit
-
-
-def check(pair: Pair, ctx: Context) -> Iterator[Finding]:
-    yield from one_side_blocks(
-        pair,
-        inbound="b2bDirectConnectInbound",
-        outbound="b2bDirectConnectOutbound",
-        noun="B2B direct connect",
-        cross_cloud=False,
-    )
-
-
-RULE = Rule(
+RULE = one_side_blocks_rule(
     id="PAIR002",
     name="pair-direct-connect-blocked",
-    severity=Severity.ERROR,
     summary="One fleet tenant allows B2B direct connect with another that does not allow it back.",
     doc=__doc__ or "",
-    visits=Visit.PAIR,
-    check=check,
-    prevents=(OUTBOUND_ERROR, INBOUND_ERROR),
+    inbound="b2bDirectConnectInbound",
+    outbound="b2bDirectConnectOutbound",
+    noun="B2B direct connect",
+    cross_cloud=False,
 )

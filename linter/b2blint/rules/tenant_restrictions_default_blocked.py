@@ -28,25 +28,15 @@ tenants you trust per partner.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from b2blint.diagnostics import Severity
-from b2blint.policy.model import Policy
-from b2blint.rules._controls import Control, blocks_everything, ref_at, tagged, value_at
-from b2blint.rules._rule import Context, Finding, Rule, Visit
+from b2blint.rules._baseline import baseline_rule, setting_check
+from b2blint.rules._controls import blocks_everything, zta
 
 PATH = ("default", "tenantRestrictions")
 
 CONTROLS = (
-    Control(
-        id="ZTA.21793",
-        profile="zta",
+    zta(
+        21793,
         title="Tenant restrictions v2 policy is configured",
-        document="Microsoft Zero Trust Assessment",
-        version="test 21793 (microsoft/zerotrustassessment, Test-Assessment.21793.ps1)",
-        requirement="Tenant restrictions v2 policy is configured",
-        url="https://github.com/microsoft/zerotrustassessment/blob/main/src/powershell/tests/"
-        "Test-Assessment.21793.ps1",
         graph_property="crossTenantAccessPolicy/default tenantRestrictions",
         needs=(PATH,),
     ),
@@ -54,28 +44,23 @@ CONTROLS = (
 IDS = tuple(control.id for control in CONTROLS)
 
 
-def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
-    present, value = value_at(policy, PATH)
-    at = ref_at(policy, PATH)
-    if not present or at is None or blocks_everything(value):
-        return
-    yield Finding(
-        at.at_key(),
-        tagged(
-            "default tenantRestrictions do not block all users and all applications; block "
-            "them by default and allow trusted tenants per partner",
-            IDS,
-        ),
-    )
+check = setting_check(
+    PATH,
+    blocks_everything,
+    lambda value: (
+        "default tenantRestrictions do not block all users and all applications; "
+        "block them by default and allow trusted tenants per partner"
+    ),
+    IDS,
+    at_key=True,
+)
 
 
-RULE = Rule(
+RULE = baseline_rule(
     id="BSL009",
     name="tenant-restrictions-default-blocked",
-    severity=Severity.ERROR,
     summary="Tenant restrictions v2 default must block everything (ZTA 21793).",
     doc=__doc__ or "",
-    visits=Visit.POLICY,
     check=check,
     controls=IDS,
 )
