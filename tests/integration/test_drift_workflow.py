@@ -29,6 +29,7 @@ from tests.integration._checkout import ROOT, clean_env
 from tests.integration._cli import check_invocation
 from tests.integration._workflows import (
     GitHubStub,
+    actionlint,
     assert_zizmor_clean,
     check_jsonschema,
     harness,
@@ -59,6 +60,10 @@ def test_valid_for_github() -> None:
 
 def test_zizmor_reports_nothing_offline() -> None:
     assert_zizmor_clean(WORKFLOW)
+
+
+def test_actionlint_accepts_the_workflow() -> None:
+    actionlint(WORKFLOW, "actionlint is not installed (pip install -e '.[test]' installs it)")
 
 
 def test_every_b2blint_command_parses_with_the_real_cli() -> None:
