@@ -140,22 +140,22 @@ def _profile_rules(names: Sequence[str]) -> frozenset[str]:
 
 
 def _exact(key: str) -> str | None:
-    from b2blint.rules import find_rule
+    from b2blint.rules import rule_info  # the catalog's table: no rule module is imported
 
-    rule = find_rule(key)
+    rule = rule_info(key)
     return rule.id if rule is not None else None
 
 
 def resolve_selector(key: str) -> frozenset[str] | None:
     """The rule IDs a selector means: an ID, a name, or an ID prefix (``XTA``, ``XTA00``)."""
-    from b2blint.rules import ALL_RULES
+    from b2blint.rules import CATALOG
 
     exact = _exact(key)
     if exact is not None:
         return frozenset({exact})
     if _PREFIX.fullmatch(key):
         prefix = key.upper()
-        ids = frozenset(rule.id for rule in ALL_RULES if rule.id.startswith(prefix))
+        ids = frozenset(rule.id for rule in CATALOG if rule.id.startswith(prefix))
         if ids:
             return ids
     return None
