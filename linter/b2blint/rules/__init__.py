@@ -15,7 +15,6 @@ reused; a renamed rule keeps its old name in `REDIRECTS`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from importlib import import_module
 from typing import overload
 
 from b2blint.diagnostics import Severity
@@ -100,7 +99,8 @@ def load_rule(info: RuleInfo) -> Rule:
     """The `Rule` of a catalog entry (its module imported on first use)."""
     rule = _LOADED.get(info.id)
     if rule is None:
-        rule = _LOADED[info.id] = import_module(info.module).RULE
+        # __import__ (not importlib.import_module): `python -X importtime` then lists it.
+        rule = _LOADED[info.id] = __import__(info.module, fromlist=("RULE",)).RULE
     return rule
 
 
