@@ -344,3 +344,14 @@ def test_error_type_is_usage() -> None:
     with pytest.raises(B2BLintError) as caught:
         Config().with_command_line(["nope"])
     assert caught.value.exit_code == 2
+
+
+def test_name_bytes_written_out_are_the_encoded_name() -> None:
+    """`_has_table` looks for these bytes before parsing a pyproject.toml (written out so that
+    no UTF-16 codec is loaded at import)."""
+    from b2blint.lint.config import _NAME_ENCODINGS
+
+    assert (
+        tuple("b2blint".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+        == _NAME_ENCODINGS
+    )

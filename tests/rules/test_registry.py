@@ -96,3 +96,30 @@ def test_rule_doc_has_the_four_headings_in_order(rule: Rule) -> None:
 def test_rule_has_bad_and_good_fixtures(rule: Rule) -> None:
     assert case_path(rule.id, "bad").exists()
     assert case_path(rule.id, "good").exists()
+
+
+def test_catalog_entries_agree_with_their_modules() -> None:
+    """The lint decides from `CATALOG` which modules to import: each entry must say what the
+    module's `RULE` says (ID, name, severity, visits), in the same order as `ALL_RULES`."""
+    from b2blint.rules import CATALOG
+    from b2blint.rules._mto import MTO_KEY
+    from b2blint.rules._rule import NEEDS_CONTEXT
+
+    modules = _rule_modules()
+    assert len(CATALOG) == len(modules)
+    for info in CATALOG:
+        rule = modules[info.module.rsplit(".", 1)[1]].RULE  # type: ignore[attr-defined]
+        assert (info.id, info.name, info.severity, info.visits) == (
+            rule.id,
+            rule.name,
+            rule.severity,
+            rule.visits,
+        )
+    assert [info.id for info in CATALOG] == [rule.id for rule in ALL_RULES]
+    # What a rule needs is skipped without it: only the rules that read nothing else.
+    needs = {info.id: info.needs for info in CATALOG if info.needs}
+    assert needs == {
+        **{f"CAX00{n}": NEEDS_CONTEXT for n in range(1, 6)},
+        "MTO001": MTO_KEY,
+        "MTO002": MTO_KEY,
+    }

@@ -140,22 +140,22 @@ def _profile_rules(names: Sequence[str]) -> frozenset[str]:
 
 
 def _exact(key: str) -> str | None:
-    from b2blint.rules import find_rule
+    from b2blint.rules import rule_info  # the catalog's table: no rule module is imported
 
-    rule = find_rule(key)
+    rule = rule_info(key)
     return rule.id if rule is not None else None
 
 
 def resolve_selector(key: str) -> frozenset[str] | None:
     """The rule IDs a selector means: an ID, a name, or an ID prefix (``XTA``, ``XTA00``)."""
-    from b2blint.rules import ALL_RULES
+    from b2blint.rules import CATALOG
 
     exact = _exact(key)
     if exact is not None:
         return frozenset({exact})
     if _PREFIX.fullmatch(key):
         prefix = key.upper()
-        ids = frozenset(rule.id for rule in ALL_RULES if rule.id.startswith(prefix))
+        ids = frozenset(rule.id for rule in CATALOG if rule.id.startswith(prefix))
         if ids:
             return ids
     return None
@@ -180,8 +180,12 @@ def find_config_file(start: Path | None = None) -> Path | None:
     return None
 
 
-_NAME_ENCODINGS = tuple(
-    "b2blint".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+#: "b2blint" in UTF-8, UTF-16-LE and UTF-16-BE, written out: encoding it at import loaded the
+#: two UTF-16 codecs on every run (0.5 ms); tests/lint/test_config.py checks the bytes.
+_NAME_ENCODINGS = (
+    b"b2blint",
+    b"b\x002\x00b\x00l\x00i\x00n\x00t\x00",
+    b"\x00b\x002\x00b\x00l\x00i\x00n\x00t",
 )
 
 
@@ -260,7 +264,7 @@ class _Source:
             try:
                 data: Any = _toml_loads(self.text)
             except ValueError as error:
-                huge = _HUGE_INTEGER.search(self.text)
+                huge = re.search(_HUGE_INTEGER, self.text)
                 if "digits" in str(error) and huge is not None:  # Python's int-string limit
                     raise self.error_at(
                         _position_of(self.text, huge.start()),
@@ -303,7 +307,7 @@ class _Source:
 #: Deepest bracket nesting accepted in a TOML config (the config itself needs 3 levels):
 #: tomllib recurses per level and fails with RecursionError near 1,000 (F30).
 MAX_TOML_DEPTH = 100
-_HUGE_INTEGER = re.compile(r"[0-9][0-9_]{4299,}")
+_HUGE_INTEGER = r"[0-9][0-9_]{4299,}"  # patterns of error paths: compiled when first used
 
 
 def _position_of(text: str, index: int) -> Position:
@@ -349,11 +353,11 @@ def _too_deep(text: str) -> Position | None:
     return None
 
 
-_TOML_POSITION = re.compile(r"^(?P<message>.*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_TOML_POSITION = r"^(?P<message>.*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)$"
 
 
 def _toml_error(text: str) -> tuple[int, int, str]:
-    match = _TOML_POSITION.match(text)
+    match = re.match(_TOML_POSITION, text)
     if match is None:
         return 1, 1, f"invalid TOML: {text}"
     message = match.group("message")

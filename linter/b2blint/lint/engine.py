@@ -34,8 +34,17 @@ from b2blint.policy.model import (
     is_test_document,
     iter_b2b_settings,
 )
-from b2blint.rules import ALL_RULES, find_rule
-from b2blint.rules._rule import Context, Finding, Related, Rule, SettingVisit, Visit
+from b2blint.rules import ALL_RULES, CATALOG, load_rule, rule_info
+from b2blint.rules._rule import (
+    NEEDS_CONTEXT,
+    Context,
+    Finding,
+    Related,
+    Rule,
+    RuleInfo,
+    SettingVisit,
+    Visit,
+)
 
 #: Objects left alive by a lint run (the collector's young-generation count) above which they
 #: are frozen out of the collector's sight at the end (`_collector_paused`); a lint of
@@ -66,7 +75,7 @@ class LintResult(NamedTuple):
 
 
 def _diagnostic(rule_id: str, config: Config, location: Location, message: str) -> Diagnostic:
-    rule = find_rule(rule_id)
+    rule = rule_info(rule_id)
     if rule is None:  # pragma: no cover - a programming error caught by test_registry
         raise KeyError(rule_id)
     return Diagnostic(
@@ -206,7 +215,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _conflict_diagnostics(policy: Policy, config: Config) -> list[Diagnostic]:
-    rule = find_rule("SCH005")
+    rule = rule_info("SCH005")
     assert rule is not None
     severity = config.severity(rule.id, rule.severity)
     firsts: dict[int, Location] = {}  # a partner copied 100,000 times is looked up once
@@ -329,17 +338,19 @@ def lint_documents(
     tests = [document for document in trusted if is_test_document(document)]
     policy = build_policy([document for document in trusted if not is_test_document(document)])
     diagnostics.extend(_conflict_diagnostics(policy, config))
-    enabled = [rule for rule in rules if config.enabled(rule.id)]
+    enabled = _runnable(rules, config, policy, tests)
     test_files = {document.path for document in documents if is_test_document(document)}
     blockers = [
         *unparsed,
         *(d for d in diagnostics if d.rule_id in _STRUCTURAL and d.file not in test_files),
     ]
-    if tests and blockers and any(rule.id == "TST001" for rule in enabled):
+    if tests and blockers and "TST001" in _ids(rules) and config.enabled("TST001"):
         not_run = _tests_not_run(tests, blockers, config)
         tests = []
         if not_run is not None:
             diagnostics.append(not_run)
+    if not tests:  # TST001 has nothing to visit: its module need not be imported
+        enabled = [rule for rule in enabled if rule.visits is not Visit.TESTS]
     fixes: list[tuple[Diagnostic, Fix]] = []
     for diagnostic, finding in _finding_diagnostics(
         rule_pass(policy, enabled, config, tests), config
@@ -351,7 +362,48 @@ def lint_documents(
 
 
 def _builtin_ids() -> frozenset[str]:
-    return frozenset(rule.id for rule in ALL_RULES if rule.visits is Visit.BUILTIN)
+    return frozenset(info.id for info in CATALOG if info.visits is Visit.BUILTIN)
+
+
+def _ids(rules: Sequence[Rule]) -> frozenset[str]:
+    """The IDs of ``rules``; for `ALL_RULES`, from the catalog (no rule module imported)."""
+    if rules is ALL_RULES:
+        return frozenset(info.id for info in CATALOG)
+    return frozenset(rule.id for rule in rules)
+
+
+def _can_apply(info: RuleInfo, policy: Policy) -> bool:
+    """Whether the policy has what the rule reads (`RuleInfo.needs`): without it the check
+    finds nothing, so its module is not even imported."""
+    if not info.needs:
+        return True
+    if info.needs == NEEDS_CONTEXT:
+        return policy.conditional_access is not None
+    return policy.section(info.needs) is not None
+
+
+def _runnable(
+    rules: Sequence[Rule], config: Config, policy: Policy, tests: Sequence[Document]
+) -> list[Rule]:
+    """The enabled rules whose checks this run calls, in catalog order.
+
+    For `ALL_RULES` the catalog decides without importing a module: built-in rules (no
+    check), PAIR rules (they run in `b2blint.lint.pairs`), disabled rules (the profile rules
+    without a profile), the policy-test rule without policy tests and the rules whose section
+    or context the policy lacks are left out, and only the rest are imported. A caller's own
+    list of rules is taken as it is (its disabled rules left out).
+    """
+    if rules is not ALL_RULES:
+        return [rule for rule in rules if config.enabled(rule.id)]
+    skip = (Visit.BUILTIN, Visit.PAIR)
+    return [
+        load_rule(info)
+        for info in CATALOG
+        if info.visits not in skip
+        and config.enabled(info.id)
+        and (info.visits is not Visit.TESTS or tests)
+        and _can_apply(info, policy)
+    ]
 
 
 def lint_paths(
@@ -456,7 +508,10 @@ def _finish(
     diagnostics = [d for d in diagnostics if enabled[d.rule_id]]
     # PAIR rules need two tenants: they run in b2blint.lint.pairs, which judges their
     # suppressions; here they did not run.
-    ran = {rule.id for rule in rules if rule.visits is not Visit.PAIR} | _builtin_ids()
+    if rules is ALL_RULES:  # from the catalog: rules that could not apply did not need to run
+        ran = {info.id for info in CATALOG if info.visits is not Visit.PAIR} | _builtin_ids()
+    else:
+        ran = {rule.id for rule in rules if rule.visits is not Visit.PAIR} | _builtin_ids()
     active = frozenset(rule_id for rule_id in ran if config.enabled(rule_id))
     diagnostics, suppression_fixes = suppressions.apply(
         diagnostics, documents, config, active=active, complete=complete

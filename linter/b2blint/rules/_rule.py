@@ -69,6 +69,31 @@ class Context(NamedTuple):
 Check = Callable[[Any, Context], Iterator[Finding]]
 
 
+#: `RuleInfo.needs`: the Conditional Access context (`Policy.conditional_access` is not None).
+NEEDS_CONTEXT = "conditionalAccess"
+
+
+class RuleInfo(NamedTuple):
+    """A rule's catalog entry: what a lint needs to know before it imports the rule's module.
+
+    The catalog (`b2blint.rules.CATALOG`) lists one per rule, so a lint imports only the
+    modules of the rules that can run on its tree (tests/rules/test_registry.py checks that
+    each entry agrees with its module's `Rule`).
+    """
+
+    id: str
+    name: str  # the module is `b2blint.rules.<name with "_" for "-">`
+    severity: Severity
+    visits: Visit
+    #: What the policy must have for the check to find anything ("": nothing): `NEEDS_CONTEXT`,
+    #: or a section key (the rule reads only that section and what it names).
+    needs: str = ""
+
+    @property
+    def module(self) -> str:
+        return "b2blint.rules." + self.name.replace("-", "_")
+
+
 class Rule(NamedTuple):
     """A rule's identity and documentation, and its check."""
 
