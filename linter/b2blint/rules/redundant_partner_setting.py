@@ -213,44 +213,47 @@ def _repeats(policy: Policy, partner: Partner, name: str, value: Any, inherited:
     return bool(canonical(value) == inherited.canonical)
 
 
-def _check_partner(
-    policy: Policy, partner: Partner, shared: Mapping[str, _Shared]
-) -> Iterator[Finding]:
-    settings = partner.settings
-    # Only the settings the partner has, in Graph's order: most partners set one or two of
-    # the twelve, and a 5 MB file has up to 100,000 partners (issue 9 item 10). The work per
-    # partner is the size of its own settings; what it inherits was resolved once.
-    names = [name for name in settings if name in _ORDER]
-    if len(names) > 1:
-        names.sort(key=_ORDER.__getitem__)
-    for name in names:
-        value = settings[name]
-        common = shared[name]
-        if value is None or not _repeats(policy, partner, name, value, common.inherited):
-            continue
-        settings_ref = partner.settings_ref
-        path = (*settings_ref.path, name)
-        source = common.source
-        label = partner.label
-        yield Finding(  # positional arguments: up to 100,000 findings in a 5 MB file
-            Ref(settings_ref.document, path, True),
-            f"partner {label}: {name} is identical to {source} it would inherit; "
-            "delete it (same effect, fewer bytes toward the policy size limit).",
-            common.related,
-            Fix(
-                partner.ref.document.path,
-                f"Delete {name} from partner {label} (it repeats {source})",
-                (Edit("delete", path),),
-            ),
-        )
+def _finding(partner: Partner, name: str, common: _Shared) -> Finding:
+    settings_ref = partner.settings_ref
+    path = (*settings_ref.path, name)
+    source = common.source
+    label = partner.label
+    return Finding(  # positional arguments: up to 100,000 findings in a 5 MB file
+        Ref(settings_ref.document, path, True),
+        f"partner {label}: {name} is identical to {source} it would inherit; "
+        "delete it (same effect, fewer bytes toward the policy size limit).",
+        common.related,
+        Fix(
+            partner.ref.document.path,
+            f"Delete {name} from partner {label} (it repeats {source})",
+            (Edit("delete", path),),
+        ),
+    )
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     # What a partner inherits is the same for every partner: resolve it once.
     shared = _shared(inherited_settings(policy))
+    order = _ORDER
+    # One generator for the whole policy, not one per partner: a 5 MB file has up to 100,000
+    # partners (issue 9 item 10).
     for partner in policy.partners:
-        if partner.settings:
-            yield from _check_partner(policy, partner, shared)
+        settings = partner.settings
+        if not settings:
+            continue
+        # Only the settings the partner has, in Graph's order: most partners set one or two
+        # of the twelve. The work per partner is the size of its own settings; what it
+        # inherits was resolved once.
+        names = [name for name in settings if name in order]
+        if len(names) > 1:
+            names.sort(key=order.__getitem__)
+        for name in names:
+            value = settings[name]
+            if value is None:
+                continue
+            common = shared[name]
+            if _repeats(policy, partner, name, value, common.inherited):
+                yield _finding(partner, name, common)
 
 
 RULE = Rule(
