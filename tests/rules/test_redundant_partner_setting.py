@@ -65,6 +65,11 @@ def _lint(tmp_path: Path, default: str, settings: str) -> list[str]:
             f"        usersAndGroups: {ALL_USERS_ALLOWED.replace('user}', 'group}')}\n",
             id="target-type-counts",
         ),
+        pytest.param(
+            "  inboundTrust: {isMfaAccepted: true}\n",
+            "      inboundTrust: {isMfaAccepted: true, isCompliantDeviceAccepted: false}\n",
+            id="absent-is-not-false-against-the-default",  # the flat comparison's own path
+        ),
     ],
 )
 def test_not_redundant(tmp_path: Path, default: str, settings: str) -> None:
@@ -78,6 +83,11 @@ def test_not_redundant(tmp_path: Path, default: str, settings: str) -> None:
             "  inboundTrust: {isMfaAccepted: true}\n",
             "      inboundTrust: {isMfaAccepted: true, isCompliantDeviceAccepted: null}\n",
             id="null-is-absent",
+        ),
+        pytest.param(
+            "  inboundTrust: {isMfaAccepted: true, isCompliantDeviceAccepted: false}\n",
+            "      inboundTrust: {isCompliantDeviceAccepted: false, isMfaAccepted: true}\n",
+            id="member-order-does-not-count",
         ),
         pytest.param(
             "  b2bCollaborationInbound:\n"

@@ -59,8 +59,9 @@ def _owners(policy: Policy) -> Owners:
     by_tenant: dict[str, tuple[Partner, ca.Trust]] = {}
     order: dict[str, int] = {}
     default_trust = ca.trust_for(policy, None)
+    own_cloud = policy.tenant_cloud  # once, not once per partner (issue 9 item 10)
     for index, partner in enumerate(policy.partners):
-        if partner.cloud != policy.tenant_cloud:
+        if partner.cloud != own_cloud:
             continue
         # As `b2blint.policy.effective.resolve`: the partner's own inboundTrust (a whole
         # object), else the default's; without building a `Resolved` per partner.

@@ -196,8 +196,9 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         yield default_finding
     default_allows = _allows(resolve(policy, None, SETTING))
     listed = _listed_tenants(policy) if default_allows and default_finding is None else set()
+    own_cloud = policy.tenant_cloud  # once, not once per partner (issue 9 item 10)
     for partner in policy.partners:
-        if partner.cloud != policy.tenant_cloud:
+        if partner.cloud != own_cloud:
             continue  # no direct connect across clouds at all (XTA006 reports allowing it)
         # A partner setting that is null or absent is the default's [S2]: a partner that sets
         # neither is covered by the default's finding, and one that inherits a blocking
