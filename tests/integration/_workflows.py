@@ -139,6 +139,8 @@ def run_github_script(
     against ``handler`` served on 127.0.0.1 (skip the test when Node is not installed)."""
     node = shutil.which("node")
     if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is missing in CI (the github-script steps run in Node)")
         pytest.skip("node is not installed (github-script runs in Node)")
     (tmp_path / "run.js").write_text(program, "utf-8")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
