@@ -28,7 +28,7 @@ from b2blint.printable import printable
 from b2blint.redact import redact
 from b2blint.tenant.apply import OpResult, Verification, now_iso, partner_precheck
 from b2blint.tenant.auth import TokenInfo, TokenSource
-from b2blint.tenant.client import GraphClient
+from b2blint.tenant.client import GraphClient, request_ids
 from b2blint.tenant.live import LiveTenant
 from b2blint.tenant.plan import ObjectPlan, Plan
 
@@ -508,15 +508,7 @@ def summary_text(
         )
     for r in failed:
         error = r.error or {}
-        ids = ", ".join(
-            f"{k} {v}"
-            for k, v in (
-                ("request-id", r.request_id),
-                ("client-request-id", r.client_request_id),
-                ("date", r.date),
-            )
-            if v
-        )
+        ids = request_ids(r.request_id, r.client_request_id, r.date)
         lines.append(
             f"  failed: {r.op.index}. {r.op.method} /{r.op.api_version}{r.op.path}: "
             f"{error.get('status') or ''} {error.get('code') or ''}: {error.get('message') or ''}"
