@@ -145,6 +145,20 @@ class Exchange:
     note: str | None = None  # e.g. "created (confirmed by re-reading after a lost response)"
 
 
+def request_ids(request_id: str | None, client_request_id: str | None, date: str | None) -> str:
+    """``request-id X, client-request-id Y, date Z``, the ones known (a Graph error line and the
+    apply summary show them alike); empty when none is known."""
+    return ", ".join(
+        f"{name} {value}"
+        for name, value in (
+            ("request-id", request_id),
+            ("client-request-id", client_request_id),
+            ("date", date),
+        )
+        if value
+    )
+
+
 class GraphError(B2BLintError):
     """Graph refused a request, or could not be reached, or answered nonsense (exit 1)."""
 
@@ -179,17 +193,9 @@ class GraphError(B2BLintError):
     def _line(self) -> str:
         path = urlsplit(self.url).path or self.url
         text = f"{self.method} {path}: {self.summary}"
-        ids = [
-            f"{name} {value}"
-            for name, value in (
-                ("request-id", self.request_id),
-                ("client-request-id", self.client_request_id),
-                ("date", self.date),
-            )
-            if value
-        ]
+        ids = request_ids(self.request_id, self.client_request_id, self.date)
         if ids:
-            text += f" ({', '.join(ids)})"
+            text += f" ({ids})"
         if self.hint:
             text += f"; {self.hint}"
         return text

@@ -28,7 +28,7 @@ from b2blint.printable import printable
 from b2blint.redact import redact
 from b2blint.tenant.apply import OpResult, Verification, now_iso, partner_precheck
 from b2blint.tenant.auth import TokenInfo, TokenSource
-from b2blint.tenant.client import GraphClient
+from b2blint.tenant.client import GraphClient, request_ids
 from b2blint.tenant.live import LiveTenant
 from b2blint.tenant.plan import ObjectPlan, Plan
 
@@ -303,18 +303,19 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
     try:
         kinds = {ResourceKind(k) for k in saved.read_kinds} if saved else needed_kinds(data)
         beta = {ResourceKind(k) for k in saved.beta_kinds} if saved else beta_kinds(data)
+        prune = saved.prune if saved else request.prune
+
+        def plan_of(fresh: LiveTenant) -> Plan:
+            """The plan for ``fresh``: this run's, and the read-back's (what still differs)."""
+            return build_plan(
+                data, fresh, tenant_id=tenant_id, cloud=session.cloud, prune=prune, sources=sources
+            )
+
         live: LiveTenant | None = None
         if saved is None:
             with hooks.reading(client, "Reading the live tenant"):
                 live = read_live(client, kinds, beta=beta)
-            plan = build_plan(
-                data,
-                live,
-                tenant_id=tenant_id,
-                cloud=session.cloud,
-                prune=request.prune,
-                sources=sources,
-            )
+            plan = plan_of(live)
             record.plan_hash = str(plan_to_dict(plan)["planHash"])
         else:
             plan = saved
@@ -371,19 +372,9 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
             )
             hooks.log(record.message)
 
-        def reread_plan(fresh: LiveTenant) -> Plan:
-            return build_plan(
-                data,
-                fresh,
-                tenant_id=tenant_id,
-                cloud=session.cloud,
-                prune=plan.prune,
-                sources=sources,
-            )
-
         def reread() -> tuple[LiveTenant, Plan]:
             fresh = read_live(client, kinds, beta=beta)
-            return fresh, reread_plan(fresh)
+            return fresh, plan_of(fresh)
 
         def pause(seconds: float) -> None:
             stop.wait(seconds)  # a signal cuts the wait short
@@ -404,7 +395,7 @@ def deploy(record: ApplyRecord, request: ApplyRequest, hooks: Hooks) -> int:
             # "Verified" covers every managed object, not only the ones written: anything the
             # last read-back still plans to change (someone else's edit, a dropped file) says so.
             planned = {check.object for check in checks}
-            for obj in reread_plan(after).objects:
+            for obj in plan_of(after).objects:
                 if obj.key not in planned:
                     changes = tuple(c.name for op in obj.operations for c in op.changes)
                     checks.append(
@@ -508,15 +499,7 @@ def summary_text(
         )
     for r in failed:
         error = r.error or {}
-        ids = ", ".join(
-            f"{k} {v}"
-            for k, v in (
-                ("request-id", r.request_id),
-                ("client-request-id", r.client_request_id),
-                ("date", r.date),
-            )
-            if v
-        )
+        ids = request_ids(r.request_id, r.client_request_id, r.date)
         lines.append(
             f"  failed: {r.op.index}. {r.op.method} /{r.op.api_version}{r.op.path}: "
             f"{error.get('status') or ''} {error.get('code') or ''}: {error.get('message') or ''}"
