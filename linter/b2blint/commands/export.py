@@ -27,6 +27,7 @@ from b2blint.graph.conditionalaccess import CONTEXT_SECTION
 from b2blint.graph.treewriter import check_out_dir, render_context, render_tree, write_tree
 from b2blint.identifiers import is_guid
 from b2blint.policy.sections import DEFAULT_EXPORT_KEYS, RESOURCE_KEYS
+from b2blint.tenant.clouds import format_cloud
 
 if TYPE_CHECKING:
     from b2blint.tenant.live import TenantLookup
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 SECTIONS = (*RESOURCE_KEYS, CONTEXT_SECTION)
 #: Name lookups in flight at once (measured in bench/bench_graph.py: see docs/graph.md).
 NAME_CONCURRENCY = 8
-#: The cloud names of the policy format (usgov-dod is a usgov tenant reached through DoD Graph).
-FORMAT_CLOUD = {"usgov-dod": "usgov"}
 
 
 @click.command("export")
@@ -196,7 +195,7 @@ def export_command(
             render=lambda partners, taken: render_tree(
                 {"partners": partners},
                 tenant_id=tenant_id,
-                cloud=FORMAT_CLOUD.get(cloud_name, cloud_name),
+                cloud=format_cloud(cloud_name),
                 origin=[],
                 verb="exported",
                 taken=taken,
@@ -209,7 +208,7 @@ def export_command(
     outputs = render_tree(
         policy,
         tenant_id=tenant_id,
-        cloud=FORMAT_CLOUD.get(cloud_name, cloud_name),
+        cloud=format_cloud(cloud_name),
         origin=["Tenant-wide settings, exported by `b2blint export` from the live tenant."],
         verb="exported",
         b2b_policy=imported.unmanaged.get("b2bManagementPolicy"),

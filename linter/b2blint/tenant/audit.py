@@ -32,10 +32,9 @@ from b2blint.lint.config import Config
 from b2blint.lint.engine import LintResult, lint_sources
 from b2blint.lint.profiles import ControlResult, control_results
 from b2blint.tenant.client import GraphClient, GraphError
+from b2blint.tenant.clouds import format_cloud
 from b2blint.tenant.live import LiveTenant, read_live
 
-#: The cloud names of the policy format (usgov-dod is a usgov tenant reached through DoD Graph).
-FORMAT_CLOUD = {"usgov-dod": "usgov"}
 #: HTTP statuses that mean "these credentials may not read this section": recorded, not fatal.
 NOT_PERMITTED = frozenset({403})
 
@@ -122,7 +121,7 @@ def audit_tenant(
         render_tree(
             policy,
             tenant_id=tenant_id,
-            cloud=FORMAT_CLOUD.get(cloud, cloud),
+            cloud=format_cloud(cloud),
             origin=["Tenant-wide settings, read by `b2blint audit` from the live tenant."],
             verb="exported",
             b2b_policy=imported.unmanaged.get("b2bManagementPolicy"),

@@ -110,3 +110,12 @@ def check_graph_url(url: str) -> str:
 def graph_root(cloud: Cloud, override: str | None) -> str:
     """The Graph root URL (no version): the override if given, else the cloud's host."""
     return check_graph_url(override) if override else cloud.graph_url
+
+
+#: The cloud names of the policy format (usgov-dod is a usgov tenant reached through DoD Graph).
+_FORMAT_CLOUD = {"usgov-dod": "usgov"}
+
+
+def format_cloud(name: str) -> str:
+    """The policy format's ``tenant.cloud`` for a Graph cloud name (``export``, ``audit``)."""
+    return _FORMAT_CLOUD.get(name, name)
