@@ -44,8 +44,9 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NamedTuple
 
 from b2blint.diagnostics import Diagnostic, Edit, Fix, Location, Position
@@ -408,6 +409,9 @@ def apply(
     fixes: list[tuple[Diagnostic, Fix]] = []
     unused_rule = find_rule(UNUSED)
     unknown_rule = find_rule(UNKNOWN)
+    # Depends only on the run, not the directive: derived once, and only if a bare directive
+    # asks (it imports every rule module).
+    all_ran = functools.cache(functools.partial(_all_ran, config, active))
     for path, found in scanned.items():
         if unknown_rule is not None and config.enabled(UNKNOWN):
             severity = config.severity(UNKNOWN, unknown_rule.severity)
@@ -425,7 +429,7 @@ def apply(
             continue
         severity = config.severity(UNUSED, unused_rule.severity)
         for index, suppression in enumerate(found.suppressions):
-            report = _unused(suppression, index, usage[path], config, active)
+            report = _unused(suppression, index, usage[path], config, active, all_ran=all_ran)
             if report is None:
                 continue
             position, message, remaining = report
@@ -470,12 +474,15 @@ def _unused(
     used: _Used,
     config: Config,
     active: Collection[str] | None,
+    *,
+    all_ran: Callable[[], bool],
 ) -> tuple[Position, str, list[RuleKey]] | None:
-    """Where and why a directive is (partly) unused, and the keys to keep; None if used."""
+    """Where and why a directive is (partly) unused, and the keys to keep; None if used.
+    ``all_ran`` is `_all_ran` for this run."""
     where = "in this file" if suppression.target is None else f"on line {suppression.target}"
     if not suppression.keys:
         # A bare directive covers every rule: unused only if every rule it could cover ran.
-        if (index, -1) in used or not _all_ran(config, active):
+        if (index, -1) in used or not all_ran():
             return None
         return (
             Position(suppression.line, suppression.column),
