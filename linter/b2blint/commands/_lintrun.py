@@ -45,7 +45,8 @@ VALUED: dict[str, tuple[str, tuple[str, ...] | None]] = {
 _REPEATED = frozenset({"select", "ignore", "profiles"})
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
+def split_values(values: tuple[str, ...]) -> list[str]:
+    """A repeatable option's values, each split at commas (``--select A,B --select C``)."""
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
@@ -74,7 +75,10 @@ def run_lint(
     from b2blint.rules import ALL_RULES
 
     config = load_config(config_file).with_command_line(
-        _split(select) if select else None, _split(ignore), api_version, _split(profiles)
+        split_values(select) if select else None,
+        split_values(ignore),
+        api_version,
+        split_values(profiles),
     )
     if stdin_filename is not None or STDIN in paths:
         from b2blint.commands._stdin import check_usage, lint_stdin
