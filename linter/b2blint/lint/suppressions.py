@@ -410,7 +410,7 @@ def apply(
     unused_rule = find_rule(UNUSED)
     unknown_rule = find_rule(UNKNOWN)
     # Depends only on the run, not the directive: derived once, and only if a bare directive
-    # asks (it imports every rule module).
+    # asks.
     all_ran = functools.cache(functools.partial(_all_ran, config, active))
     for path, found in scanned.items():
         if unknown_rule is not None and config.enabled(UNKNOWN):
@@ -454,14 +454,15 @@ def _all_ran(config: Config, active: Collection[str] | None) -> bool:
     """Whether every rule a bare directive could cover ran. Opt-in rules (baseline profiles,
     off unless a profile or config enables them) count only when this run enabled them: a
     bare directive that nothing on by default uses is unused, whatever a profile might add."""
-    from b2blint.rules import ALL_RULES
+    from b2blint.rules import CATALOG
     from b2blint.rules._rule import Visit
 
+    # The catalog, not ALL_RULES: an ID and a kind are all this needs, no rule module.
     # The PAIR rules run in their own pass (b2blint.lint.pairs), never with the others.
     default = Config()
     return all(
         _ran(rule.id, config, active)
-        for rule in ALL_RULES
+        for rule in CATALOG
         if rule.id not in UNSUPPRESSIBLE
         and rule.visits is not Visit.PAIR
         and (default.enabled(rule.id) or config.enabled(rule.id))
