@@ -139,7 +139,7 @@ def parse_without_click(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]
     params: dict[str, Any] = {"output_format": "text", "strict": False, "api_version": None}
     levels: dict[str, Any] = {"quiet": False, "verbose": 0, "no_color": False}
     paths: list[str] = []
-    repeated: dict[str, list[str]] = {"select": [], "ignore": [], "profiles": []}
+    repeated: dict[str, list[str]] = {name: [] for name in _REPEATED}
     index = 0
     while index < len(args):
         arg = args[index]
@@ -172,9 +172,7 @@ def parse_without_click(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]
     if levels["quiet"] and levels["verbose"]:
         return None  # click's usage error
     params["paths"] = tuple(paths)
-    params["select"] = tuple(repeated["select"])
-    params["ignore"] = tuple(repeated["ignore"])
-    params["profiles"] = tuple(repeated["profiles"])
+    params.update((name, tuple(values)) for name, values in repeated.items())
     return params, levels
 
 
