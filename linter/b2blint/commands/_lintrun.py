@@ -45,7 +45,8 @@ VALUED: dict[str, tuple[str, tuple[str, ...] | None]] = {
 _REPEATED = frozenset({"select", "ignore", "profiles"})
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
+def split_values(values: tuple[str, ...]) -> list[str]:
+    """A repeatable option's values, each split at commas (``--select A,B --select C``)."""
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
@@ -74,7 +75,10 @@ def run_lint(
     from b2blint.rules import ALL_RULES
 
     config = load_config(config_file).with_command_line(
-        _split(select) if select else None, _split(ignore), api_version, _split(profiles)
+        split_values(select) if select else None,
+        split_values(ignore),
+        api_version,
+        split_values(profiles),
     )
     if stdin_filename is not None or STDIN in paths:
         from b2blint.commands._stdin import check_usage, lint_stdin
@@ -135,7 +139,7 @@ def parse_without_click(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]
     params: dict[str, Any] = {"output_format": "text", "strict": False, "api_version": None}
     levels: dict[str, Any] = {"quiet": False, "verbose": 0, "no_color": False}
     paths: list[str] = []
-    repeated: dict[str, list[str]] = {"select": [], "ignore": [], "profiles": []}
+    repeated: dict[str, list[str]] = {name: [] for name in _REPEATED}
     index = 0
     while index < len(args):
         arg = args[index]
@@ -168,9 +172,7 @@ def parse_without_click(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]
     if levels["quiet"] and levels["verbose"]:
         return None  # click's usage error
     params["paths"] = tuple(paths)
-    params["select"] = tuple(repeated["select"])
-    params["ignore"] = tuple(repeated["ignore"])
-    params["profiles"] = tuple(repeated["profiles"])
+    params.update((name, tuple(values)) for name, values in repeated.items())
     return params, levels
 
 

@@ -11,14 +11,10 @@ from pathlib import Path
 import click
 
 from b2blint.commands._graph import graph_options, open_session, reading_progress
+from b2blint.commands._lintrun import FORMAT_CHOICES, split_values
 from b2blint.commands._options import common_options, config_option, note, output_option
 from b2blint.errors import EXIT_FAILED, B2BLintError
 from b2blint.identifiers import is_guid
-from b2blint.report import REPORTERS
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 @click.command("audit")
@@ -33,7 +29,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice([*sorted(REPORTERS), "auto"]),
+    type=click.Choice(FORMAT_CHOICES),
     default="text",
     show_default=True,
     help="Output format of the report (auto: github under GitHub Actions, else text).",
@@ -74,7 +70,7 @@ def audit_command(
     from b2blint.rules import ALL_RULES
     from b2blint.tenant.audit import audit_tenant
 
-    config = load_config(config_file).with_command_line(profiles=_split(profiles))
+    config = load_config(config_file).with_command_line(profiles=split_values(profiles))
     if not is_guid(tenant_id):
         raise B2BLintError(f"--tenant-id '{tenant_id}' is not a GUID", exit_code=EXIT_FAILED)
     if out_dir is not None:

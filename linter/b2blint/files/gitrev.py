@@ -50,6 +50,24 @@ def _repository(path: Path) -> Path:
     return Path(top)
 
 
+def _locate(revision: str, path: Path, shown: str) -> tuple[Path, str, str]:
+    """The repository root of ``path``, the commit ``revision`` names there, and ``path``
+    relative to the root (``.`` for the root itself); ``shown`` names ``path`` in errors."""
+    root = _repository(path.resolve())
+    try:
+        commit = (
+            _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
+            .decode()
+            .strip()
+        )
+    except B2BLintError:
+        raise B2BLintError(f"--base: unknown revision '{revision}' in {root}") from None
+    prefix = os.path.relpath(path.resolve(), root).replace(os.sep, "/")
+    if prefix == ".." or prefix.startswith("../"):
+        raise B2BLintError(f"{shown}: outside the git repository {root}")
+    return root, commit, prefix
+
+
 def _wanted(relative: PurePosixPath) -> bool:
     if not relative.name.endswith(YAML_SUFFIXES):
         return False
@@ -67,19 +85,7 @@ def documents_at(revision: str, paths: Sequence[str]) -> tuple[list[Document], l
     documents: list[Document] = []
     unreadable: list[str] = []
     for raw in paths:
-        path = Path(raw)
-        root = _repository(path.resolve())
-        try:
-            commit = (
-                _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
-                .decode()
-                .strip()
-            )
-        except B2BLintError:
-            raise B2BLintError(f"--base: unknown revision '{revision}' in {root}") from None
-        prefix = os.path.relpath(path.resolve(), root).replace(os.sep, "/")
-        if prefix == ".." or prefix.startswith("../"):
-            raise B2BLintError(f"{raw}: outside the git repository {root}")
+        root, commit, prefix = _locate(revision, Path(raw), raw)
         listing = _git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix], root)
         blobs: list[tuple[str, str]] = []
         for entry in listing.split(b"\0"):
@@ -159,18 +165,7 @@ def yaml_files_at(revision: str, path: Path) -> list[tuple[PurePosixPath, bytes]
     """
     if revision.startswith("-"):
         raise B2BLintError(f"--base: '{revision}' is not a revision")
-    root = _repository(path.resolve())
-    try:
-        commit = (
-            _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
-            .decode()
-            .strip()
-        )
-    except B2BLintError:
-        raise B2BLintError(f"--base: unknown revision '{revision}' in {root}") from None
-    prefix = os.path.relpath(path.resolve(), root).replace(os.sep, "/")
-    if prefix == ".." or prefix.startswith("../"):
-        raise B2BLintError(f"{path}: outside the git repository {root}")
+    root, commit, prefix = _locate(revision, path, str(path))
     listing = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", prefix], root)
     blobs: list[tuple[str, PurePosixPath]] = []
     total = 0

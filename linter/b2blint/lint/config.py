@@ -236,9 +236,9 @@ class _Source:
         try:
             self.text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            before = raw[: error.start]
-            line = before.count(b"\n") + 1
-            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+            from b2blint.files.utf8 import error_position
+
+            line, column = error_position(raw, error.start)
             what = "UTF-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "UTF-8"
             detail = (
                 "; save it as UTF-8"

@@ -509,7 +509,7 @@ def _finish(
     # PAIR rules need two tenants: they run in b2blint.lint.pairs, which judges their
     # suppressions; here they did not run.
     if rules is ALL_RULES:  # from the catalog: rules that could not apply did not need to run
-        ran = {info.id for info in CATALOG if info.visits is not Visit.PAIR} | _builtin_ids()
+        ran = {info.id for info in CATALOG if info.visits is not Visit.PAIR}  # built-ins too
     else:
         ran = {rule.id for rule in rules if rule.visits is not Visit.PAIR} | _builtin_ids()
     active = frozenset(rule_id for rule_id in ran if config.enabled(rule_id))

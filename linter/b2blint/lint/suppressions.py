@@ -44,8 +44,9 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NamedTuple
 
 from b2blint.diagnostics import Diagnostic, Edit, Fix, Location, Position
@@ -408,6 +409,9 @@ def apply(
     fixes: list[tuple[Diagnostic, Fix]] = []
     unused_rule = find_rule(UNUSED)
     unknown_rule = find_rule(UNKNOWN)
+    # Depends only on the run, not the directive: derived once, and only if a bare directive
+    # asks.
+    all_ran = functools.cache(functools.partial(_all_ran, config, active))
     for path, found in scanned.items():
         if unknown_rule is not None and config.enabled(UNKNOWN):
             severity = config.severity(UNKNOWN, unknown_rule.severity)
@@ -425,7 +429,7 @@ def apply(
             continue
         severity = config.severity(UNUSED, unused_rule.severity)
         for index, suppression in enumerate(found.suppressions):
-            report = _unused(suppression, index, usage[path], config, active)
+            report = _unused(suppression, index, usage[path], config, active, all_ran=all_ran)
             if report is None:
                 continue
             position, message, remaining = report
@@ -450,14 +454,15 @@ def _all_ran(config: Config, active: Collection[str] | None) -> bool:
     """Whether every rule a bare directive could cover ran. Opt-in rules (baseline profiles,
     off unless a profile or config enables them) count only when this run enabled them: a
     bare directive that nothing on by default uses is unused, whatever a profile might add."""
-    from b2blint.rules import ALL_RULES
+    from b2blint.rules import CATALOG
     from b2blint.rules._rule import Visit
 
+    # The catalog, not ALL_RULES: an ID and a kind are all this needs, no rule module.
     # The PAIR rules run in their own pass (b2blint.lint.pairs), never with the others.
     default = Config()
     return all(
         _ran(rule.id, config, active)
-        for rule in ALL_RULES
+        for rule in CATALOG
         if rule.id not in UNSUPPRESSIBLE
         and rule.visits is not Visit.PAIR
         and (default.enabled(rule.id) or config.enabled(rule.id))
@@ -470,12 +475,15 @@ def _unused(
     used: _Used,
     config: Config,
     active: Collection[str] | None,
+    *,
+    all_ran: Callable[[], bool],
 ) -> tuple[Position, str, list[RuleKey]] | None:
-    """Where and why a directive is (partly) unused, and the keys to keep; None if used."""
+    """Where and why a directive is (partly) unused, and the keys to keep; None if used.
+    ``all_ran`` is `_all_ran` for this run."""
     where = "in this file" if suppression.target is None else f"on line {suppression.target}"
     if not suppression.keys:
         # A bare directive covers every rule: unused only if every rule it could cover ran.
-        if (index, -1) in used or not _all_ran(config, active):
+        if (index, -1) in used or not all_ran():
             return None
         return (
             Position(suppression.line, suppression.column),
