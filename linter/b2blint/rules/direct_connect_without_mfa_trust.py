@@ -72,6 +72,7 @@ from b2blint.policy import conditional_access as ca
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import Partner, Policy, Ref
 from b2blint.policy.targets import APPS, USERS, allows_any
+from b2blint.rules._context import grant
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 SETTING = "b2bDirectConnectInbound"
@@ -129,11 +130,11 @@ def _check_owner(policy: Policy, partner: Partner | None) -> Finding | None:
 
 def _requires_mfa(effect: ca.Effect) -> bool:
     """Whether the policy blocks for want of MFA (not a block control or a device claim)."""
-    grant = effect.ca.body.get("grantControls")
-    if not isinstance(grant, Mapping) or effect.requirement.verdict == ca.ALLOWED:
+    if effect.requirement.verdict == ca.ALLOWED:
         return False
-    return "mfa" in ca.strings(grant.get("builtInControls")) or isinstance(
-        grant.get("authenticationStrength"), Mapping
+    controls = grant(effect.ca)
+    return "mfa" in ca.strings(controls.get("builtInControls")) or isinstance(
+        controls.get("authenticationStrength"), Mapping
     )
 
 
