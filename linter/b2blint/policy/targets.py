@@ -66,7 +66,7 @@ nothing).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -207,11 +207,6 @@ def targets(config: Any) -> list[tuple[int, Mapping[str, Any]]]:
     if not isinstance(items, list):
         return []
     return [(i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
-
-
-def iter_targets(config: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """`targets` as an iterator, for rules that walk the entries."""
-    yield from targets(config)
 
 
 def target_value(item: Mapping[str, Any]) -> str | None:
