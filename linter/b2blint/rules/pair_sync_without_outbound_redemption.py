@@ -55,9 +55,7 @@ CONSENT = "automaticUserConsentSettings"
 
 def _sync_ref(target: Side) -> Ref | None:
     """The target's ``isSyncAllowed: true`` for the source, if it says so."""
-    sync = target.partner.identity_synchronization
-    inbound = sync.get("userSyncInbound") if sync is not None else None
-    if isinstance(inbound, Mapping) and inbound.get("isSyncAllowed") is True:
+    if target.partner.inbound_sync_allowed:
         return target.partner.ref.child(
             "identitySynchronization", "userSyncInbound", "isSyncAllowed"
         )

@@ -76,12 +76,6 @@ from b2blint.rules._targets import origin, related_for
 SYNC_TO = "sync-to"
 
 
-def _sync_allowed(partner: Partner) -> bool:
-    sync = partner.identity_synchronization
-    inbound = sync.get("userSyncInbound") if sync is not None else None
-    return isinstance(inbound, Mapping) and inbound.get("isSyncAllowed") is True
-
-
 def _consent(partner: Partner, direction: str) -> tuple[bool, tuple[Related, ...]]:
     """Whether the partner's own automaticUserConsentSettings.<direction>Allowed is true.
 
@@ -183,7 +177,7 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
                 "automaticUserConsentSettings.outboundAllowed: true.",
             )
     for index, partner in enumerate(policy.partners):
-        if _sync_allowed(partner):
+        if partner.inbound_sync_allowed:
             yield from _as_target(partner, ctx)
         if index in sources:
             yield from _as_source(partner, ctx)
