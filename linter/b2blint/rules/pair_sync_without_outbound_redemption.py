@@ -77,8 +77,7 @@ def check(pair: Pair, ctx: Context) -> Iterator[Finding]:
         allowed = _sync_ref(target)
         if allowed is None:
             continue
-        consent = source.partner.settings.get(CONSENT)
-        if isinstance(consent, Mapping) and consent.get("outboundAllowed") is True:
+        if source.partner.automatic_redemption("outboundAllowed"):
             continue
         yield Finding(
             _consent_anchor(source),

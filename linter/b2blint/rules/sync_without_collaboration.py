@@ -63,7 +63,7 @@ synchronize to, and allow outbound B2B collaboration for the synchronized users.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from b2blint.diagnostics import Severity
@@ -81,8 +81,7 @@ def _consent(partner: Partner, direction: str) -> tuple[bool, tuple[Related, ...
 
     Only the partner's own value counts: the default's is read-only and always false.
     """
-    consent = partner.settings.get("automaticUserConsentSettings")
-    ok = isinstance(consent, Mapping) and consent.get(f"{direction}Allowed") is True
+    ok = partner.automatic_redemption(f"{direction}Allowed")
     consent_ref = partner.settings_ref.child("automaticUserConsentSettings")
     related = (
         (Related(consent_ref, "automatic redemption set here"),) if consent_ref.exists() else ()
