@@ -72,11 +72,6 @@ def origin_words(resolved: Resolved) -> str:
     return "inherited from the default"
 
 
-def explicit_on_partner(resolved: Resolved) -> bool:
-    """Whether the partner entry itself writes (a half of) this setting: a sign of intent."""
-    return any(part.source is Source.EXPLICIT for part in resolved.parts.values())
-
-
 def lets_anyone(resolved: Resolved) -> bool | None:
     users, apps = resolved.parts[USERS].value, resolved.parts[APPS].value
     return allows_any(users, apps)
@@ -146,7 +141,7 @@ def _direction(
     out = resolve(home.policy, home.partner, outbound)
     into = resolve(resource.policy, resource.partner, inbound)
     out_ok, in_ok = lets_anyone(out), lets_anyone(into)
-    if out_ok is True and in_ok is False and explicit_on_partner(out):
+    if out_ok is True and in_ok is False and out.explicit:
         blocked, blocked_ref = _blocked_words(into)
         yield Finding(
             setting_anchor(home, out),
@@ -161,7 +156,7 @@ def _direction(
                 f"{possessive(resource.label)} inbound {noun} blocks {home.label} here",
             ),
         )
-    if out_ok is False and in_ok is True and explicit_on_partner(into):
+    if out_ok is False and in_ok is True and into.explicit:
         blocked, blocked_ref = _blocked_words(out)
         yield Finding(
             setting_anchor(resource, into),
