@@ -513,6 +513,11 @@ def _halves(resolved: Resolved) -> tuple[Any, Any]:
     return (users.value if users else None, apps.value if apps else None)
 
 
+def lets_anyone(resolved: Resolved) -> Tri:
+    """`allows_any` of an effective B2B setting's two halves."""
+    return allows_any(*_halves(resolved))
+
+
 def blocking_part(resolved: Resolved) -> Resolved | None:
     """The half of an effective B2B setting that lets nobody (nothing) through, if any.
 
@@ -521,7 +526,7 @@ def blocking_part(resolved: Resolved) -> Resolved | None:
     blocks that group alone (crossTenantAccessPolicy overview, "Block users in group 'g1'
     from accessing any application").
     """
-    if allows_any(*_halves(resolved)) is not False:
+    if lets_anyone(resolved) is not False:
         return None
     for half in HALVES:
         part = resolved.parts.get(half)
@@ -532,4 +537,4 @@ def blocking_part(resolved: Resolved) -> Resolved | None:
 
 def allows(resolved: Resolved) -> bool:
     """True if an effective B2B setting lets someone reach something (False if unknown)."""
-    return allows_any(*_halves(resolved)) is True
+    return lets_anyone(resolved) is True

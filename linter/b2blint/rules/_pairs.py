@@ -21,8 +21,8 @@ from b2blint.policy.targets import (
     USER_KEYWORDS,
     USERS,
     access_type,
-    allows_any,
     blocking_part,
+    lets_anyone,
     target_key,
     targets,
 )
@@ -70,11 +70,6 @@ def origin_words(resolved: Resolved) -> str:
     if Source.EXPLICIT in sources:
         return "set on the partner entry"
     return "inherited from the default"
-
-
-def lets_anyone(resolved: Resolved) -> bool | None:
-    users, apps = resolved.parts[USERS].value, resolved.parts[APPS].value
-    return allows_any(users, apps)
 
 
 def _blocked_words(resolved: Resolved) -> tuple[str, Ref | None]:
