@@ -19,7 +19,6 @@ from b2blint.policy.targets import (
     APP_KEYWORDS,
     APPS,
     USER_KEYWORDS,
-    USERS,
     access_type,
     blocking_part,
     lets_anyone,
@@ -27,6 +26,7 @@ from b2blint.policy.targets import (
     targets,
 )
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
+from b2blint.rules._targets import half_noun
 
 #: The error a user meets when the home tenant's outbound setting blocks (reference-error-codes,
 #: [S42]): "NotAllowedByOutboundPolicyTenant - The user's administrator has set an outbound
@@ -76,8 +76,7 @@ def _blocked_words(resolved: Resolved) -> tuple[str, Ref | None]:
     part = blocking_part(resolved)
     if part is None:  # nobody gets through, though no half alone names nobody: both halves
         return "blocks everyone", resolved.ref
-    what = "users" if part.name == USERS else "applications"
-    return f"blocks all {what}", part.ref
+    return f"blocks all {half_noun(part)}", part.ref
 
 
 def one_side_blocks(

@@ -71,7 +71,7 @@ from b2blint.policy.effective import resolve
 from b2blint.policy.model import Partner, Policy, Ref
 from b2blint.policy.targets import blocking_part
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
-from b2blint.rules._targets import origin, related_for
+from b2blint.rules._targets import half_noun, origin, related_for
 
 SYNC_TO = "sync-to"
 
@@ -102,7 +102,7 @@ def _as_target(partner: Partner, ctx: Context) -> Iterator[Finding]:
         )
     blocked = blocking_part(resolve(ctx.policy, partner, "b2bCollaborationInbound"))
     if blocked is not None:
-        what = "users" if blocked.name == "usersAndGroups" else "applications"
+        what = half_noun(blocked)
         yield Finding(
             at,
             f"partner {partner.label} may sync users into this tenant but inbound B2B "
@@ -126,7 +126,7 @@ def _as_source(partner: Partner, ctx: Context) -> Iterator[Finding]:
         )
     blocked = blocking_part(resolve(ctx.policy, partner, "b2bCollaborationOutbound"))
     if blocked is not None:
-        what = "users" if blocked.name == "usersAndGroups" else "applications"
+        what = half_noun(blocked)
         yield Finding(
             at,
             f"this tenant synchronizes users to partner {partner.label} (XTA013 {SYNC_TO}) but "
