@@ -130,6 +130,19 @@ class Partner(NamedTuple):
         sync = self.entry.get("identitySynchronization")
         return sync if isinstance(sync, dict) else None
 
+    @property
+    def inbound_sync_allowed(self) -> bool:
+        """Whether the entry lets this partner sync users in (userSyncInbound.isSyncAllowed)."""
+        sync = self.identity_synchronization
+        inbound = sync.get("userSyncInbound") if sync is not None else None
+        return isinstance(inbound, Mapping) and inbound.get("isSyncAllowed") is True
+
+    def automatic_redemption(self, flag: str) -> bool:
+        """Whether the partner's own automaticUserConsentSettings.<flag> (``inboundAllowed``,
+        ``outboundAllowed``) is true."""
+        consent = self.settings.get("automaticUserConsentSettings")
+        return isinstance(consent, Mapping) and consent.get(flag) is True
+
 
 class ConditionalAccessPolicy(NamedTuple):
     """One Conditional Access policy of the context: its Graph body as written, and where."""

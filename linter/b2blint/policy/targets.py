@@ -66,7 +66,7 @@ nothing).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -207,11 +207,6 @@ def targets(config: Any) -> list[tuple[int, Mapping[str, Any]]]:
     if not isinstance(items, list):
         return []
     return [(i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
-
-
-def iter_targets(config: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """`targets` as an iterator, for rules that walk the entries."""
-    yield from targets(config)
 
 
 def target_value(item: Mapping[str, Any]) -> str | None:
@@ -518,6 +513,11 @@ def _halves(resolved: Resolved) -> tuple[Any, Any]:
     return (users.value if users else None, apps.value if apps else None)
 
 
+def lets_anyone(resolved: Resolved) -> Tri:
+    """`allows_any` of an effective B2B setting's two halves."""
+    return allows_any(*_halves(resolved))
+
+
 def blocking_part(resolved: Resolved) -> Resolved | None:
     """The half of an effective B2B setting that lets nobody (nothing) through, if any.
 
@@ -526,7 +526,7 @@ def blocking_part(resolved: Resolved) -> Resolved | None:
     blocks that group alone (crossTenantAccessPolicy overview, "Block users in group 'g1'
     from accessing any application").
     """
-    if allows_any(*_halves(resolved)) is not False:
+    if lets_anyone(resolved) is not False:
         return None
     for half in HALVES:
         part = resolved.parts.get(half)
@@ -537,4 +537,4 @@ def blocking_part(resolved: Resolved) -> Resolved | None:
 
 def allows(resolved: Resolved) -> bool:
     """True if an effective B2B setting lets someone reach something (False if unknown)."""
-    return allows_any(*_halves(resolved)) is True
+    return lets_anyone(resolved) is True

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from b2blint.policy.model import Policy, Ref
+from b2blint.policy.targets import HALVES, access_type, names_every
 
 
 class Control(NamedTuple):
@@ -158,13 +159,7 @@ def blocks_everything(setting: Any) -> bool:
     AllApplications)."""
     if not isinstance(setting, Mapping):
         return False
-    for half, everything in (("usersAndGroups", "AllUsers"), ("applications", "AllApplications")):
-        part = setting.get(half)
-        if not isinstance(part, Mapping) or part.get("accessType") != "blocked":
-            return False
-        targets = part.get("targets")
-        if not isinstance(targets, list) or not any(
-            isinstance(t, Mapping) and t.get("target") == everything for t in targets
-        ):
-            return False
-    return True
+    return all(
+        access_type(setting.get(half)) == "blocked" and names_every(setting.get(half), half)
+        for half in HALVES
+    )

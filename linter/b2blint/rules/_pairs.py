@@ -19,14 +19,14 @@ from b2blint.policy.targets import (
     APP_KEYWORDS,
     APPS,
     USER_KEYWORDS,
-    USERS,
     access_type,
-    allows_any,
     blocking_part,
+    lets_anyone,
     target_key,
     targets,
 )
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
+from b2blint.rules._targets import half_noun
 
 #: The error a user meets when the home tenant's outbound setting blocks (reference-error-codes,
 #: [S42]): "NotAllowedByOutboundPolicyTenant - The user's administrator has set an outbound
@@ -72,22 +72,11 @@ def origin_words(resolved: Resolved) -> str:
     return "inherited from the default"
 
 
-def explicit_on_partner(resolved: Resolved) -> bool:
-    """Whether the partner entry itself writes (a half of) this setting: a sign of intent."""
-    return any(part.source is Source.EXPLICIT for part in resolved.parts.values())
-
-
-def lets_anyone(resolved: Resolved) -> bool | None:
-    users, apps = resolved.parts[USERS].value, resolved.parts[APPS].value
-    return allows_any(users, apps)
-
-
 def _blocked_words(resolved: Resolved) -> tuple[str, Ref | None]:
     part = blocking_part(resolved)
     if part is None:  # nobody gets through, though no half alone names nobody: both halves
         return "blocks everyone", resolved.ref
-    what = "users" if part.name == USERS else "applications"
-    return f"blocks all {what}", part.ref
+    return f"blocks all {half_noun(part)}", part.ref
 
 
 def one_side_blocks(
@@ -146,7 +135,7 @@ def _direction(
     out = resolve(home.policy, home.partner, outbound)
     into = resolve(resource.policy, resource.partner, inbound)
     out_ok, in_ok = lets_anyone(out), lets_anyone(into)
-    if out_ok is True and in_ok is False and explicit_on_partner(out):
+    if out_ok is True and in_ok is False and out.explicit:
         blocked, blocked_ref = _blocked_words(into)
         yield Finding(
             setting_anchor(home, out),
@@ -161,7 +150,7 @@ def _direction(
                 f"{possessive(resource.label)} inbound {noun} blocks {home.label} here",
             ),
         )
-    if out_ok is False and in_ok is True and explicit_on_partner(into):
+    if out_ok is False and in_ok is True and into.explicit:
         blocked, blocked_ref = _blocked_words(out)
         yield Finding(
             setting_anchor(resource, into),

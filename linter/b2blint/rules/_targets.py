@@ -7,6 +7,7 @@ shared with the simulator); this module only holds the rules' message and `Relat
 from __future__ import annotations
 
 from b2blint.policy.effective import Resolved, Source
+from b2blint.policy.targets import USERS
 from b2blint.rules._rule import Related
 
 
@@ -25,3 +26,8 @@ def related_for(part: Resolved, what: str) -> tuple[Related, ...]:
         return ()
     message = "inherited from the default here" if part.source is Source.DEFAULT else what
     return (Related(part.ref, message),)
+
+
+def half_noun(part: Resolved) -> str:
+    """What a blocking half blocks, for messages: ``users`` or ``applications``."""
+    return "users" if part.name == USERS else "applications"

@@ -33,7 +33,7 @@ from b2blint.diagnostics import Severity
 from b2blint.policy import conditional_access as ca
 from b2blint.policy.effective import resolve
 from b2blint.policy.model import Policy
-from b2blint.policy.targets import APPS, USERS, allows_any
+from b2blint.policy.targets import lets_anyone
 from b2blint.rules._context import live_policies
 from b2blint.rules._rule import Context, Finding, Rule, Visit
 
@@ -42,11 +42,7 @@ CLAUSES = ("includeGuestsOrExternalUsers", "excludeGuestsOrExternalUsers")
 
 
 def _default_blocks_all(policy: Policy) -> bool:
-    for setting in INBOUND:
-        resolved = resolve(policy, None, setting)
-        if allows_any(resolved.parts[USERS].value, resolved.parts[APPS].value) is not False:
-            return False
-    return True
+    return all(lets_anyone(resolve(policy, None, setting)) is False for setting in INBOUND)
 
 
 def check(policy: Policy, ctx: Context) -> Iterator[Finding]:

@@ -46,7 +46,7 @@ from b2blint.diagnostics import Severity
 from b2blint.policy.clouds import ENDPOINTS, LABELS
 from b2blint.policy.effective import Source, resolve
 from b2blint.policy.model import Partner
-from b2blint.policy.targets import APPS, USERS, allows_any
+from b2blint.policy.targets import allows
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 DIRECTIONS = (("b2bDirectConnectInbound", "inbound"), ("b2bDirectConnectOutbound", "outbound"))
@@ -58,7 +58,7 @@ def check(partner: Partner, ctx: Context) -> Iterator[Finding]:
         return
     for name, direction in DIRECTIONS:
         resolved = resolve(ctx.policy, partner, name)
-        if allows_any(resolved.parts[USERS].value, resolved.parts[APPS].value) is not True:
+        if not allows(resolved):
             continue
         if not resolved.explicit or resolved.ref is None:
             # Inherited: Microsoft lets a cross-cloud partner keep the defaults ("You can allow

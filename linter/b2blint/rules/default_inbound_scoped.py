@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from b2blint.diagnostics import Severity
-from b2blint.policy.targets import ALL_USERS, iter_targets, target_value
+from b2blint.policy.targets import ALL_USERS, target_value, targets
 from b2blint.rules._rule import Context, Finding, Rule, SettingVisit, Visit
 
 #: The default settings whose usersAndGroups may only be AllUsers.
@@ -40,7 +40,7 @@ SCOPED_DEFAULTS = ("b2bCollaborationInbound", "b2bDirectConnectInbound", "tenant
 def check(setting: SettingVisit, ctx: Context) -> Iterator[Finding]:
     if setting.partner is not None or setting.name not in SCOPED_DEFAULTS:
         return
-    for index, target in iter_targets(setting.value.get("usersAndGroups")):
+    for index, target in targets(setting.value.get("usersAndGroups")):
         value = target_value(target)
         if value == ALL_USERS:
             continue

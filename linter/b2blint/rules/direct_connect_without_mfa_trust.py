@@ -71,7 +71,8 @@ from b2blint.diagnostics import Severity
 from b2blint.policy import conditional_access as ca
 from b2blint.policy.effective import Resolved, Source, resolve
 from b2blint.policy.model import Partner, Policy, Ref
-from b2blint.policy.targets import APPS, USERS, allows_any
+from b2blint.policy.targets import allows
+from b2blint.rules._context import grant
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
 
 SETTING = "b2bDirectConnectInbound"
@@ -94,13 +95,9 @@ def _inherited(resolved: Resolved, what: str) -> tuple[Related, ...]:
     return ()
 
 
-def _allows(direct: Resolved) -> bool:
-    return allows_any(direct.parts[USERS].value, direct.parts[APPS].value) is True
-
-
 def _check_owner(policy: Policy, partner: Partner | None) -> Finding | None:
     direct = resolve(policy, partner, SETTING)
-    if not _allows(direct):
+    if not allows(direct):
         return None
     trust = resolve(policy, partner, TRUST)
     if isinstance(trust.value, Mapping) and trust.value.get("isMfaAccepted") is True:
@@ -129,11 +126,11 @@ def _check_owner(policy: Policy, partner: Partner | None) -> Finding | None:
 
 def _requires_mfa(effect: ca.Effect) -> bool:
     """Whether the policy blocks for want of MFA (not a block control or a device claim)."""
-    grant = effect.ca.body.get("grantControls")
-    if not isinstance(grant, Mapping) or effect.requirement.verdict == ca.ALLOWED:
+    if effect.requirement.verdict == ca.ALLOWED:
         return False
-    return "mfa" in ca.strings(grant.get("builtInControls")) or isinstance(
-        grant.get("authenticationStrength"), Mapping
+    controls = grant(effect.ca)
+    return "mfa" in ca.strings(controls.get("builtInControls")) or isinstance(
+        controls.get("authenticationStrength"), Mapping
     )
 
 
@@ -194,7 +191,7 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
     default_finding = _check_owner(policy, None)
     if default_finding is not None:
         yield default_finding
-    default_allows = _allows(resolve(policy, None, SETTING))
+    default_allows = allows(resolve(policy, None, SETTING))
     listed = _listed_tenants(policy) if default_allows and default_finding is None else set()
     own_cloud = policy.tenant_cloud  # once, not once per partner (issue 9 item 10)
     for partner in policy.partners:

@@ -56,12 +56,6 @@ SETTING = "b2bCollaborationInbound"
 MAX_NAMED = 3
 
 
-def _syncs(partner: Partner) -> bool:
-    sync = partner.identity_synchronization
-    inbound = sync.get("userSyncInbound") if sync is not None else None
-    return isinstance(inbound, Mapping) and inbound.get("isSyncAllowed") is True
-
-
 def _named(partners: list[Partner]) -> str:
     named = ", ".join(p.label for p in partners[:MAX_NAMED])
     more = f" and {len(partners) - MAX_NAMED} more" if len(partners) > MAX_NAMED else ""
@@ -76,7 +70,9 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
         return
     related: list[Related] = []
     reasons: list[str] = []
-    syncing = [p for p in policy.partners if _syncs(p) and allows(resolve(policy, p, SETTING))]
+    syncing = [
+        p for p in policy.partners if p.inbound_sync_allowed and allows(resolve(policy, p, SETTING))
+    ]
     if syncing:
         reasons.append(
             f"partner{'s' if len(syncing) > 1 else ''} {_named(syncing)} may synchronize users "

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from b2blint.diagnostics import Severity
 from b2blint.policy.model import MICROSOFT_ACCOUNTS_TENANT
-from b2blint.policy.targets import ALL_USERS, iter_targets, target_value
+from b2blint.policy.targets import ALL_USERS, target_value, targets
 from b2blint.rules._rule import Context, Finding, Rule, SettingVisit, Visit
 
 
@@ -37,7 +37,7 @@ def check(setting: SettingVisit, ctx: Context) -> Iterator[Finding]:
         return
     if partner.tenant_id.lower() != MICROSOFT_ACCOUNTS_TENANT:
         return
-    for index, target in iter_targets(setting.value.get("usersAndGroups")):
+    for index, target in targets(setting.value.get("usersAndGroups")):
         value = target_value(target)
         if value == ALL_USERS:
             continue

@@ -44,7 +44,7 @@ their side. Automatic redemption needs Microsoft Entra ID P1 or P2.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from b2blint.diagnostics import Severity
 from b2blint.policy.model import Policy
@@ -66,9 +66,7 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
                 "which cross-tenant synchronization between MTO tenants needs.",
             )
             continue
-        consent = partner.settings.get("automaticUserConsentSettings")
-        flags = consent if isinstance(consent, Mapping) else {}
-        missing = [flag for flag in FLAGS if flags.get(flag) is not True]
+        missing = [flag for flag in FLAGS if not partner.automatic_redemption(flag)]
         if not missing:
             continue
         where = partner.settings_ref.child("automaticUserConsentSettings")

@@ -93,19 +93,13 @@ def _anchor(target: Side) -> Ref:
     return target.partner.ref.child("identitySynchronization", key=True)
 
 
-def _allows(target: Side) -> bool:
-    sync = target.partner.identity_synchronization
-    inbound = sync.get("userSyncInbound") if sync is not None else None
-    return isinstance(inbound, Mapping) and inbound.get("isSyncAllowed") is True
-
-
 def check(pair: Pair, ctx: Context) -> Iterator[Finding]:
     wanted = declared(ctx.options.get(SYNC))
     for direction in pair.directions():
         source, target = direction
         if not any(_is(source, s) and _is(target, t) for s, t in wanted):
             continue
-        if _allows(target):
+        if target.partner.inbound_sync_allowed:
             continue
         declared_at = entry_ref(source)
         yield Finding(

@@ -55,9 +55,7 @@ CONSENT = "automaticUserConsentSettings"
 
 def _sync_ref(target: Side) -> Ref | None:
     """The target's ``isSyncAllowed: true`` for the source, if it says so."""
-    sync = target.partner.identity_synchronization
-    inbound = sync.get("userSyncInbound") if sync is not None else None
-    if isinstance(inbound, Mapping) and inbound.get("isSyncAllowed") is True:
+    if target.partner.inbound_sync_allowed:
         return target.partner.ref.child(
             "identitySynchronization", "userSyncInbound", "isSyncAllowed"
         )
@@ -79,8 +77,7 @@ def check(pair: Pair, ctx: Context) -> Iterator[Finding]:
         allowed = _sync_ref(target)
         if allowed is None:
             continue
-        consent = source.partner.settings.get(CONSENT)
-        if isinstance(consent, Mapping) and consent.get("outboundAllowed") is True:
+        if source.partner.automatic_redemption("outboundAllowed"):
             continue
         yield Finding(
             _consent_anchor(source),

@@ -63,7 +63,7 @@ synchronize to, and allow outbound B2B collaboration for the synchronized users.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from b2blint.diagnostics import Severity
@@ -71,15 +71,9 @@ from b2blint.policy.effective import resolve
 from b2blint.policy.model import Partner, Policy, Ref
 from b2blint.policy.targets import blocking_part
 from b2blint.rules._rule import Context, Finding, Related, Rule, Visit
-from b2blint.rules._targets import origin, related_for
+from b2blint.rules._targets import half_noun, origin, related_for
 
 SYNC_TO = "sync-to"
-
-
-def _sync_allowed(partner: Partner) -> bool:
-    sync = partner.identity_synchronization
-    inbound = sync.get("userSyncInbound") if sync is not None else None
-    return isinstance(inbound, Mapping) and inbound.get("isSyncAllowed") is True
 
 
 def _consent(partner: Partner, direction: str) -> tuple[bool, tuple[Related, ...]]:
@@ -87,8 +81,7 @@ def _consent(partner: Partner, direction: str) -> tuple[bool, tuple[Related, ...
 
     Only the partner's own value counts: the default's is read-only and always false.
     """
-    consent = partner.settings.get("automaticUserConsentSettings")
-    ok = isinstance(consent, Mapping) and consent.get(f"{direction}Allowed") is True
+    ok = partner.automatic_redemption(f"{direction}Allowed")
     consent_ref = partner.settings_ref.child("automaticUserConsentSettings")
     related = (
         (Related(consent_ref, "automatic redemption set here"),) if consent_ref.exists() else ()
@@ -109,7 +102,7 @@ def _as_target(partner: Partner, ctx: Context) -> Iterator[Finding]:
         )
     blocked = blocking_part(resolve(ctx.policy, partner, "b2bCollaborationInbound"))
     if blocked is not None:
-        what = "users" if blocked.name == "usersAndGroups" else "applications"
+        what = half_noun(blocked)
         yield Finding(
             at,
             f"partner {partner.label} may sync users into this tenant but inbound B2B "
@@ -133,7 +126,7 @@ def _as_source(partner: Partner, ctx: Context) -> Iterator[Finding]:
         )
     blocked = blocking_part(resolve(ctx.policy, partner, "b2bCollaborationOutbound"))
     if blocked is not None:
-        what = "users" if blocked.name == "usersAndGroups" else "applications"
+        what = half_noun(blocked)
         yield Finding(
             at,
             f"this tenant synchronizes users to partner {partner.label} (XTA013 {SYNC_TO}) but "
@@ -183,7 +176,7 @@ def check(policy: Policy, ctx: Context) -> Iterator[Finding]:
                 "automaticUserConsentSettings.outboundAllowed: true.",
             )
     for index, partner in enumerate(policy.partners):
-        if _sync_allowed(partner):
+        if partner.inbound_sync_allowed:
             yield from _as_target(partner, ctx)
         if index in sources:
             yield from _as_source(partner, ctx)

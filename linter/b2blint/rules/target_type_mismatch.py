@@ -49,7 +49,7 @@ from typing import Any
 
 from b2blint.diagnostics import Severity
 from b2blint.policy.model import B2B_SETTINGS, Policy, Ref
-from b2blint.policy.targets import ALL_MICROSOFT_APPS, KEYWORD_TYPES, iter_targets, target_value
+from b2blint.policy.targets import ALL_MICROSOFT_APPS, KEYWORD_TYPES, target_value, targets
 from b2blint.rules._rule import Context, Finding, Rule, Visit
 
 #: Target-configuration properties per setting, and whether each lists principals (users
@@ -121,7 +121,7 @@ def _check_setting(owner: str, name: str, value: Any, ref: Ref) -> Iterator[Find
         return
     for half, kind in _LISTS[name]:
         config = value.get(half)
-        for index, target in iter_targets(config):
+        for index, target in targets(config):
             item = ref.child(half, "targets", index)
             for at_type, problem in _problems(target, kind):
                 yield Finding(
